@@ -1,0 +1,144 @@
+// Package protocol is Skirmish's wire format, version 1: every WebSocket
+// binary message is one msgpack array led by a message type. Snapshots carry
+// quantized integer entity fields delta-encoded against what the client
+// already has. docs/PROTOCOL.md is the reference for third-party clients.
+//
+// Encoding and decoding are hand-written over a small set of msgpack
+// primitives: the hot paths (snapshot encode on the server, snapshot decode in
+// clients and bots) allocate nothing in steady state, and decoders bound every
+// length a peer claims before trusting it.
+//
+// This package imports nothing of Skirmish's, no network and no clock.
+package protocol
+
+// Version is the protocol version this package speaks.
+const Version = 1
+
+// MsgType leads every message.
+type MsgType uint8
+
+// Message types. C→S: sent by clients; S→C: sent by the server.
+const (
+	MsgHello    MsgType = 1  // C→S [1, version, name, resume]
+	MsgWelcome  MsgType = 2  // S→C [2, version, player, match, tickRate, snapshotRate, resume, kinds]
+	MsgInput    MsgType = 3  // C→S [3, seq, ack, moveX, moveY, aim, buttons]
+	MsgSnapshot MsgType = 4  // S→C [4, tick, base, lastSeq, created, changed, removed]
+	MsgPing     MsgType = 5  // C→S [5, clientTime]
+	MsgPong     MsgType = 6  // S→C [6, clientTime, serverTick]
+	MsgJoin     MsgType = 7  // S→C [7, player, name]
+	MsgLeave    MsgType = 8  // S→C [8, player]
+	MsgEvent    MsgType = 9  // S→C [9, tick, kind, actor, target, value, x, y]
+	MsgMatchEnd MsgType = 10 // S→C [10, tick, reason, winner, results]
+)
+
+// Limits a decoder enforces on what a peer claims.
+const (
+	MaxNameLen     = 32   // bytes of a player name (UTF-8)
+	MaxResumeLen   = 128  // bytes of a resume token
+	MaxReasonLen   = 64   // bytes of a match-end reason
+	MaxEntities    = 4096 // entities in one snapshot section
+	MaxKinds       = 32   // entity kinds in a schema
+	MaxFieldName   = 32   // bytes of a kind or field name
+	MaxResults     = 256  // lines of a match-end scoreboard
+	MaxFields      = 8    // fields of an entity (equals game.MaxFields)
+	MaxClientFrame = 256  // bytes of any client-to-server message
+)
+
+// Message is implemented by every message type.
+type Message interface {
+	// Type is the message's type tag.
+	Type() MsgType
+	// Append appends the message's encoding to b.
+	Append(b []byte) []byte
+	// Decode replaces the message with the one encoded in b, reusing its
+	// slices' capacity. Errors wrap ErrMalformed (not msgpack of this
+	// message's shape), ErrWrongType (another message type) or ErrLimit (a
+	// length over the limits above).
+	Decode(b []byte) error
+}
+
+// Hello opens a connection: the client's protocol version, display name and
+// an optional resume token from a previous Welcome to take back a held seat.
+type Hello struct {
+	Version uint32
+	Name    string
+	Resume  string
+}
+
+// KindSchema names an entity kind and its fields, in wire order.
+type KindSchema struct {
+	Name   string
+	Fields []string
+}
+
+// Welcome accepts a Hello: who the client is, where, and how to read
+// snapshots.
+type Welcome struct {
+	Version      uint32
+	Player       uint32 // the client's player ID; its entity has the same ID
+	Match        string // match ID
+	TickRate     uint32 // simulation steps per second
+	SnapshotRate uint32 // snapshots per second
+	Resume       string // token to resume this seat after a disconnect
+	Kinds        []KindSchema
+}
+
+// Input is the client's current command. Ack is the newest snapshot tick the
+// client has applied (0: none).
+type Input struct {
+	Seq     uint32
+	Ack     uint32
+	MoveX   int8
+	MoveY   int8
+	Aim     uint16
+	Buttons uint8
+}
+
+// Ping asks for a Pong; ClientTime is opaque to the server (clients use
+// their own clock, for example microseconds).
+type Ping struct {
+	ClientTime uint64
+}
+
+// Pong answers a Ping with the server's current tick.
+type Pong struct {
+	ClientTime uint64
+	ServerTick uint32
+}
+
+// Join announces a player in the match (also sent for every player already
+// there right after Welcome).
+type Join struct {
+	Player uint32
+	Name   string
+}
+
+// Leave announces that a player left the match.
+type Leave struct {
+	Player uint32
+}
+
+// Event is a reliable game event (see game.Event).
+type Event struct {
+	Tick   uint32
+	Kind   uint8
+	Actor  uint32
+	Target uint32
+	Value  int32
+	X, Y   int32
+}
+
+// Result is one scoreboard line of MatchEnd: [player, score, deaths].
+type Result struct {
+	Player uint32
+	Score  int32
+	Deaths int32
+}
+
+// MatchEnd closes a match: why, who won and the final scoreboard, best first.
+type MatchEnd struct {
+	Tick    uint32
+	Reason  string
+	Winner  uint32
+	Results []Result
+}
