@@ -1,0 +1,87 @@
+package arena
+
+import (
+	"testing"
+
+	"github.com/skirmishgg/skirmish/game"
+)
+
+const benchPlayers = 16
+
+// benchInputs scripts a loop of inputs for 16 players who run in changing
+// directions, sweep their aim and hold fire: the default rules' workload.
+func benchInputs() [][]game.PlayerInput {
+	rng := splitmix{42}
+	frames := make([][]game.PlayerInput, 600)
+	var cur [benchPlayers]game.Input
+	for f := range frames {
+		frames[f] = make([]game.PlayerInput, benchPlayers)
+		for p := range cur {
+			in := &cur[p]
+			if f%40 == p%40 || f == 0 {
+				in.MoveX, in.MoveY = int8(rng.next()), int8(rng.next())
+			}
+			in.Aim += 300 + uint16(p)*37
+			in.Buttons = game.ButtonFire
+			in.Seq++
+			frames[f][p] = game.PlayerInput{Player: game.PlayerID(p + 1), Input: *in}
+		}
+	}
+	return frames
+}
+
+// benchWorld is a default world with 16 players after a warm-up, so that
+// bullets are in flight and every buffer has reached its working size.
+func benchWorld(tb testing.TB) *World {
+	w := New(nil).NewWorld(1).(*World)
+	for id := game.PlayerID(1); id <= benchPlayers; id++ {
+		if err := w.AddPlayer(id); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	inputs := benchInputs()
+	for tick := uint32(1); tick <= 300; tick++ {
+		w.Step(tick, inputs[tick%uint32(len(inputs))])
+	}
+	return w
+}
+
+func BenchmarkStep16Players(b *testing.B) {
+	inputs := benchInputs()
+	w := benchWorld(b)
+	tick := w.tick
+	bullets := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		tick++
+		w.Step(tick, inputs[tick%uint32(len(inputs))])
+		bullets += len(w.bullets)
+		if w.ended { // a match lasts at most 18000 steps: start another
+			b.StopTimer()
+			w = benchWorld(b)
+			tick = w.tick
+			b.StartTimer()
+		}
+	}
+	b.ReportMetric(float64(bullets)/float64(b.N), "bullets/op")
+}
+
+func BenchmarkAppendView(b *testing.B) {
+	w := benchWorld(b)
+	dst := w.AppendView(nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		dst = w.AppendView(dst[:0])
+	}
+	b.ReportMetric(float64(len(dst)), "entities")
+}
+
+func BenchmarkHash(b *testing.B) {
+	w := benchWorld(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		w.Hash()
+	}
+}
