@@ -2,11 +2,92 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/skirmishgg/skirmish/game/arena"
+	"github.com/skirmishgg/skirmish/server"
 )
 
+// runServe runs the all-in-one server until ctx is cancelled (SIGINT or
+// SIGTERM), then drains: matches close their players with 1001 and the
+// process waits for them, bounded by -shutdown-timeout.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "skirmish serve: not built yet")
-	return 1
+	fs := flag.NewFlagSet("skirmish serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", ":8080", "address to listen on")
+	snapshotRate := fs.Int("snapshot-rate", 30, "snapshots per second sent to each client")
+	seed := fs.Uint64("seed", 0, "seed for match worlds (0: random per match)")
+	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for connections to close on shutdown")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "skirmish serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "skirmish serve: bad -log-level: %v\n", err)
+		return 2
+	}
+	if *snapshotRate <= 0 {
+		fmt.Fprintln(stderr, "skirmish serve: -snapshot-rate must be positive")
+		return 2
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	srv, err := server.New(arena.New(nil), &server.Options{
+		SnapshotRate: *snapshotRate,
+		Seed:         *seed,
+		Logger:       logger,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
+		return 1
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "ws", fmt.Sprintf("ws://%s/ws", ln.Addr()))
+	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
+		return 1
+	case <-ctx.Done():
+	}
+
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
+	defer cancel()
+	code := 0
+	// Stop taking connections first, then close the matches: hijacked
+	// WebSocket connections are not tracked by http.Server.
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Warn("http shutdown", "err", err)
+		code = 1
+	}
+	if err := srv.Close(sctx); err != nil {
+		logger.Warn("match shutdown", "err", err)
+		code = 1
+	}
+	return code
 }

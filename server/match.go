@@ -1,0 +1,415 @@
+package server
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+// emptyMatchLinger is how long a match with no players stays open for new
+// ones before it stops.
+const emptyMatchLinger = 10 * time.Second
+
+// Match is one running match: a goroutine that owns a game world and
+// advances it on a fixed tick.
+type Match struct {
+	id           string
+	rules        game.Rules
+	world        game.World
+	opts         *Options
+	counts       *protocol.FieldCounts
+	welcomeKinds []protocol.KindSchema
+
+	period       time.Duration
+	snapshotRate int
+
+	// Control channels into the loop. joins has room for every seat, and a
+	// seat is reserved before its join is sent, so sending never blocks.
+	joins  chan *session
+	leaves chan *session
+	stopc  chan struct{}
+	stopMu sync.Once
+	done   chan struct{}
+
+	seats       atomic.Int32 // reserved or taken seats
+	ending      atomic.Bool  // accepts no new players
+	currentTick atomic.Uint32
+
+	stats matchStats
+
+	// Owned by the loop.
+	sessions         []*session
+	nextPlayer       game.PlayerID
+	tick             uint32
+	snapAcc          int
+	inputs           []game.PlayerInput
+	gameEvents       []game.Event
+	gameView         []game.Entity
+	views            *viewPool
+	emptySince       time.Time
+	lastHousekeeping time.Time
+}
+
+// matchStats is the loop's self-measurement, readable from any goroutine.
+type matchStats struct {
+	ticks       atomic.Uint64
+	dropped     atomic.Uint64 // steps skipped after stalls
+	overruns    atomic.Uint64 // steps that took longer than a period
+	maxStepNano atomic.Int64
+	maxLateNano atomic.Int64
+	snapshots   atomic.Uint64 // views published
+}
+
+// MatchStats is a snapshot of a match's counters.
+type MatchStats struct {
+	ID          string
+	Players     int
+	Tick        uint32
+	Ticks       uint64
+	Dropped     uint64
+	Overruns    uint64
+	MaxStep     time.Duration
+	MaxLateness time.Duration
+	Snapshots   uint64
+}
+
+func newMatch(id string, rules game.Rules, seed uint64, opts *Options, counts *protocol.FieldCounts, kinds []protocol.KindSchema) *Match {
+	rate := rules.TickRate()
+	snap := opts.SnapshotRate
+	if snap > rate {
+		snap = rate
+	}
+	max := rules.MaxPlayers()
+	return &Match{
+		id:           id,
+		rules:        rules,
+		world:        rules.NewWorld(seed),
+		opts:         opts,
+		counts:       counts,
+		welcomeKinds: kinds,
+		period:       time.Second / time.Duration(rate),
+		snapshotRate: snap,
+		joins:        make(chan *session, max),
+		leaves:       make(chan *session, max),
+		stopc:        make(chan struct{}),
+		done:         make(chan struct{}),
+		views:        newViewPool(8),
+		nextPlayer:   1,
+	}
+}
+
+// ID returns the match's ID.
+func (m *Match) ID() string { return m.id }
+
+// Stats returns the match's counters.
+func (m *Match) Stats() MatchStats {
+	return MatchStats{
+		ID:          m.id,
+		Players:     int(m.seats.Load()),
+		Tick:        m.currentTick.Load(),
+		Ticks:       m.stats.ticks.Load(),
+		Dropped:     m.stats.dropped.Load(),
+		Overruns:    m.stats.overruns.Load(),
+		MaxStep:     time.Duration(m.stats.maxStepNano.Load()),
+		MaxLateness: time.Duration(m.stats.maxLateNano.Load()),
+		Snapshots:   m.stats.snapshots.Load(),
+	}
+}
+
+// reserve takes a seat for a player about to join, if one is free.
+func (m *Match) reserve() bool {
+	max := int32(m.rules.MaxPlayers())
+	for {
+		n := m.seats.Load()
+		if n >= max || m.ending.Load() {
+			return false
+		}
+		if m.seats.CompareAndSwap(n, n+1) {
+			// The loop may have started ending between the two loads; it
+			// checks seats after setting ending, so one of us sees the other.
+			if m.ending.Load() {
+				m.seats.Add(-1)
+				return false
+			}
+			return true
+		}
+	}
+}
+
+// stop asks the loop to end the match, closing every session with 1001.
+// It is idempotent and does not wait; Done tells when the loop has ended.
+func (m *Match) stop() {
+	m.stopMu.Do(func() { close(m.stopc) })
+}
+
+// Done is closed when the match's loop has ended.
+func (m *Match) Done() <-chan struct{} { return m.done }
+
+// leave hands a departing session to the loop; it never blocks past the
+// match's end.
+func (m *Match) leave(s *session) {
+	select {
+	case m.leaves <- s:
+	case <-m.done:
+	}
+}
+
+// run is the match goroutine.
+func (m *Match) run() {
+	defer m.exit()
+	clock := m.opts.Clock
+	t := clock.NewTicker(m.period)
+	defer t.Stop()
+	start := clock.Now()
+	sched := newSchedule(start, m.period, m.opts.MaxCatchUp)
+	m.emptySince, m.lastHousekeeping = start, start
+	for {
+		select {
+		case <-m.stopc:
+			m.closeAll(websocket.StatusGoingAway, "server shutting down")
+			return
+		case <-t.C():
+		}
+		now := clock.Now()
+		steps, dropped, late := sched.due(now)
+		if dropped > 0 {
+			m.stats.dropped.Add(dropped)
+		}
+		if steps > 0 {
+			storeMax(&m.stats.maxLateNano, int64(late))
+		}
+		for range steps {
+			began := clock.Now()
+			ended := m.step()
+			took := clock.Now().Sub(began)
+			storeMax(&m.stats.maxStepNano, int64(took))
+			if took > m.period {
+				m.stats.overruns.Add(1)
+			}
+			if ended {
+				return
+			}
+		}
+		if now.Sub(m.lastHousekeeping) >= time.Second {
+			m.lastHousekeeping = now
+			if m.housekeeping(now) {
+				return
+			}
+		}
+	}
+}
+
+// step runs one fixed step: membership changes, inputs, the world, events
+// and, on snapshot ticks, a new view for every session. It reports whether
+// the match ended.
+func (m *Match) step() bool {
+	m.drainControl()
+	m.tick++
+	m.currentTick.Store(m.tick)
+
+	m.inputs = m.inputs[:0]
+	for _, s := range m.sessions {
+		s.takeInput()
+		m.inputs = append(m.inputs, game.PlayerInput{Player: s.player, Input: s.held})
+	}
+	m.world.Step(m.tick, m.inputs)
+	m.stats.ticks.Add(1)
+
+	m.gameEvents = m.world.AppendEvents(m.gameEvents[:0])
+	for _, e := range m.gameEvents {
+		ev := protocol.Event{Tick: e.Tick, Kind: uint8(e.Kind), Actor: uint32(e.Actor), Target: uint32(e.Target), Value: e.Value, X: e.X, Y: e.Y}
+		m.broadcast(ev.Append(nil))
+	}
+
+	// Snapshot ticks are spread evenly for any ratio of rates.
+	m.snapAcc += m.snapshotRate
+	if m.snapAcc >= m.rules.TickRate() {
+		m.snapAcc -= m.rules.TickRate()
+		m.publishView()
+	}
+
+	if out := m.world.Outcome(); out.Ended {
+		m.finish(out)
+		return true
+	}
+	return false
+}
+
+// publishView makes the view of this tick and offers it to every session.
+func (m *Match) publishView() {
+	if len(m.sessions) == 0 {
+		return
+	}
+	v := m.views.get()
+	v.tick = m.tick
+	m.gameView = m.world.AppendView(m.gameView[:0])
+	for _, e := range m.gameView {
+		v.entities = append(v.entities, protocol.Entity(e))
+	}
+	for _, s := range m.sessions {
+		s.offer(v, s.held.Seq)
+	}
+	v.release()
+	m.stats.snapshots.Add(1)
+}
+
+// broadcast queues a reliable message for every session.
+func (m *Match) broadcast(msg []byte) {
+	for _, s := range m.sessions {
+		s.send(outbound{msg: msg})
+	}
+}
+
+// drainControl applies pending joins and leaves at the tick boundary.
+func (m *Match) drainControl() {
+	for {
+		select {
+		case s := <-m.joins:
+			m.addSession(s)
+		case s := <-m.leaves:
+			m.removeSession(s)
+		default:
+			return
+		}
+	}
+}
+
+func (m *Match) addSession(s *session) {
+	id := m.allocPlayerID()
+	if err := m.world.AddPlayer(id); err != nil {
+		m.seats.Add(-1)
+		s.joined <- err
+		return
+	}
+	s.player = id
+	s.name = cleanName(s.name, id)
+	welcome := protocol.Welcome{
+		Version:      protocol.Version,
+		Player:       uint32(id),
+		Match:        m.id,
+		TickRate:     uint32(m.rules.TickRate()),
+		SnapshotRate: uint32(m.snapshotRate),
+		Kinds:        m.welcomeKinds,
+	}
+	s.send(outbound{msg: welcome.Append(nil)})
+	for _, o := range m.sessions {
+		s.send(outbound{msg: (&protocol.Join{Player: uint32(o.player), Name: o.name}).Append(nil)})
+	}
+	m.sessions = append(m.sessions, s)
+	m.broadcast((&protocol.Join{Player: uint32(id), Name: s.name}).Append(nil))
+	s.joined <- nil
+}
+
+func (m *Match) removeSession(s *session) {
+	i := m.indexOf(s)
+	if i < 0 {
+		return
+	}
+	m.sessions = append(m.sessions[:i], m.sessions[i+1:]...)
+	m.world.RemovePlayer(s.player)
+	if v, _ := s.take(); v != nil {
+		v.release()
+	}
+	m.seats.Add(-1)
+	if len(m.sessions) == 0 {
+		m.emptySince = m.opts.Clock.Now()
+	}
+	m.broadcast((&protocol.Leave{Player: uint32(s.player)}).Append(nil))
+}
+
+func (m *Match) indexOf(s *session) int {
+	for i, o := range m.sessions {
+		if o == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// allocPlayerID returns the next free player ID, wrapping within 1..65535 so
+// IDs stay small and are not reused soon after a player leaves.
+func (m *Match) allocPlayerID() game.PlayerID {
+	for {
+		id := m.nextPlayer
+		m.nextPlayer++
+		if m.nextPlayer > 65535 {
+			m.nextPlayer = 1
+		}
+		inUse := false
+		for _, s := range m.sessions {
+			if s.player == id {
+				inUse = true
+				break
+			}
+		}
+		if !inUse {
+			return id
+		}
+	}
+}
+
+// finish ends the match: every client gets the results, then a normal close.
+func (m *Match) finish(out game.Outcome) {
+	m.ending.Store(true)
+	end := protocol.MatchEnd{Tick: m.tick, Reason: out.Reason, Winner: uint32(out.Winner)}
+	for _, r := range out.Results {
+		end.Results = append(end.Results, protocol.Result{Player: uint32(r.Player), Score: r.Score, Deaths: r.Deaths})
+	}
+	m.broadcast(end.Append(nil))
+	m.closeAll(websocket.StatusNormalClosure, "match over")
+}
+
+// closeAll orders every session closed once its queued messages are out.
+func (m *Match) closeAll(code websocket.StatusCode, reason string) {
+	m.ending.Store(true)
+	for _, s := range m.sessions {
+		s.send(outbound{closeCode: code, closeReason: reason})
+	}
+}
+
+// housekeeping runs about once a second: it closes stalled writers and ends
+// a match that has stayed empty. It reports whether the match ended.
+func (m *Match) housekeeping(now time.Time) bool {
+	for _, s := range m.sessions {
+		if began := s.writeStart.Load(); began != 0 && now.Sub(time.Unix(0, began)) > m.opts.WriteTimeout {
+			s.kick(websocket.StatusPolicyViolation, "too slow: write timed out")
+		}
+	}
+	if len(m.sessions) == 0 && now.Sub(m.emptySince) >= emptyMatchLinger {
+		m.ending.Store(true)
+		if m.seats.Load() == 0 && len(m.joins) == 0 {
+			return true
+		}
+		m.ending.Store(false)
+	}
+	return false
+}
+
+// exit runs when the loop ends: joins that raced with the end are refused
+// and the match reports itself done.
+func (m *Match) exit() {
+	m.ending.Store(true)
+	close(m.done)
+	for {
+		select {
+		case s := <-m.joins:
+			m.seats.Add(-1)
+			s.joined <- errMatchEnded
+		default:
+			return
+		}
+	}
+}
+
+func storeMax(a *atomic.Int64, v int64) {
+	for {
+		old := a.Load()
+		if v <= old || a.CompareAndSwap(old, v) {
+			return
+		}
+	}
+}

@@ -1,0 +1,82 @@
+package server
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Options configures a Server. A nil *Options, and every zero field, takes
+// the default documented on the field.
+type Options struct {
+	// SnapshotRate is how many snapshots a second each client is sent.
+	// Default 30. It is capped at the game's tick rate.
+	SnapshotRate int
+
+	// MaxCatchUp is the most steps a match runs back to back after a stall
+	// before it drops the lost time. Default 5.
+	MaxCatchUp int
+
+	// InputRate and InputBurst bound the messages a client may send: a
+	// token bucket refilled at InputRate per second holding at most
+	// InputBurst. A client that empties it is closed with 1008. Defaults 120
+	// and 60.
+	InputRate  float64
+	InputBurst int
+
+	// ReliableQueue is how many reliable messages (events, joins, leaves)
+	// may wait for one client's writer; a client that falls further behind
+	// is closed with 1008. Default 256.
+	ReliableQueue int
+
+	// HandshakeTimeout bounds the wait for a client's Hello. Default 5s.
+	HandshakeTimeout time.Duration
+
+	// WriteTimeout is how long one write to a client may take before the
+	// client is considered stalled and closed. Default 5s.
+	WriteTimeout time.Duration
+
+	// Seed seeds the worlds of new matches; 0 picks a random seed per
+	// match.
+	Seed uint64
+
+	// Clock drives match loops. Default SystemClock.
+	Clock Clock
+
+	// Logger receives structured logs. Default slog.Default().
+	Logger *slog.Logger
+}
+
+func (o *Options) withDefaults() Options {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	if c.SnapshotRate <= 0 {
+		c.SnapshotRate = 30
+	}
+	if c.MaxCatchUp <= 0 {
+		c.MaxCatchUp = 5
+	}
+	if c.InputRate <= 0 {
+		c.InputRate = 120
+	}
+	if c.InputBurst <= 0 {
+		c.InputBurst = 60
+	}
+	if c.ReliableQueue <= 0 {
+		c.ReliableQueue = 256
+	}
+	if c.HandshakeTimeout <= 0 {
+		c.HandshakeTimeout = 5 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 5 * time.Second
+	}
+	if c.Clock == nil {
+		c.Clock = SystemClock{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}

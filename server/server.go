@@ -1,0 +1,233 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/coder/websocket"
+	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+var (
+	errMatchEnded = errors.New("server: match ended before the player joined")
+	// ErrClosed is returned by calls on a closed Server.
+	ErrClosed = errors.New("server: closed")
+)
+
+// Server hosts matches of one game and places connecting players into them:
+// into the first match with a free seat, or a new match when none has one.
+type Server struct {
+	rules  game.Rules
+	opts   Options
+	counts *protocol.FieldCounts
+	kinds  []protocol.KindSchema
+
+	mu      sync.Mutex
+	matches []*Match // in creation order
+	closed  bool
+	seq     uint64 // seeds matches when Options.Seed is set
+
+	wg sync.WaitGroup // match loops and connection handlers
+}
+
+// New creates a Server for rules. opts may be nil.
+func New(rules game.Rules, opts *Options) (*Server, error) {
+	schema := rules.Schema()
+	kinds := make([]protocol.KindSchema, len(schema.Kinds))
+	for i, k := range schema.Kinds {
+		kinds[i] = protocol.KindSchema{Name: k.Name, Fields: k.Fields}
+	}
+	counts, err := protocol.NewFieldCounts(kinds)
+	if err != nil {
+		return nil, fmt.Errorf("server: game %q has a schema the protocol cannot carry: %w", rules.Name(), err)
+	}
+	if rules.TickRate() <= 0 || rules.MaxPlayers() <= 0 {
+		return nil, fmt.Errorf("server: game %q needs a positive tick rate and player count", rules.Name())
+	}
+	return &Server{rules: rules, opts: opts.withDefaults(), counts: counts, kinds: kinds}, nil
+}
+
+// Handler serves /ws (players) and /healthz (liveness).
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ws", s.serveWS)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	return mux
+}
+
+// Matches returns the counters of every running match.
+func (s *Server) Matches() []MatchStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]MatchStats, 0, len(s.matches))
+	for _, m := range s.matches {
+		out = append(out, m.Stats())
+	}
+	return out
+}
+
+// Close stops every match, closing players' connections with 1001, and waits
+// until every match loop and connection has ended or ctx is done.
+func (s *Server) Close(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	for _, m := range s.matches {
+		m.stop()
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("server: close: %w", ctx.Err())
+	}
+}
+
+// place reserves a seat for a new player: in the first match with a free
+// seat, or in a new match.
+func (s *Server) place() (*Match, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	for _, m := range s.matches {
+		if m.reserve() {
+			return m, nil
+		}
+	}
+	m := newMatch(newMatchID(), s.rules, s.nextSeed(), &s.opts, s.counts, s.kinds)
+	m.reserve()
+	s.matches = append(s.matches, m)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		m.run()
+		s.forget(m)
+	}()
+	return m, nil
+}
+
+func (s *Server) forget(m *Match) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, o := range s.matches {
+		if o == m {
+			s.matches = append(s.matches[:i], s.matches[i+1:]...)
+			return
+		}
+	}
+}
+
+func (s *Server) nextSeed() uint64 {
+	if s.opts.Seed != 0 {
+		s.seq++
+		return s.opts.Seed + s.seq
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+func newMatchID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// serveWS runs one player's connection: handshake, join, then this goroutine
+// reads while a second one writes.
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		CompressionMode: websocket.CompressionDisabled,
+		// Browsers on other origins may play; the protocol carries no
+		// ambient credentials.
+		InsecureSkipVerify: true,
+	})
+	if err != nil {
+		return // Accept has written the HTTP error
+	}
+	s.wg.Add(1)
+	defer s.wg.Done()
+	defer conn.CloseNow()
+	conn.SetReadLimit(protocol.MaxClientFrame)
+
+	sess := newSession(context.WithoutCancel(r.Context()), conn, &s.opts, &s.wg)
+	defer sess.cancel()
+	buf := make([]byte, 0, protocol.MaxClientFrame+1)
+	hello, buf, err := sess.readHello(buf)
+	if err != nil {
+		return
+	}
+	sess.name = hello.Name
+
+	var writerDone sync.WaitGroup
+	writerDone.Add(1)
+	go func() {
+		defer writerDone.Done()
+		sess.writeLoop(s.counts)
+	}()
+	defer func() {
+		sess.cancel()
+		writerDone.Wait()
+	}()
+
+	m, err := s.join(sess)
+	if err != nil {
+		if errors.Is(err, ErrClosed) {
+			sess.closeWith(protocol.CloseGoingAway, "server shutting down")
+		} else {
+			sess.closeWith(protocol.CloseTryAgainLater, "no match could take the player")
+		}
+		return
+	}
+	defer m.leave(sess)
+	sess.readLoop(buf, m)
+}
+
+// join places the session in a match and waits for the match to take it.
+// A match that ends just as the player arrives is retried with another.
+func (s *Server) join(sess *session) (*Match, error) {
+	for range 3 {
+		m, err := s.place()
+		if err != nil {
+			return nil, err
+		}
+		m.joins <- sess
+		select {
+		case err := <-sess.joined:
+			if err == nil {
+				return m, nil
+			}
+			if !errors.Is(err, errMatchEnded) {
+				return nil, err
+			}
+		case <-m.done:
+			select {
+			case err := <-sess.joined:
+				if err == nil {
+					return m, nil
+				}
+			default:
+			}
+		case <-sess.ctx.Done():
+			return nil, sess.ctx.Err()
+		}
+	}
+	return nil, errMatchEnded
+}

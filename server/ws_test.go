@@ -1,0 +1,273 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/skirmishgg/skirmish/game/arena"
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+// startServer runs a Server with the arena on a loopback HTTP server and
+// returns its WebSocket URL. Both are closed when the test ends.
+func startServer(t *testing.T, opts *Options) (*Server, string) {
+	t.Helper()
+	o := Options{}
+	if opts != nil {
+		o = *opts
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	srv, err := New(arena.New(nil), &o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Close(ctx); err != nil {
+			t.Errorf("close: %v", err)
+		}
+		hs.Close()
+	})
+	return srv, "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"
+}
+
+func dial(t *testing.T, url string) *websocket.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, url, nil)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	c.SetReadLimit(1 << 20)
+	t.Cleanup(func() { c.CloseNow() })
+	return c
+}
+
+func writeMsg(t *testing.T, c *websocket.Conn, m protocol.Message) {
+	t.Helper()
+	if err := c.Write(context.Background(), websocket.MessageBinary, m.Append(nil)); err != nil {
+		t.Fatalf("write %T: %v", m, err)
+	}
+}
+
+// handshake sends a Hello and reads the Welcome.
+func handshake(t *testing.T, c *websocket.Conn, name string) protocol.Welcome {
+	t.Helper()
+	writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: name})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, b, err := c.Read(ctx)
+	if err != nil {
+		t.Fatalf("read welcome: %v", err)
+	}
+	var w protocol.Welcome
+	if err := w.Decode(b); err != nil {
+		t.Fatalf("decode welcome: %v", err)
+	}
+	return w
+}
+
+// expectClose reads until the connection ends and checks the close code
+// and that the reason contains want.
+func expectClose(t *testing.T, c *websocket.Conn, code websocket.StatusCode, want string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		_, _, err := c.Read(ctx)
+		if err == nil {
+			continue
+		}
+		var ce websocket.CloseError
+		if !errors.As(err, &ce) {
+			t.Fatalf("connection ended with %v, want close %d", err, code)
+		}
+		if ce.Code != code || !strings.Contains(ce.Reason, want) {
+			t.Fatalf("closed with %d %q, want %d containing %q", ce.Code, ce.Reason, code, want)
+		}
+		return
+	}
+}
+
+// watcher is a well-behaved client: it applies every snapshot and records
+// when each arrived.
+type watcher struct {
+	snapshots atomic.Int64
+	maxGap    atomic.Int64 // nanoseconds between two snapshots
+	err       atomic.Value
+	done      chan struct{}
+}
+
+func watch(t *testing.T, url string) *watcher {
+	c := dial(t, url)
+	handshake(t, c, "watcher")
+	w := &watcher{done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(func() {
+		cancel()
+		<-w.done
+	})
+	go func() {
+		defer close(w.done)
+		var (
+			snap       protocol.Snapshot
+			view, next []protocol.Entity
+			tick       uint32
+			last       time.Time
+			seq        uint32
+		)
+		for {
+			_, b, err := c.Read(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					w.err.Store(err)
+				}
+				return
+			}
+			typ, err := protocol.PeekType(b)
+			if err != nil {
+				w.err.Store(err)
+				return
+			}
+			if typ != protocol.MsgSnapshot {
+				continue
+			}
+			if err := snap.Decode(b); err != nil {
+				w.err.Store(err)
+				return
+			}
+			if snap.Base != 0 && snap.Base != tick {
+				w.err.Store(errors.New("snapshot base is not the last applied tick"))
+				return
+			}
+			next, err = protocol.Apply(next, view, &snap)
+			if err != nil {
+				w.err.Store(err)
+				return
+			}
+			view, next, tick = next, view, snap.Tick
+			now := time.Now()
+			if !last.IsZero() {
+				if gap := int64(now.Sub(last)); gap > w.maxGap.Load() {
+					w.maxGap.Store(gap)
+				}
+			}
+			last = now
+			w.snapshots.Add(1)
+			// Keep playing: an input per snapshot, as a client would.
+			seq++
+			in := protocol.Input{Seq: seq, Ack: tick, MoveX: 50}
+			if err := c.Write(ctx, websocket.MessageBinary, in.Append(nil)); err != nil {
+				return
+			}
+		}
+	}()
+	return w
+}
+
+func TestBadInputIsClosedWhileOthersPlayOn(t *testing.T) {
+	_, url := startServer(t, &Options{HandshakeTimeout: 300 * time.Millisecond})
+	w := watch(t, url)
+	start := time.Now()
+
+	huge := []byte{0xdd, 0xff, 0xff, 0xff, 0xff, 0x01, 0x02} // array32 claiming 4G elements
+	hugeStr := []byte{0x94, 0x01, 0x01, 0xdb, 0xff, 0xff, 0xff, 0xf0, 'a', 'b'}
+	tests := []struct {
+		name      string
+		handshake bool // complete a Hello first
+		send      func(t *testing.T, c *websocket.Conn)
+		code      websocket.StatusCode
+		reason    string
+	}{
+		{"garbage bytes", true, func(t *testing.T, c *websocket.Conn) {
+			c.Write(context.Background(), websocket.MessageBinary, []byte{0xc1, 0xff, 0x00, 0x13})
+		}, protocol.CloseInvalidPayload, "malformed"},
+		{"text frame", true, func(t *testing.T, c *websocket.Conn) {
+			c.Write(context.Background(), websocket.MessageText, []byte(`{"type":"input"}`))
+		}, protocol.CloseUnsupportedData, "text frames"},
+		{"unknown type", true, func(t *testing.T, c *websocket.Conn) {
+			c.Write(context.Background(), websocket.MessageBinary, []byte{0x91, 0x63})
+		}, protocol.CloseUnknownType, "unknown"},
+		{"server message from a client", true, func(t *testing.T, c *websocket.Conn) {
+			writeMsg(t, c, &protocol.Leave{Player: 1})
+		}, protocol.CloseUnexpected, "unexpected message type"},
+		{"wrong version", false, func(t *testing.T, c *websocket.Conn) {
+			writeMsg(t, c, &protocol.Hello{Version: 99, Name: "future"})
+		}, protocol.CloseBadVersion, "unsupported protocol version 99"},
+		{"input before hello", false, func(t *testing.T, c *websocket.Conn) {
+			writeMsg(t, c, &protocol.Input{Seq: 1})
+		}, protocol.CloseUnexpected, "expected hello"},
+		{"no hello", false, func(t *testing.T, c *websocket.Conn) {}, protocol.CloseHandshakeTimeout, "handshake timeout"},
+		{"unknown resume token", false, func(t *testing.T, c *websocket.Conn) {
+			writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Resume: "nope"})
+		}, protocol.CloseBadResume, "resume token"},
+		{"oversized message", true, func(t *testing.T, c *websocket.Conn) {
+			c.Write(context.Background(), websocket.MessageBinary, make([]byte, 4096))
+		}, protocol.CloseTooBig, "read limited"},
+		{"input flood", true, func(t *testing.T, c *websocket.Conn) {
+			for i := range 1000 {
+				in := protocol.Input{Seq: uint32(i + 1), MoveX: 1}
+				if c.Write(context.Background(), websocket.MessageBinary, in.Append(nil)) != nil {
+					return
+				}
+			}
+		}, protocol.ClosePolicyViolation, "rate limit"},
+		{"huge array length", true, func(t *testing.T, c *websocket.Conn) {
+			c.Write(context.Background(), websocket.MessageBinary, huge)
+		}, protocol.CloseInvalidPayload, ""},
+		{"huge string length", false, func(t *testing.T, c *websocket.Conn) {
+			c.Write(context.Background(), websocket.MessageBinary, hugeStr)
+		}, protocol.CloseInvalidPayload, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := dial(t, url)
+			if tt.handshake {
+				handshake(t, c, "bad-"+tt.name)
+			}
+			tt.send(t, c)
+			expectClose(t, c, tt.code, tt.reason)
+		})
+	}
+
+	elapsed := time.Since(start)
+	if err, _ := w.err.Load().(error); err != nil {
+		t.Fatalf("the well-behaved client failed: %v", err)
+	}
+	got := float64(w.snapshots.Load())
+	want := elapsed.Seconds() * 30
+	if got < want*0.9 {
+		t.Errorf("well-behaved client got %.0f snapshots in %v, want about %.0f", got, elapsed, want)
+	}
+	if gap := time.Duration(w.maxGap.Load()); gap > 250*time.Millisecond {
+		t.Errorf("well-behaved client waited %v between two snapshots", gap)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	_, url := startServer(t, nil)
+	httpURL := "http" + strings.TrimSuffix(strings.TrimPrefix(url, "ws"), "/ws") + "/healthz"
+	resp, err := http.Get(httpURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || string(body) != "ok\n" {
+		t.Fatalf("healthz = %d %q", resp.StatusCode, body)
+	}
+}
