@@ -1,0 +1,104 @@
+package clientnet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/coder/websocket"
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+// Dial connects to a Skirmish server's WebSocket endpoint (for example
+// ws://localhost:8080/ws; http and https URLs work too), sends Hello and
+// waits for Welcome. ctx bounds the whole handshake, as does
+// opts.HandshakeTimeout.
+//
+// When the server refuses the player (a bad version, no free seat, ...) it
+// closes the connection; the returned error then wraps the
+// websocket.CloseError, so websocket.CloseStatus(err) gives the status, for
+// example protocol.CloseBadVersion.
+func Dial(ctx context.Context, url string, opts *DialOptions) (*Conn, error) {
+	o := opts.withDefaults()
+	hctx, cancel := context.WithTimeout(ctx, o.HandshakeTimeout)
+	defer cancel()
+
+	ws, _, err := websocket.Dial(hctx, url, wsDialOptions(&o))
+	if err != nil {
+		return nil, fmt.Errorf("clientnet: dial %s: %w", url, err)
+	}
+	ws.SetReadLimit(o.ReadLimit)
+	welcome, buf, err := handshake(hctx, ws, &o)
+	if err != nil {
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("clientnet: handshake: no welcome within %v: %w", o.HandshakeTimeout, err)
+		}
+		ws.CloseNow()
+		return nil, err
+	}
+	return newConn(ws, &o, welcome, buf), nil
+}
+
+// handshake sends Hello and reads Welcome, returning the read buffer for
+// reuse.
+func handshake(ctx context.Context, ws *websocket.Conn, o *DialOptions) (protocol.Welcome, []byte, error) {
+	var w protocol.Welcome
+	hello := protocol.Hello{Version: protocol.Version, Name: o.Name, Resume: o.Resume}
+	if err := ws.Write(ctx, websocket.MessageBinary, hello.Append(nil)); err != nil {
+		return w, nil, fmt.Errorf("clientnet: handshake: send hello: %w", err)
+	}
+	buf, err := readMessage(ctx, ws, make([]byte, 0, 4096))
+	if err != nil {
+		if _, ok := errors.AsType[websocket.CloseError](err); ok {
+			return w, buf, fmt.Errorf("clientnet: handshake refused: %w", err)
+		}
+		return w, buf, fmt.Errorf("clientnet: handshake: %w", err)
+	}
+	typ, err := protocol.PeekType(buf)
+	if err != nil {
+		ws.Close(protocol.CloseInvalidPayload, "bad welcome")
+		return w, buf, fmt.Errorf("clientnet: handshake: %w", err)
+	}
+	if typ != protocol.MsgWelcome {
+		ws.Close(protocol.CloseUnexpected, "expected welcome")
+		return w, buf, fmt.Errorf("%w: message type %d instead of welcome", ErrUnexpected, typ)
+	}
+	if err := w.Decode(buf); err != nil {
+		ws.Close(protocol.CloseInvalidPayload, "bad welcome")
+		return w, buf, fmt.Errorf("clientnet: handshake: decode welcome: %w", err)
+	}
+	if w.Version != protocol.Version {
+		ws.Close(websocket.StatusNormalClosure, "unsupported version")
+		return w, buf, fmt.Errorf("%w: server speaks %d, this client %d", ErrVersion, w.Version, protocol.Version)
+	}
+	return w, buf, nil
+}
+
+// readMessage reads the next message into buf[:0], growing it as needed,
+// and returns it. A text message is refused: the protocol is binary only.
+func readMessage(ctx context.Context, ws *websocket.Conn, buf []byte) ([]byte, error) {
+	typ, r, err := ws.Reader(ctx)
+	if err != nil {
+		return buf[:0], err
+	}
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	if typ != websocket.MessageBinary {
+		ws.Close(protocol.CloseUnsupportedData, "text frames are not supported")
+		return buf, fmt.Errorf("%w: a text frame", ErrUnexpected)
+	}
+	return buf, nil
+}

@@ -1,0 +1,63 @@
+package clientnet
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/coder/websocket"
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+// SendInput sends in as the client's current command and returns the
+// sequence number it was given. It sets in.Seq (one more than the previous
+// input's, starting at 1) and in.Ack (the tick of the newest snapshot
+// applied) itself, and notes the send time for the input→ack round trip.
+//
+// When ctx is done while the write waits, the connection is closed, as in
+// Next. Calling SendInput with the same context every time keeps it
+// allocation-free.
+func (c *Conn) SendInput(ctx context.Context, in protocol.Input) (uint32, error) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.seq++
+	in.Seq = c.seq
+	in.Ack = c.ack.Load()
+	c.wbuf = in.Append(c.wbuf[:0])
+	c.rtt.sent(in.Seq, c.since())
+	if err := c.write(ctx); err != nil {
+		return in.Seq, fmt.Errorf("clientnet: send input %d: %w", in.Seq, err)
+	}
+	c.stats.inputs.Add(1)
+	return in.Seq, nil
+}
+
+// Ping sends a Ping stamped with the connection's clock; the matching Pong,
+// read by Next, sets Stats.PingRTT.
+func (c *Conn) Ping(ctx context.Context) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	p := protocol.Ping{ClientTime: uint64(c.since().Microseconds())}
+	c.wbuf = p.Append(c.wbuf[:0])
+	if err := c.write(ctx); err != nil {
+		return fmt.Errorf("clientnet: send ping: %w", err)
+	}
+	c.stats.pings.Add(1)
+	return nil
+}
+
+// write sends wbuf as one binary message. wmu held.
+func (c *Conn) write(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.wwatch.begin(ctx, c.abort)
+	err := c.ws.Write(context.Background(), websocket.MessageBinary, c.wbuf)
+	c.wwatch.end()
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		return err
+	}
+	return nil
+}
