@@ -30,7 +30,7 @@ type Match struct {
 	// Control channels into the loop. joins has room for every seat, and a
 	// seat is reserved before its join is sent, so sending never blocks.
 	joins  chan *session
-	leaves chan *session
+	leaves chan departure
 	stopc  chan struct{}
 	stopMu sync.Once
 	done   chan struct{}
@@ -41,8 +41,12 @@ type Match struct {
 
 	stats matchStats
 
+	// resumes maps resume tokens to matches, shared with the Server.
+	resumes *sync.Map
+
 	// Owned by the loop.
 	sessions         []*session
+	held             map[string]*heldSeat // seats of dropped players, by resume token
 	nextPlayer       game.PlayerID
 	tick             uint32
 	snapAcc          int
@@ -77,7 +81,7 @@ type MatchStats struct {
 	Snapshots   uint64
 }
 
-func newMatch(id string, rules game.Rules, seed uint64, opts *Options, counts *protocol.FieldCounts, kinds []protocol.KindSchema) *Match {
+func newMatch(id string, rules game.Rules, seed uint64, opts *Options, counts *protocol.FieldCounts, kinds []protocol.KindSchema, resumes *sync.Map) *Match {
 	rate := rules.TickRate()
 	snap := opts.SnapshotRate
 	if snap > rate {
@@ -94,11 +98,13 @@ func newMatch(id string, rules game.Rules, seed uint64, opts *Options, counts *p
 		period:       time.Second / time.Duration(rate),
 		snapshotRate: snap,
 		joins:        make(chan *session, max),
-		leaves:       make(chan *session, max),
+		leaves:       make(chan departure, max),
+		held:         map[string]*heldSeat{},
 		stopc:        make(chan struct{}),
 		done:         make(chan struct{}),
 		views:        newViewPool(8),
 		nextPlayer:   1,
+		resumes:      resumes,
 	}
 }
 
@@ -149,11 +155,18 @@ func (m *Match) stop() {
 // Done is closed when the match's loop has ended.
 func (m *Match) Done() <-chan struct{} { return m.done }
 
+// departure is a session leaving the match; a dropped one keeps its seat
+// for the resume grace period.
+type departure struct {
+	s       *session
+	dropped bool
+}
+
 // leave hands a departing session to the loop; it never blocks past the
 // match's end.
-func (m *Match) leave(s *session) {
+func (m *Match) leave(s *session, dropped bool) {
 	select {
-	case m.leaves <- s:
+	case m.leaves <- departure{s, dropped}:
 	case <-m.done:
 	}
 }
@@ -270,8 +283,8 @@ func (m *Match) drainControl() {
 		select {
 		case s := <-m.joins:
 			m.addSession(s)
-		case s := <-m.leaves:
-			m.removeSession(s)
+		case d := <-m.leaves:
+			m.removeSession(d.s, d.dropped)
 		default:
 			return
 		}
@@ -279,6 +292,10 @@ func (m *Match) drainControl() {
 }
 
 func (m *Match) addSession(s *session) {
+	if s.resuming {
+		m.resumeSession(s)
+		return
+	}
 	id := m.allocPlayerID()
 	if err := m.world.AddPlayer(id); err != nil {
 		m.seats.Add(-1)
@@ -287,38 +304,59 @@ func (m *Match) addSession(s *session) {
 	}
 	s.player = id
 	s.name = cleanName(s.name, id)
+	m.welcome(s)
+	m.sessions = append(m.sessions, s)
+	m.broadcast((&protocol.Join{Player: uint32(id), Name: s.name}).Append(nil))
+	s.joined <- nil
+}
+
+// welcome queues a session's Welcome and the roster of the others.
+func (m *Match) welcome(s *session) {
 	welcome := protocol.Welcome{
 		Version:      protocol.Version,
-		Player:       uint32(id),
+		Player:       uint32(s.player),
 		Match:        m.id,
 		TickRate:     uint32(m.rules.TickRate()),
 		SnapshotRate: uint32(m.snapshotRate),
+		Resume:       s.resume,
 		Kinds:        m.welcomeKinds,
 	}
 	s.send(outbound{msg: welcome.Append(nil)})
 	for _, o := range m.sessions {
 		s.send(outbound{msg: (&protocol.Join{Player: uint32(o.player), Name: o.name}).Append(nil)})
 	}
-	m.sessions = append(m.sessions, s)
-	m.broadcast((&protocol.Join{Player: uint32(id), Name: s.name}).Append(nil))
-	s.joined <- nil
+	for _, h := range m.held {
+		s.send(outbound{msg: (&protocol.Join{Player: uint32(h.player), Name: h.name}).Append(nil)})
+	}
 }
 
-func (m *Match) removeSession(s *session) {
+func (m *Match) removeSession(s *session, dropped bool) {
 	i := m.indexOf(s)
 	if i < 0 {
 		return
 	}
 	m.sessions = append(m.sessions[:i], m.sessions[i+1:]...)
-	m.world.RemovePlayer(s.player)
 	if v, _ := s.take(); v != nil {
 		v.release()
 	}
-	m.seats.Add(-1)
 	if len(m.sessions) == 0 {
 		m.emptySince = m.opts.Clock.Now()
 	}
-	m.broadcast((&protocol.Leave{Player: uint32(s.player)}).Append(nil))
+	if dropped && m.opts.ResumeGrace > 0 && s.resume != "" {
+		m.holdSeat(s)
+		return
+	}
+	m.freeSeat(s.player, s.resume)
+}
+
+// freeSeat takes a player out of the world for good.
+func (m *Match) freeSeat(player game.PlayerID, resume string) {
+	m.world.RemovePlayer(player)
+	m.seats.Add(-1)
+	if resume != "" {
+		m.resumes.Delete(resume)
+	}
+	m.broadcast((&protocol.Leave{Player: uint32(player)}).Append(nil))
 }
 
 func (m *Match) indexOf(s *session) int {
@@ -342,6 +380,12 @@ func (m *Match) allocPlayerID() game.PlayerID {
 		inUse := false
 		for _, s := range m.sessions {
 			if s.player == id {
+				inUse = true
+				break
+			}
+		}
+		for _, h := range m.held {
+			if h.player == id {
 				inUse = true
 				break
 			}
@@ -379,7 +423,8 @@ func (m *Match) housekeeping(now time.Time) bool {
 			s.kick(websocket.StatusPolicyViolation, "too slow: write timed out")
 		}
 	}
-	if len(m.sessions) == 0 && now.Sub(m.emptySince) >= emptyMatchLinger {
+	m.expireHeldSeats(now)
+	if len(m.sessions) == 0 && len(m.held) == 0 && now.Sub(m.emptySince) >= emptyMatchLinger {
 		m.ending.Store(true)
 		if m.seats.Load() == 0 && len(m.joins) == 0 {
 			return true
@@ -393,6 +438,12 @@ func (m *Match) housekeeping(now time.Time) bool {
 // and the match reports itself done.
 func (m *Match) exit() {
 	m.ending.Store(true)
+	for _, s := range m.sessions {
+		m.resumes.Delete(s.resume)
+	}
+	for token := range m.held {
+		m.resumes.Delete(token)
+	}
 	close(m.done)
 	for {
 		select {

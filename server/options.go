@@ -35,6 +35,12 @@ type Options struct {
 	// client is considered stalled and closed. Default 5s.
 	WriteTimeout time.Duration
 
+	// ResumeGrace is how long a player whose connection dropped keeps its
+	// seat: it stays in the world, still, and a Hello carrying the resume
+	// token from its Welcome takes the seat back. Default 30s; negative
+	// disables resuming.
+	ResumeGrace time.Duration
+
 	// Seed seeds the worlds of new matches; 0 picks a random seed per
 	// match.
 	Seed uint64
@@ -71,6 +77,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = 5 * time.Second
+	}
+	if c.ResumeGrace == 0 {
+		c.ResumeGrace = 30 * time.Second
 	}
 	if c.Clock == nil {
 		c.Clock = SystemClock{}

@@ -29,6 +29,8 @@ type Server struct {
 	counts *protocol.FieldCounts
 	kinds  []protocol.KindSchema
 
+	resumes sync.Map // resume token → *Match
+
 	mu      sync.Mutex
 	matches []*Match // in creation order
 	closed  bool
@@ -111,7 +113,7 @@ func (s *Server) place() (*Match, error) {
 			return m, nil
 		}
 	}
-	m := newMatch(newMatchID(), s.rules, s.nextSeed(), &s.opts, s.counts, s.kinds)
+	m := newMatch(newMatchID(), s.rules, s.nextSeed(), &s.opts, s.counts, s.kinds, &s.resumes)
 	m.reserve()
 	s.matches = append(s.matches, m)
 	s.wg.Add(1)
@@ -187,17 +189,37 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		writerDone.Wait()
 	}()
 
-	m, err := s.join(sess)
-	if err != nil {
-		if errors.Is(err, ErrClosed) {
-			sess.closeWith(protocol.CloseGoingAway, "server shutting down")
-		} else {
-			sess.closeWith(protocol.CloseTryAgainLater, "no match could take the player")
-		}
+	var m *Match
+	if hello.Resume != "" {
+		m, err = s.resume(sess, hello.Resume)
+	} else {
+		m, err = s.join(sess)
+	}
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrClosed):
+		sess.closeWith(protocol.CloseGoingAway, "server shutting down")
+		return
+	case errors.Is(err, errUnknownResume):
+		sess.closeWith(protocol.CloseBadResume, "unknown or expired resume token")
+		return
+	default:
+		sess.closeWith(protocol.CloseTryAgainLater, "no match could take the player")
 		return
 	}
-	defer m.leave(sess)
-	sess.readLoop(buf, m)
+	dropped := sess.readLoop(buf, m)
+	m.leave(sess, dropped)
+}
+
+// resume gives a held seat back to a reconnecting player.
+func (s *Server) resume(sess *session, token string) (*Match, error) {
+	v, ok := s.resumes.Load(token)
+	if !ok {
+		return nil, errUnknownResume
+	}
+	m := v.(*Match)
+	sess.resume, sess.resuming = token, true
+	return m, s.handOver(m, sess)
 }
 
 // join places the session in a match and waits for the match to take it.
@@ -208,26 +230,41 @@ func (s *Server) join(sess *session) (*Match, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.joins <- sess
-		select {
-		case err := <-sess.joined:
-			if err == nil {
-				return m, nil
-			}
-			if !errors.Is(err, errMatchEnded) {
-				return nil, err
-			}
-		case <-m.done:
-			select {
-			case err := <-sess.joined:
-				if err == nil {
-					return m, nil
-				}
-			default:
-			}
-		case <-sess.ctx.Done():
-			return nil, sess.ctx.Err()
+		sess.resume = newResumeToken()
+		s.resumes.Store(sess.resume, m)
+		err = s.handOver(m, sess)
+		if err == nil {
+			return m, nil
+		}
+		s.resumes.Delete(sess.resume)
+		if !errors.Is(err, errMatchEnded) {
+			return nil, err
 		}
 	}
 	return nil, errMatchEnded
+}
+
+// handOver sends the session to the match's loop and waits for its answer.
+func (s *Server) handOver(m *Match, sess *session) error {
+	select {
+	case m.joins <- sess:
+	case <-m.done:
+		return errMatchEnded
+	case <-sess.ctx.Done():
+		return sess.ctx.Err()
+	}
+	select {
+	case err := <-sess.joined:
+		return err
+	case <-m.done:
+		// The loop may have answered just before it ended.
+		select {
+		case err := <-sess.joined:
+			return err
+		default:
+			return errMatchEnded
+		}
+	case <-sess.ctx.Done():
+		return sess.ctx.Err()
+	}
 }

@@ -21,6 +21,12 @@ type session struct {
 	ctx    context.Context // cancelled when the session ends
 	cancel context.CancelFunc
 
+	// resume is the token that takes this seat back after a drop; resuming
+	// says the session asks for a held seat rather than a new one. Set
+	// before joining.
+	resume   string
+	resuming bool
+
 	// Set by the match when the player joins; read-only afterwards.
 	player game.PlayerID
 	joined chan error // the match's answer to the join, capacity 1

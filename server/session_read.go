@@ -80,16 +80,18 @@ func (s *session) readHello(buf []byte) (protocol.Hello, []byte, error) {
 		s.closeWith(protocol.CloseBadVersion, fmt.Sprintf("unsupported protocol version %d: this server speaks %d", h.Version, protocol.Version))
 		return h, buf, errClosed
 	}
-	if h.Resume != "" {
-		s.closeWith(protocol.CloseBadResume, "unknown or expired resume token")
-		return h, buf, errClosed
-	}
 	return h, buf, nil
 }
 
 // readLoop handles the client's messages after the handshake until the
-// connection ends.
-func (s *session) readLoop(buf []byte, m *Match) error {
+// connection ends. It reports whether the connection dropped (rather than
+// being closed on purpose by either side), which keeps the seat for resuming.
+func (s *session) readLoop(buf []byte, m *Match) (dropped bool) {
+	err := s.readMessages(buf, m)
+	return !s.kicked.Load() && websocket.CloseStatus(err) != websocket.StatusNormalClosure
+}
+
+func (s *session) readMessages(buf []byte, m *Match) error {
 	limit := newTokenBucket(s.opts.InputRate, s.opts.InputBurst, s.opts.Clock.Now())
 	var in protocol.Input
 	var ping protocol.Ping

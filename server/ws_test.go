@@ -68,17 +68,41 @@ func writeMsg(t *testing.T, c *websocket.Conn, m protocol.Message) {
 func handshake(t *testing.T, c *websocket.Conn, name string) protocol.Welcome {
 	t.Helper()
 	writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: name})
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_, b, err := c.Read(ctx)
-	if err != nil {
-		t.Fatalf("read welcome: %v", err)
-	}
+	return readWelcome(t, c)
+}
+
+func readWelcome(t *testing.T, c *websocket.Conn) protocol.Welcome {
+	t.Helper()
 	var w protocol.Welcome
-	if err := w.Decode(b); err != nil {
+	if err := w.Decode(readType(t, c, protocol.MsgWelcome)); err != nil {
 		t.Fatalf("decode welcome: %v", err)
 	}
 	return w
+}
+
+func readSnapshot(t *testing.T, c *websocket.Conn) protocol.Snapshot {
+	t.Helper()
+	var s protocol.Snapshot
+	if err := s.Decode(readType(t, c, protocol.MsgSnapshot)); err != nil {
+		t.Fatalf("decode snapshot: %v", err)
+	}
+	return s
+}
+
+// readType reads messages until one of type typ arrives.
+func readType(t *testing.T, c *websocket.Conn, typ protocol.MsgType) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for {
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("waiting for message type %d: %v", typ, err)
+		}
+		if got, err := protocol.PeekType(b); err == nil && got == typ {
+			return b
+		}
+	}
 }
 
 // expectClose reads until the connection ends and checks the close code

@@ -1,0 +1,64 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"time"
+
+	"github.com/skirmishgg/skirmish/game"
+)
+
+// errUnknownResume means a resume token names no held seat: unknown,
+// expired, or its player is still connected.
+var errUnknownResume = errors.New("server: unknown or expired resume token")
+
+// heldSeat is the place of a player whose connection dropped: the player
+// stays in the world, standing still, until it resumes or the grace period
+// ends.
+type heldSeat struct {
+	player   game.PlayerID
+	name     string
+	deadline time.Time
+}
+
+// newResumeToken returns an unguessable token for one seat.
+func newResumeToken() string {
+	var b [18]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// holdSeat keeps a dropped player's seat for the grace period. Loop only.
+func (m *Match) holdSeat(s *session) {
+	m.held[s.resume] = &heldSeat{
+		player:   s.player,
+		name:     s.name,
+		deadline: m.opts.Clock.Now().Add(m.opts.ResumeGrace),
+	}
+}
+
+// resumeSession gives a held seat back to a new connection: same player,
+// same place in the world, a full snapshot to start from. Loop only.
+func (m *Match) resumeSession(s *session) {
+	h, ok := m.held[s.resume]
+	if !ok {
+		s.joined <- errUnknownResume
+		return
+	}
+	delete(m.held, s.resume)
+	s.player, s.name = h.player, h.name
+	m.welcome(s)
+	m.sessions = append(m.sessions, s)
+	s.joined <- nil
+}
+
+// expireHeldSeats frees the seats whose grace period is over. Loop only.
+func (m *Match) expireHeldSeats(now time.Time) {
+	for token, h := range m.held {
+		if now.After(h.deadline) {
+			delete(m.held, token)
+			m.freeSeat(h.player, token)
+		}
+	}
+}

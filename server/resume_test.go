@@ -1,0 +1,69 @@
+package server
+
+import (
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+func TestResumeTakesBackTheSeat(t *testing.T) {
+	srv, url := startServer(t, &Options{ResumeGrace: 5 * time.Second})
+	c := dial(t, url)
+	first := handshake(t, c, "dropper")
+	if first.Resume == "" {
+		t.Fatal("welcome carries no resume token")
+	}
+	// While the player is connected its token resumes nothing.
+	other := dial(t, url)
+	writeMsg(t, other, &protocol.Hello{Version: protocol.Version, Resume: first.Resume})
+	expectClose(t, other, protocol.CloseBadResume, "resume token")
+
+	c.CloseNow() // the connection drops without a close handshake
+	time.Sleep(100 * time.Millisecond)
+	if got := srv.Matches()[0].Players; got != 1 {
+		t.Fatalf("%d seats taken after the drop, want the held one", got)
+	}
+
+	back := dial(t, url)
+	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Name: "ignored", Resume: first.Resume})
+	second := readWelcome(t, back)
+	if second.Player != first.Player || second.Match != first.Match || second.Resume != first.Resume {
+		t.Fatalf("resumed as player %d in %s, want player %d in %s with the same token", second.Player, second.Match, first.Player, first.Match)
+	}
+	// The resumed connection starts from a full snapshot.
+	snap := readSnapshot(t, back)
+	if snap.Base != 0 {
+		t.Fatalf("first snapshot after resume has base %d, want a full one", snap.Base)
+	}
+}
+
+func TestResumeGraceExpires(t *testing.T) {
+	srv, url := startServer(t, &Options{ResumeGrace: 100 * time.Millisecond})
+	c := dial(t, url)
+	w := handshake(t, c, "gone")
+	c.CloseNow()
+	// Held seats are checked about once a second.
+	waitFor(t, "the held seat to expire", func() bool {
+		ms := srv.Matches()
+		return len(ms) == 1 && ms[0].Players == 0
+	})
+	back := dial(t, url)
+	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Resume: w.Resume})
+	expectClose(t, back, protocol.CloseBadResume, "resume token")
+}
+
+func TestNormalCloseFreesTheSeat(t *testing.T) {
+	srv, url := startServer(t, nil)
+	c := dial(t, url)
+	w := handshake(t, c, "quitter")
+	c.Close(websocket.StatusNormalClosure, "bye")
+	waitFor(t, "the seat to be freed", func() bool {
+		ms := srv.Matches()
+		return len(ms) == 1 && ms[0].Players == 0
+	})
+	back := dial(t, url)
+	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Resume: w.Resume})
+	expectClose(t, back, protocol.CloseBadResume, "resume token")
+}
