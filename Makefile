@@ -38,8 +38,11 @@ vet:
 		if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+# Timing-sensitive end-to-end tests (-short skips them) run alone after the
+# rest, so they never compete with other packages for the two cores.
 test-go:
-	$(GO) test -race -count=1 -timeout 8m ./...
+	$(GO) test -race -short -count=1 -timeout 8m ./...
+	$(GO) test -race -count=1 -timeout 5m -run 'E2E|TestBotsPlay' ./cmd/skirmish
 
 # The pure packages also run compiled to WebAssembly, so determinism holds in
 # the browser too (the arena's golden hash is checked on both).
