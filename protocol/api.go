@@ -1,6 +1,9 @@
 package protocol
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Decoding errors; every decode error wraps exactly one of them.
 var (
@@ -15,7 +18,21 @@ var (
 // whose first element is a small unsigned integer, and with ErrUnknownType
 // for a type this version does not define.
 func PeekType(b []byte) (MsgType, error) {
-	panic("unimplemented")
+	r := reader{b: b}
+	n := r.arrayHeader()
+	if r.err == nil && (n == 0 || n > len(r.b)) {
+		// Empty, or claiming more elements than there are bytes left: not
+		// a message, whatever its first element says.
+		return 0, errNoType
+	}
+	t := r.u64()
+	switch {
+	case r.err != nil:
+		return 0, r.err
+	case t < uint64(MsgHello) || t > uint64(MsgMatchEnd):
+		return 0, fmt.Errorf("%w: %d", ErrUnknownType, t)
+	}
+	return MsgType(t), nil
 }
 
 // FieldCounts maps an entity kind to its number of fields, for encoding
@@ -23,23 +40,27 @@ func PeekType(b []byte) (MsgType, error) {
 type FieldCounts [256]uint8
 
 // NewFieldCounts builds FieldCounts from a schema's kinds.
+// It fails on a schema no Welcome decoder would accept: more than MaxKinds
+// kinds, more than MaxFields fields in a kind, or a name longer than
+// MaxFieldName bytes.
 func NewFieldCounts(kinds []KindSchema) (*FieldCounts, error) {
-	panic("unimplemented")
-}
-
-// AppendSnapshot appends to b the snapshot message that turns base into cur.
-// base and cur are sorted by ID ascending. A nil base encodes a full
-// snapshot (Base 0); otherwise baseTick is the tick of base. It allocates
-// nothing beyond growing b.
-func AppendSnapshot(b []byte, tick, baseTick, lastSeq uint32, base, cur []Entity, counts *FieldCounts) []byte {
-	panic("unimplemented")
-}
-
-// Apply applies s to base, the view at tick s.Base (ignored when s.Base is
-// 0), appending the resulting view, sorted by ID, to dst[:0]. dst must not
-// share memory with base. It fails with ErrMalformed when s does not fit
-// base: a changed or removed ID base lacks, a created ID base has, or IDs out
-// of order.
-func Apply(dst, base []Entity, s *Snapshot) ([]Entity, error) {
-	panic("unimplemented")
+	if len(kinds) > MaxKinds {
+		return nil, fmt.Errorf("protocol: %d entity kinds, at most %d allowed", len(kinds), MaxKinds)
+	}
+	var c FieldCounts
+	for i, k := range kinds {
+		if len(k.Fields) > MaxFields {
+			return nil, fmt.Errorf("protocol: kind %d (%q) has %d fields, at most %d allowed", i, k.Name, len(k.Fields), MaxFields)
+		}
+		if len(k.Name) > MaxFieldName {
+			return nil, fmt.Errorf("protocol: kind %d name %q longer than %d bytes", i, k.Name, MaxFieldName)
+		}
+		for _, f := range k.Fields {
+			if len(f) > MaxFieldName {
+				return nil, fmt.Errorf("protocol: kind %q field name %q longer than %d bytes", k.Name, f, MaxFieldName)
+			}
+		}
+		c[i] = uint8(len(k.Fields))
+	}
+	return &c, nil
 }

@@ -12,9 +12,9 @@ const (
 	CloseInternalError   = 1011 // a bug on the server's side
 	CloseTryAgainLater   = 1013 // no capacity: no match has a free seat
 
-	CloseBadVersion      = 4000 // Hello's version is not one the server speaks
-	CloseUnknownType     = 4001 // the message type is not defined
-	CloseUnexpected      = 4002 // a defined message sent at the wrong time
+	CloseBadVersion       = 4000 // Hello's version is not one the server speaks
+	CloseUnknownType      = 4001 // the message type is not defined
+	CloseUnexpected       = 4002 // a defined message sent at the wrong time
 	CloseHandshakeTimeout = 4003 // no Hello in time
-	CloseBadResume       = 4004 // the resume token is not valid (or expired)
+	CloseBadResume        = 4004 // the resume token is not valid (or expired)
 )

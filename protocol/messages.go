@@ -35,6 +35,7 @@ const (
 const (
 	MaxNameLen     = 32   // bytes of a player name (UTF-8)
 	MaxResumeLen   = 128  // bytes of a resume token
+	MaxMatchLen    = 64   // bytes of a match ID
 	MaxReasonLen   = 64   // bytes of a match-end reason
 	MaxEntities    = 4096 // entities in one snapshot section
 	MaxKinds       = 32   // entity kinds in a schema

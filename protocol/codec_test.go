@@ -1,0 +1,420 @@
+package protocol
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// newLike returns a new zero message of m's type.
+func newLike(m Message) Message {
+	return reflect.New(reflect.TypeOf(m).Elem()).Interface().(Message)
+}
+
+// normalize turns empty slices into nil, recursively, so that a message and
+// its decoding compare equal whichever way "empty" was spelt.
+func normalize(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			normalize(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			normalize(v.Field(i))
+		}
+	case reflect.Slice:
+		if v.Len() == 0 {
+			v.Set(reflect.Zero(v.Type()))
+			return
+		}
+		for i := range v.Len() {
+			normalize(v.Index(i))
+		}
+	case reflect.Array:
+		for i := range v.Len() {
+			normalize(v.Index(i))
+		}
+	}
+}
+
+func sameMessage(a, b Message) bool {
+	normalize(reflect.ValueOf(a))
+	normalize(reflect.ValueOf(b))
+	return reflect.DeepEqual(a, b)
+}
+
+func fieldNames(n int, size int) []string {
+	f := make([]string, n)
+	for i := range f {
+		f[i] = fmt.Sprintf("%0*d", size, i)
+	}
+	return f
+}
+
+func maxKinds() []KindSchema {
+	k := make([]KindSchema, MaxKinds)
+	for i := range k {
+		k[i] = KindSchema{Name: strings.Repeat("k", MaxFieldName), Fields: fieldNames(MaxFields, MaxFieldName)}
+	}
+	return k
+}
+
+func manyCreated(n int) []Entity {
+	e := make([]Entity, n)
+	for i := range e {
+		e[i] = Entity{ID: uint32(i + 1), Kind: uint8(i), Fields: [MaxFields]int32{int32(i), -int32(i)}}
+	}
+	return e
+}
+
+func manyResults(n int) []Result {
+	r := make([]Result, n)
+	for i := range r {
+		r[i] = Result{Player: uint32(i), Score: int32(n - i), Deaths: -int32(i)}
+	}
+	return r
+}
+
+// sampleMessages covers every message type with ordinary and edge values.
+func sampleMessages() []Message {
+	long := strings.Repeat("é", MaxNameLen/2) // multi-byte, exactly at the limit
+	full := [MaxFields]int32{math.MinInt32, math.MaxInt32, -1, 0, 1, -33, 128, 1 << 20}
+	return []Message{
+		&Hello{Version: Version, Name: "alice"},
+		&Hello{},
+		&Hello{Version: math.MaxUint32, Name: long, Resume: strings.Repeat("r", MaxResumeLen)},
+		&Welcome{Version: 1, Player: 7, Match: "0123456789abcdef", TickRate: 60, SnapshotRate: 30, Resume: "tok",
+			Kinds: []KindSchema{{Name: "player", Fields: []string{"x", "y", "aim", "hp", "score", "deaths"}},
+				{Name: "bullet", Fields: []string{"x0", "y0", "dir", "tick0", "owner"}}}},
+		&Welcome{},
+		&Welcome{Kinds: []KindSchema{{Name: "empty", Fields: []string{}}}},
+		&Welcome{Version: math.MaxUint32, Player: math.MaxUint32, Match: strings.Repeat("m", MaxMatchLen),
+			TickRate: math.MaxUint32, SnapshotRate: math.MaxUint32, Resume: strings.Repeat("r", MaxResumeLen), Kinds: maxKinds()},
+		&Input{Seq: 1, Ack: 0, MoveX: 127, MoveY: -127, Aim: 16384, Buttons: 1},
+		&Input{},
+		&Input{Seq: math.MaxUint32, Ack: math.MaxUint32, MoveX: -128, MoveY: -1, Aim: math.MaxUint16, Buttons: math.MaxUint8},
+		&Snapshot{},
+		&Snapshot{Tick: 10, Base: 9, LastSeq: 3,
+			Created: []Entity{{ID: 1, Kind: 0, Fields: [MaxFields]int32{100, 200, 3}}, {ID: 5, Kind: 1}},
+			Changed: []Changed{{ID: 2, Mask: 0b101, Deltas: [MaxFields]int32{-1, 0, 64}}},
+			Removed: []uint32{3, 4}},
+		&Snapshot{Tick: math.MaxUint32, Base: math.MaxUint32 - 1, LastSeq: math.MaxUint32,
+			Created: []Entity{{ID: math.MaxUint32, Kind: math.MaxUint8, Fields: full}},
+			Changed: []Changed{{ID: 1, Mask: 0xff, Deltas: full}, {ID: 2}},
+			Removed: []uint32{0, math.MaxUint32}},
+		&Snapshot{Tick: 1, Created: manyCreated(MaxEntities)},
+		&Ping{},
+		&Ping{ClientTime: math.MaxUint64},
+		&Pong{ClientTime: 123456789012, ServerTick: 77},
+		&Pong{ClientTime: math.MaxUint64, ServerTick: math.MaxUint32},
+		&Join{Player: 3, Name: "bob"},
+		&Join{Player: math.MaxUint32, Name: long},
+		&Join{},
+		&Leave{Player: 3},
+		&Leave{Player: math.MaxUint32},
+		&Event{Tick: 100, Kind: 1, Actor: 2, Target: 3, Value: 10, X: 4000, Y: -20},
+		&Event{Tick: math.MaxUint32, Kind: 255, Actor: math.MaxUint32, Target: math.MaxUint32,
+			Value: math.MinInt32, X: math.MinInt32, Y: math.MaxInt32},
+		&Event{},
+		&MatchEnd{Tick: 18000, Reason: "score_limit", Winner: 2,
+			Results: []Result{{2, 20, 3}, {1, 5, -1}}},
+		&MatchEnd{Tick: 1, Reason: strings.Repeat("z", MaxReasonLen), Winner: math.MaxUint32, Results: manyResults(MaxResults)},
+		&MatchEnd{Results: []Result{}},
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	for i, m := range sampleMessages() {
+		t.Run(fmt.Sprintf("%d-%T", i, m), func(t *testing.T) {
+			b := m.Append(nil)
+			if typ, err := PeekType(b); err != nil || typ != m.Type() {
+				t.Fatalf("PeekType = %d, %v; want %d", typ, err, m.Type())
+			}
+			got := newLike(m)
+			if err := got.Decode(b); err != nil {
+				t.Fatalf("decode %x: %v", b[:min(len(b), 64)], err)
+			}
+			if !bytes.Equal(got.Append(nil), b) {
+				t.Errorf("re-encoding differs")
+			}
+			if !sameMessage(got, m) {
+				t.Errorf("got %+v\nwant %+v", got, m)
+			}
+			// Appending leaves what b held untouched.
+			pre := []byte{1, 2, 3}
+			if b2 := m.Append(pre); !bytes.Equal(b2[:3], pre) || !bytes.Equal(b2[3:], b) {
+				t.Errorf("Append onto a prefix is wrong")
+			}
+		})
+	}
+}
+
+// TestDecodeReuses: decoding a smaller message into a used one leaves no
+// trace of the bigger one.
+func TestDecodeReuses(t *testing.T) {
+	msgs := sampleMessages()
+	for _, big := range msgs {
+		for _, small := range msgs {
+			if big.Type() != small.Type() {
+				continue
+			}
+			m := newLike(big)
+			if err := m.Decode(big.Append(nil)); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.Decode(small.Append(nil)); err != nil {
+				t.Fatal(err)
+			}
+			want := newLike(small)
+			want.Decode(small.Append(nil))
+			if !sameMessage(m, want) {
+				t.Errorf("%T: decoding over a used message: got %+v, want %+v", m, m, want)
+			}
+		}
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	msgs := sampleMessages()
+	for i, m := range msgs {
+		b := m.Append(nil)
+		name := fmt.Sprintf("%d-%T", i, m)
+		check := func(what string, in []byte, want error) {
+			t.Helper()
+			err := newLike(m).Decode(in)
+			if !errors.Is(err, want) {
+				t.Errorf("%s %s: err %v, want %v", name, what, err, want)
+			}
+		}
+		for n := range len(b) {
+			if n > 300 && n < len(b)-300 {
+				continue // the long samples: their ends are enough
+			}
+			check(fmt.Sprintf("truncated to %d", n), b[:n], ErrMalformed)
+		}
+		check("trailing byte", append(bytes.Clone(b), 0), ErrMalformed)
+		check("trailing message", m.Append(bytes.Clone(b)), ErrMalformed)
+		if b[0]&0xf0 == mpFixArray {
+			mapped := bytes.Clone(b)
+			mapped[0] = 0x80 | b[0]&0x0f
+			check("map instead of array", mapped, ErrMalformed)
+			extra := append(bytes.Clone(b), 0)
+			extra[0]++
+			check("extra element", extra, ErrMalformed)
+			short := bytes.Clone(b)
+			short[0]--
+			check("missing element", short, ErrMalformed)
+		}
+		for _, other := range msgs {
+			if other.Type() != m.Type() {
+				check(fmt.Sprintf("type %d", other.Type()), other.Append(nil), ErrWrongType)
+			}
+		}
+		check("unknown type", []byte{0x91, 0x63}, ErrWrongType)
+		check("empty array", []byte{0x90}, ErrMalformed)
+		check("empty", nil, ErrMalformed)
+		check("not msgpack", []byte{0xc1}, ErrMalformed)
+	}
+}
+
+func TestPeekType(t *testing.T) {
+	tests := []struct {
+		in   string
+		typ  MsgType
+		want error
+	}{
+		{"9101", MsgHello, nil},
+		{"920a00", MsgMatchEnd, nil},
+		{"91cc04", MsgSnapshot, nil},              // a wide form is fine
+		{"dc000103", MsgInput, nil},               // array16
+		{"dd0000000105", MsgPing, nil},            // array32
+		{"9100", 0, ErrUnknownType},               // 0 is no type
+		{"910b", 0, ErrUnknownType},               // past the last type
+		{"91cd0101", 0, ErrUnknownType},           // 257
+		{"91ff", 0, ErrMalformed},                 // -1
+		{"91a0", 0, ErrMalformed},                 // a string
+		{"90", 0, ErrMalformed},                   // empty array
+		{"", 0, ErrMalformed},                     // nothing
+		{"8101", 0, ErrMalformed},                 // a map
+		{"01", 0, ErrMalformed},                   // not an array
+		{"91", 0, ErrMalformed},                   // truncated
+		{"ddffffffff0102", 0, ErrMalformed},       // claims 4G elements in 2 bytes
+		{"dc00", 0, ErrMalformed},                 // truncated header
+		{"c1ff0013", 0, ErrMalformed},             // garbage
+		{"9401 01 dbfffffff06162", MsgHello, nil}, // the rest is Decode's business
+	}
+	for _, tt := range tests {
+		typ, err := PeekType(unhex(t, tt.in))
+		if typ != tt.typ || !errors.Is(err, tt.want) || (err == nil) != (tt.want == nil) {
+			t.Errorf("PeekType(%s) = %d, %v; want %d, %v", tt.in, typ, err, tt.typ, tt.want)
+		}
+	}
+}
+
+func TestDecodeLimits(t *testing.T) {
+	over := func(n int) string { return strings.Repeat("x", n+1) }
+	tests := []Message{
+		&Hello{Name: over(MaxNameLen)},
+		&Hello{Resume: over(MaxResumeLen)},
+		&Welcome{Match: over(MaxMatchLen)},
+		&Welcome{Resume: over(MaxResumeLen)},
+		&Welcome{Kinds: make([]KindSchema, MaxKinds+1)},
+		&Welcome{Kinds: []KindSchema{{Name: over(MaxFieldName)}}},
+		&Welcome{Kinds: []KindSchema{{Fields: make([]string, MaxFields+1)}}},
+		&Welcome{Kinds: []KindSchema{{Fields: []string{over(MaxFieldName)}}}},
+		&Join{Name: over(MaxNameLen)},
+		&MatchEnd{Reason: over(MaxReasonLen)},
+		&MatchEnd{Results: make([]Result, MaxResults+1)},
+		&Snapshot{Created: manyCreated(MaxEntities + 1)},
+		&Snapshot{Changed: make([]Changed, MaxEntities+1)},
+		&Snapshot{Removed: make([]uint32, MaxEntities+1)},
+	}
+	for _, m := range tests {
+		if err := newLike(m).Decode(m.Append(nil)); !errors.Is(err, ErrLimit) {
+			t.Errorf("%T over a limit: err %v, want ErrLimit", m, err)
+		}
+	}
+	// A created entity with more than MaxFields fields.
+	b := header(nil, MsgSnapshot, 7)
+	b = append(b, 1, 0, 0, 0x91, 0x90|(3+MaxFields), 1, 0)
+	for range MaxFields + 1 {
+		b = append(b, 0)
+	}
+	b = append(b, 0x90, 0x90)
+	var s Snapshot
+	if err := s.Decode(b); !errors.Is(err, ErrLimit) {
+		t.Errorf("created entity with %d fields: err %v, want ErrLimit", MaxFields+1, err)
+	}
+}
+
+func TestSnapshotDecodeShape(t *testing.T) {
+	snap := func(sections string) []byte {
+		return append(header(nil, MsgSnapshot, 7), unhex(t, "0a0900"+sections)...)
+	}
+	tests := []struct {
+		name string
+		in   []byte
+		want error
+	}{
+		{"created entity without kind", snap("91 9101 90 90"), ErrMalformed},
+		{"created entity as a map", snap("91 820100 90 90"), ErrMalformed},
+		{"created field out of int32", snap("91 930100ce80000000 90 90"), ErrMalformed},
+		{"changed mask and count disagree", snap("90 91 93010301 90"), ErrMalformed},
+		{"changed without mask", snap("90 91 9101 90"), ErrMalformed},
+		{"changed mask over uint8", snap("90 91 9301cd010001 90"), ErrMalformed},
+		{"delta beyond ±(2³²-1)", snap("90 91 930101cf00000001ffffffff 90"), ErrMalformed},
+		{"negative delta encoding", snap("90 91 930101ff 90"), ErrMalformed},
+		{"removed ID negative", snap("90 90 91ff"), ErrMalformed},
+		{"section not an array", snap("00 90 90"), ErrMalformed},
+		{"huge created section", snap("ddffffffff 90 90"), ErrLimit},
+		{"created section longer than the message", snap("dc0fff 90 90"), ErrMalformed},
+	}
+	for _, tt := range tests {
+		var s Snapshot
+		if err := s.Decode(tt.in); !errors.Is(err, tt.want) {
+			t.Errorf("%s: err %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	// The widest deltas decode, wrapping into int32.
+	var s Snapshot
+	if err := s.Decode(snap("90 92 930101cf00000001fffffffe 930201cf00000001fffffffd 90")); err != nil {
+		t.Fatal(err)
+	}
+	if d0, d1 := s.Changed[0].Deltas[0], s.Changed[1].Deltas[0]; d0 != -1 || d1 != 1 {
+		t.Errorf("wide deltas decode to %d, %d; want -1, 1 (mod 2³²)", d0, d1)
+	}
+}
+
+// hostile holds inputs claiming huge lengths with a few bytes behind them.
+var hostile = []struct {
+	name string
+	in   string
+	msg  Message
+	want error
+}{
+	{"array32 message claiming 4G elements", "ddffffffff04000000000000000000", &Snapshot{}, ErrMalformed},
+	{"array32 hello claiming 4G elements", "ddffffffff0102", &Hello{}, ErrMalformed},
+	{"hello with a 4GB name", "940101dbfffffff06162", &Hello{}, ErrLimit},
+	{"hello with a 2GB resume", "940101a0db7fffffff6162", &Hello{}, ErrLimit},
+	{"snapshot with 4G created", "97040a0900ddffffffff0102030405", &Snapshot{}, ErrLimit},
+	{"snapshot with 4G removed", "97040a09009090ddffffffff01", &Snapshot{}, ErrLimit},
+	{"snapshot with 4095 created in 3 bytes", "97040a0900dc0fff010203", &Snapshot{}, ErrMalformed},
+	{"welcome with 4G kinds", "98020101a0 0101a0 ddffffffff01", &Welcome{}, ErrLimit},
+	{"welcome with a 4G kind name", "98020101a0 0101a0 91 92dbffffffff61", &Welcome{}, ErrLimit},
+	{"match end with 4G results", "950a01a000ddffffffff01", &MatchEnd{}, ErrLimit},
+	{"match end with 200 results in 2 bytes", "950a01a000dc00c80102", &MatchEnd{}, ErrMalformed},
+}
+
+func TestHostileLengths(t *testing.T) {
+	for _, tt := range hostile {
+		in := unhex(t, tt.in)
+		err := tt.msg.Decode(in)
+		if !errors.Is(err, tt.want) {
+			t.Errorf("%s: err %v, want %v", tt.name, err, tt.want)
+			continue
+		}
+		allocs := testing.AllocsPerRun(20, func() { tt.msg.Decode(in) })
+		if allocs != 0 {
+			t.Errorf("%s: %v allocations to reject", tt.name, allocs)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range 100 {
+			tt.msg.Decode(in)
+		}
+		runtime.ReadMemStats(&after)
+		if n := after.TotalAlloc - before.TotalAlloc; n > 64<<10 {
+			t.Errorf("%s: %d bytes allocated in 100 rejections", tt.name, n)
+		}
+	}
+}
+
+func TestDecodeAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation counts")
+	}
+	for _, m := range sampleMessages() {
+		b := m.Append(nil)
+		d := newLike(m)
+		if err := d.Decode(b); err != nil {
+			t.Fatal(err)
+		}
+		// Once warmed up, every decoder reuses what it has: slices' capacity
+		// and equal strings.
+		if allocs := testing.AllocsPerRun(20, func() { d.Decode(b) }); allocs != 0 {
+			t.Errorf("%T: %v allocations decoding again", m, allocs)
+		}
+	}
+	in := (&Input{Seq: 1, MoveX: -3}).Append(nil)
+	var m Input
+	if allocs := testing.AllocsPerRun(100, func() { m.Decode(in) }); allocs != 0 {
+		t.Errorf("Input decode: %v allocations", allocs)
+	}
+}
+
+func TestNewFieldCounts(t *testing.T) {
+	c, err := NewFieldCounts([]KindSchema{{Name: "p", Fields: []string{"x", "y", "z"}}, {Name: "q"}})
+	if err != nil || c[0] != 3 || c[1] != 0 || c[2] != 0 {
+		t.Fatalf("NewFieldCounts = %v, %v", c[:3], err)
+	}
+	if _, err := NewFieldCounts(maxKinds()); err != nil {
+		t.Errorf("the largest schema: %v", err)
+	}
+	bad := [][]KindSchema{
+		make([]KindSchema, MaxKinds+1),
+		{{Name: "p", Fields: make([]string, MaxFields+1)}},
+		{{Name: strings.Repeat("k", MaxFieldName+1)}},
+		{{Name: "p", Fields: []string{strings.Repeat("f", MaxFieldName+1)}}},
+	}
+	for _, kinds := range bad {
+		if _, err := NewFieldCounts(kinds); err == nil {
+			t.Errorf("NewFieldCounts accepted a schema no decoder takes: %d kinds", len(kinds))
+		}
+	}
+}
