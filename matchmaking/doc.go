@@ -1,0 +1,31 @@
+// Package matchmaking is Skirmish's matchmaker: it queues tickets (a player
+// or a party) per game mode, forms matches on an interval, fills seats that
+// running matches advertise (backfill), places new matches on a host from a
+// host directory and issues signed join tokens that the host checks.
+//
+// The package has four layers, each usable on its own:
+//
+//   - Pass is the matching function. It is pure and deterministic: given
+//     the time, a mode's configuration, the waiting tickets of that mode and
+//     the open backfill seats, it returns backfill assignments, new matches
+//     and timed-out tickets, and never reads a clock, a random source or a
+//     map in iteration order. Explain answers why one ticket is still
+//     waiting. Both can be tested and benchmarked without a server.
+//   - Matchmaker is the stateful service around it: Enqueue validates and
+//     queues a ticket, Cancel withdraws it, Status and Watch report on it,
+//     Run calls RunPass every Interval. Tickets live in a Store
+//     (MemoryStore by default) and hosts in a Directory (MemoryDirectory by
+//     default); both are interfaces so that shared implementations (Redis)
+//     can replace them.
+//   - Directory tracks match hosts (address, region, seat capacity, running
+//     matches with open seats), picks the least loaded host in a match's
+//     region and reserves its seats.
+//   - TokenSigner, TokenVerifier and SeatLedger are the join tokens: the
+//     matchmaker signs one per player with Ed25519; the host verifies it
+//     with the public key, lets each token take its seat once, and keeps a
+//     dropped player's seat for a grace period so they can resume.
+//
+// The package imports no transport: WebSocket and HTTP adapters call its
+// API. Time is always an input: Pass takes now, and the service and the
+// ledgers read an injected clock function.
+package matchmaking
