@@ -29,7 +29,7 @@ func PeekType(b []byte) (MsgType, error) {
 	switch {
 	case r.err != nil:
 		return 0, r.err
-	case t < uint64(MsgHello) || t > uint64(MsgMatchEnd):
+	case t < uint64(MsgHello) || t > uint64(lastMsgType):
 		return 0, fmt.Errorf("%w: %d", ErrUnknownType, t)
 	}
 	return MsgType(t), nil

@@ -126,6 +126,21 @@ func sampleMessages() []Message {
 			Results: []Result{{2, 20, 3}, {1, 5, -1}}},
 		&MatchEnd{Tick: 1, Reason: strings.Repeat("z", MaxReasonLen), Winner: math.MaxUint32, Results: manyResults(MaxResults)},
 		&MatchEnd{Results: []Result{}},
+		&Queue{Version: Version, Mode: "ffa", Skill: 1500,
+			Regions: []RegionRTT{{"eu", 20}, {"us", 110}}, Party: []Member{{"p-1", "ann"}, {"p-2", "bob"}}},
+		&Queue{Regions: []RegionRTT{}, Party: []Member{}},
+		&Queue{Version: math.MaxUint32, Mode: strings.Repeat("m", MaxIDLen), Skill: math.MinInt32,
+			Regions: make([]RegionRTT, MaxRegions), Party: make([]Member, MaxParty)},
+		&Cancel{},
+		&QueueStatus{Ticket: "t-1", State: "queued", Position: 3, ElapsedMs: 1200, EstimatedMs: 4000},
+		&QueueStatus{Ticket: strings.Repeat("t", MaxIDLen), State: "assigned", Position: math.MaxUint32,
+			ElapsedMs: math.MaxUint32, EstimatedMs: math.MaxUint32},
+		&QueueStatus{},
+		&Assigned{HostURL: "ws://localhost:8080/ws", Match: "m1",
+			Tokens: []MemberToken{{"p-1", strings.Repeat("k", MaxResumeLen)}, {"p-2", "k2"}}},
+		&Assigned{Tokens: []MemberToken{}},
+		&QueueError{Code: "unknown_mode", Message: "mode \"x\" is not played here"},
+		&QueueError{Code: strings.Repeat("c", MaxIDLen), Message: strings.Repeat("é", MaxMessageLen/2)},
 	}
 }
 
@@ -231,11 +246,12 @@ func TestPeekType(t *testing.T) {
 	}{
 		{"9101", MsgHello, nil},
 		{"920a00", MsgMatchEnd, nil},
-		{"91cc04", MsgSnapshot, nil},              // a wide form is fine
-		{"dc000103", MsgInput, nil},               // array16
-		{"dd0000000105", MsgPing, nil},            // array32
-		{"9100", 0, ErrUnknownType},               // 0 is no type
-		{"910b", 0, ErrUnknownType},               // past the last type
+		{"91cc04", MsgSnapshot, nil},   // a wide form is fine
+		{"dc000103", MsgInput, nil},    // array16
+		{"dd0000000105", MsgPing, nil}, // array32
+		{"9100", 0, ErrUnknownType},    // 0 is no type
+		{"9110", 0, ErrUnknownType},    // past the last type (16)
+		{"910f", MsgQueueError, nil},
 		{"91cd0101", 0, ErrUnknownType},           // 257
 		{"91ff", 0, ErrMalformed},                 // -1
 		{"91a0", 0, ErrMalformed},                 // a string

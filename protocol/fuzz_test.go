@@ -101,15 +101,20 @@ func fuzzMessage[T any, P message[T]](f *testing.F) {
 	})
 }
 
-func FuzzHello(f *testing.F)    { fuzzMessage[Hello](f) }
-func FuzzWelcome(f *testing.F)  { fuzzMessage[Welcome](f) }
-func FuzzInput(f *testing.F)    { fuzzMessage[Input](f) }
-func FuzzPing(f *testing.F)     { fuzzMessage[Ping](f) }
-func FuzzPong(f *testing.F)     { fuzzMessage[Pong](f) }
-func FuzzJoin(f *testing.F)     { fuzzMessage[Join](f) }
-func FuzzLeave(f *testing.F)    { fuzzMessage[Leave](f) }
-func FuzzEvent(f *testing.F)    { fuzzMessage[Event](f) }
-func FuzzMatchEnd(f *testing.F) { fuzzMessage[MatchEnd](f) }
+func FuzzHello(f *testing.F)       { fuzzMessage[Hello](f) }
+func FuzzWelcome(f *testing.F)     { fuzzMessage[Welcome](f) }
+func FuzzInput(f *testing.F)       { fuzzMessage[Input](f) }
+func FuzzPing(f *testing.F)        { fuzzMessage[Ping](f) }
+func FuzzPong(f *testing.F)        { fuzzMessage[Pong](f) }
+func FuzzJoin(f *testing.F)        { fuzzMessage[Join](f) }
+func FuzzLeave(f *testing.F)       { fuzzMessage[Leave](f) }
+func FuzzEvent(f *testing.F)       { fuzzMessage[Event](f) }
+func FuzzMatchEnd(f *testing.F)    { fuzzMessage[MatchEnd](f) }
+func FuzzQueue(f *testing.F)       { fuzzMessage[Queue](f) }
+func FuzzCancel(f *testing.F)      { fuzzMessage[Cancel](f) }
+func FuzzQueueStatus(f *testing.F) { fuzzMessage[QueueStatus](f) }
+func FuzzAssigned(f *testing.F)    { fuzzMessage[Assigned](f) }
+func FuzzQueueError(f *testing.F)  { fuzzMessage[QueueError](f) }
 
 // FuzzSnapshotDecode fuzzes Snapshot.Decode alone; FuzzSnapshot adds Apply.
 func FuzzSnapshotDecode(f *testing.F) { fuzzMessage[Snapshot](f) }
@@ -190,7 +195,7 @@ func FuzzPeekType(f *testing.F) {
 			}
 			return
 		}
-		if typ < MsgHello || typ > MsgMatchEnd {
+		if typ < MsgHello || typ > lastMsgType {
 			t.Fatalf("PeekType returned undefined type %d", typ)
 		}
 	})

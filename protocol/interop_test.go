@@ -111,6 +111,27 @@ func expected(m Message) []any {
 			results = append(results, []any{r.Player, r.Score, r.Deaths})
 		}
 		return arr(10, m.Tick, m.Reason, m.Winner, results)
+	case *Queue:
+		regions, party := []any{}, []any{}
+		for _, r := range m.Regions {
+			regions = append(regions, []any{r.Region, r.RTTms})
+		}
+		for _, p := range m.Party {
+			party = append(party, []any{p.ID, p.Name})
+		}
+		return arr(11, m.Version, m.Mode, m.Skill, regions, party)
+	case *Cancel:
+		return arr(12)
+	case *QueueStatus:
+		return arr(13, m.Ticket, m.State, m.Position, m.ElapsedMs, m.EstimatedMs)
+	case *Assigned:
+		tokens := []any{}
+		for _, t := range m.Tokens {
+			tokens = append(tokens, []any{t.Player, t.Token})
+		}
+		return arr(14, m.HostURL, m.Match, tokens)
+	case *QueueError:
+		return arr(15, m.Code, m.Message)
 	}
 	panic(fmt.Sprintf("no expected form for %T", m))
 }
@@ -192,6 +213,27 @@ func typed(m Message) []any {
 			results = append(results, []any{r.Player, r.Score, int64(r.Deaths)})
 		}
 		return []any{uint8(10), m.Tick, m.Reason, m.Winner, results}
+	case *Queue:
+		regions, party := []any{}, []any{}
+		for _, r := range m.Regions {
+			regions = append(regions, []any{r.Region, uint64(r.RTTms)})
+		}
+		for _, p := range m.Party {
+			party = append(party, []any{p.ID, p.Name})
+		}
+		return []any{uint32(11), m.Version, m.Mode, int64(m.Skill), regions, party}
+	case *Cancel:
+		return []any{int64(12)}
+	case *QueueStatus:
+		return []any{uint16(13), m.Ticket, m.State, uint64(m.Position), m.ElapsedMs, int64(m.EstimatedMs)}
+	case *Assigned:
+		tokens := []any{}
+		for _, t := range m.Tokens {
+			tokens = append(tokens, []any{t.Player, t.Token})
+		}
+		return []any{int8(14), m.HostURL, m.Match, tokens}
+	case *QueueError:
+		return []any{uint8(15), m.Code, m.Message}
 	}
 	panic(fmt.Sprintf("no typed form for %T", m))
 }

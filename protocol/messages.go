@@ -29,12 +29,21 @@ const (
 	MsgLeave    MsgType = 8  // S→C [8, player]
 	MsgEvent    MsgType = 9  // S→C [9, tick, kind, actor, target, value, x, y]
 	MsgMatchEnd MsgType = 10 // S→C [10, tick, reason, winner, results]
+
+	// Matchmaking, on the matchmaker's WebSocket (/v1/matchmaking/ws).
+	MsgQueue       MsgType = 11 // C→S [11, version, mode, skill, regions, party]
+	MsgCancel      MsgType = 12 // C→S [12]
+	MsgQueueStatus MsgType = 13 // S→C [13, ticket, state, position, elapsedMs, estimatedMs]
+	MsgAssigned    MsgType = 14 // S→C [14, hostURL, match, tokens]
+	MsgQueueError  MsgType = 15 // S→C [15, code, message]
+
+	lastMsgType = MsgQueueError
 )
 
 // Limits a decoder enforces on what a peer claims.
 const (
 	MaxNameLen     = 32   // bytes of a player name (UTF-8)
-	MaxResumeLen   = 128  // bytes of a resume token
+	MaxResumeLen   = 512  // bytes of a resume or join token
 	MaxMatchLen    = 64   // bytes of a match ID
 	MaxReasonLen   = 64   // bytes of a match-end reason
 	MaxEntities    = 4096 // entities in one snapshot section
@@ -42,7 +51,12 @@ const (
 	MaxFieldName   = 32   // bytes of a kind or field name
 	MaxResults     = 256  // lines of a match-end scoreboard
 	MaxFields      = 8    // fields of an entity (equals game.MaxFields)
-	MaxClientFrame = 256  // bytes of any client-to-server message
+	MaxClientFrame = 1024 // bytes of any client-to-server message
+	MaxParty       = 16   // players of one Queue party
+	MaxRegions     = 8    // regions of one Queue
+	MaxIDLen       = 64   // bytes of a player, ticket or region ID
+	MaxURLLen      = 256  // bytes of a host URL
+	MaxMessageLen  = 256  // bytes of a QueueError message
 )
 
 // Message is implemented by every message type.
@@ -142,4 +156,64 @@ type MatchEnd struct {
 	Reason  string
 	Winner  uint32
 	Results []Result
+}
+
+// Member is one player of a Queue party: a stable player ID (the
+// matchmaker refuses a second ticket for a queued ID) and a display name.
+type Member struct {
+	ID   string
+	Name string
+}
+
+// RegionRTT is a region the party could play in and the round trip
+// measured to it, in milliseconds.
+type RegionRTT struct {
+	Region string
+	RTTms  uint32
+}
+
+// Queue asks the matchmaker for a match: the mode, the party's skill
+// rating, where it can play, and its players (the first is the one
+// connected; one token per member comes back in Assigned).
+type Queue struct {
+	Version uint32
+	Mode    string
+	Skill   int32
+	Regions []RegionRTT
+	Party   []Member
+}
+
+// Cancel withdraws the connection's ticket.
+type Cancel struct{}
+
+// QueueStatus reports the ticket's progress: pushed after each matching
+// pass while queued, and once more when its state becomes final.
+type QueueStatus struct {
+	Ticket      string
+	State       string // queued, assigned, cancelled, timed_out, failed
+	Position    uint32 // tickets of the pool ahead of this one
+	ElapsedMs   uint32
+	EstimatedMs uint32 // median wait of recent matches in the pool (0: unknown)
+}
+
+// Assigned tells the party where to play: connect to HostURL and send a
+// Hello whose Resume is the member's token.
+type Assigned struct {
+	HostURL string
+	Match   string
+	Tokens  []MemberToken
+}
+
+// MemberToken is one party member's join token.
+type MemberToken struct {
+	Player string
+	Token  string
+}
+
+// QueueError refuses a Queue or Cancel, or ends a ticket: Code is a
+// stable identifier (see docs/PROTOCOL.md), Message is for people. The
+// connection stays open after a refusal, so the client may try again.
+type QueueError struct {
+	Code    string
+	Message string
 }
