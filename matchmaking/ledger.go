@@ -87,6 +87,16 @@ func (l *SeatLedger) Claim(token, matchID string) (Claims, error) {
 	return c, nil
 }
 
+// ClaimToken is Claim for the match the token names: for a host that
+// learns which of its matches a player joins from the token itself.
+func (l *SeatLedger) ClaimToken(token string) (Claims, error) {
+	c, err := l.v.signed(token)
+	if err != nil {
+		return Claims{}, err
+	}
+	return l.Claim(token, c.MatchID)
+}
+
 // Resume gives a dropped player their seat back with the token they
 // claimed it with, within the grace period after Release. The token may
 // have expired meanwhile: the grace period rules. It fails with

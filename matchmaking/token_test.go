@@ -247,3 +247,26 @@ func TestSeatLedgerGraceWithoutSweep(t *testing.T) {
 		t.Fatalf("%d seats kept after sweep", n)
 	}
 }
+
+func TestClaimTokenTakesTheNamedMatch(t *testing.T) {
+	signer, err := GenerateTokenSigner(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1_000_000, 0)
+	ledger := NewSeatLedger(signer.Verifier(), &LedgerOptions{Clock: func() time.Time { return now }})
+	tok, _, err := signer.Issue("p1", "m-7", "h1", now.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ledger.ClaimToken(tok)
+	if err != nil || c.MatchID != "m-7" || c.PlayerID != "p1" {
+		t.Fatalf("ClaimToken = %+v, %v; want the seat of p1 in m-7", c, err)
+	}
+	if _, err := ledger.ClaimToken(tok); !errors.Is(err, ErrTokenReused) {
+		t.Fatalf("second ClaimToken: %v, want ErrTokenReused", err)
+	}
+	if _, err := ledger.ClaimToken(tok[:len(tok)-2] + "AA"); !errors.Is(err, ErrTokenBadSignature) && !errors.Is(err, ErrTokenMalformed) {
+		t.Fatalf("tampered token: %v", err)
+	}
+}

@@ -17,4 +17,5 @@ const (
 	CloseUnexpected       = 4002 // a defined message sent at the wrong time
 	CloseHandshakeTimeout = 4003 // no Hello in time
 	CloseBadResume        = 4004 // the resume token is not valid (or expired)
+	CloseBadToken         = 4005 // no join token, or one this host refuses (expired, reused, forged, unknown match)
 )

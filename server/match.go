@@ -44,6 +44,13 @@ type Match struct {
 	// resumes maps resume tokens to matches, shared with the Server.
 	resumes *sync.Map
 
+	// Matchmaking bookkeeping, guarded by the Server's mu: the mode the
+	// match was made for (empty without matchmaking), the skill of the
+	// players assigned to it, and since when it has had open seats.
+	mode                string
+	skillSum, skillSeen float64
+	openSince           time.Time
+
 	// Owned by the loop.
 	sessions         []*session
 	held             map[string]*heldSeat // seats of dropped players, by resume token
@@ -81,7 +88,7 @@ type MatchStats struct {
 	Snapshots   uint64
 }
 
-func newMatch(id string, rules game.Rules, seed uint64, opts *Options, counts *protocol.FieldCounts, kinds []protocol.KindSchema, resumes *sync.Map) *Match {
+func newMatch(id string, rules game.Rules, seed uint64, opts *Options, schema wireSchema, resumes *sync.Map) *Match {
 	rate := rules.TickRate()
 	snap := opts.SnapshotRate
 	if snap > rate {
@@ -93,8 +100,8 @@ func newMatch(id string, rules game.Rules, seed uint64, opts *Options, counts *p
 		rules:        rules,
 		world:        rules.NewWorld(seed),
 		opts:         opts,
-		counts:       counts,
-		welcomeKinds: kinds,
+		counts:       schema.counts,
+		welcomeKinds: schema.kinds,
 		period:       time.Second / time.Duration(rate),
 		snapshotRate: snap,
 		joins:        make(chan *session, max),
@@ -346,15 +353,19 @@ func (m *Match) removeSession(s *session, dropped bool) {
 		m.holdSeat(s)
 		return
 	}
-	m.freeSeat(s.player, s.resume)
+	m.freeSeat(s.player, s.resume, s.nonce)
 }
 
-// freeSeat takes a player out of the world for good.
-func (m *Match) freeSeat(player game.PlayerID, resume string) {
+// freeSeat takes a player out of the world for good; its seat may be
+// backfilled.
+func (m *Match) freeSeat(player game.PlayerID, resume, nonce string) {
 	m.world.RemovePlayer(player)
 	m.seats.Add(-1)
 	if resume != "" {
 		m.resumes.Delete(resume)
+	}
+	if nonce != "" && m.opts.Seats != nil {
+		m.opts.Seats.Leave(nonce) // the token is spent for good
 	}
 	m.broadcast((&protocol.Leave{Player: uint32(player)}).Append(nil))
 }
@@ -463,4 +474,18 @@ func storeMax(a *atomic.Int64, v int64) {
 			return
 		}
 	}
+}
+
+// addSkill and meanSkill keep the mean rating of the players assigned to
+// the match, which backfill matches against. The Server's mu is held.
+func (m *Match) addSkill(skill float64) {
+	m.skillSum += skill
+	m.skillSeen++
+}
+
+func (m *Match) meanSkill() float64 {
+	if m.skillSeen == 0 {
+		return 0
+	}
+	return m.skillSum / m.skillSeen
 }

@@ -81,7 +81,7 @@ func startTestMatch(t *testing.T, rules game.Rules, opts *Options) (*Match, *fak
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := newMatch("test", rules, 1, &o, counts, kinds, &sync.Map{})
+	m := newMatch("test", rules, 1, &o, wireSchema{kinds, counts}, &sync.Map{})
 	go m.run()
 	t.Cleanup(func() {
 		m.stop()

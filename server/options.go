@@ -3,6 +3,9 @@ package server
 import (
 	"log/slog"
 	"time"
+
+	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/matchmaking"
 )
 
 // Options configures a Server. A nil *Options, and every zero field, takes
@@ -40,6 +43,17 @@ type Options struct {
 	// token from its Welcome takes the seat back. Default 30s; negative
 	// disables resuming.
 	ResumeGrace time.Duration
+
+	// Seats, when set, admits players only with a join token the
+	// matchmaker signed: a Hello must carry one (in Resume), the ledger
+	// verifies it and makes it single-use, and the player takes its seat in
+	// the match the token names, which Expect created. Default nil: anyone
+	// may join, into the first match with a free seat.
+	Seats *matchmaking.SeatLedger
+
+	// Modes maps the matchmaker's mode names to the rules their matches
+	// play. Expect refuses other modes. Default: none.
+	Modes map[string]game.Rules
 
 	// Seed seeds the worlds of new matches; 0 picks a random seed per
 	// match.

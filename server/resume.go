@@ -19,6 +19,7 @@ var errUnknownResume = errors.New("server: unknown or expired resume token")
 type heldSeat struct {
 	player   game.PlayerID
 	name     string
+	nonce    string // of the join token, when the seat came from one
 	deadline time.Time
 }
 
@@ -34,6 +35,7 @@ func (m *Match) holdSeat(s *session) {
 	m.held[s.resume] = &heldSeat{
 		player:   s.player,
 		name:     s.name,
+		nonce:    s.nonce,
 		deadline: m.opts.Clock.Now().Add(m.opts.ResumeGrace),
 	}
 }
@@ -47,7 +49,7 @@ func (m *Match) resumeSession(s *session) {
 		return
 	}
 	delete(m.held, s.resume)
-	s.player, s.name = h.player, h.name
+	s.player, s.name, s.nonce = h.player, h.name, h.nonce
 	m.welcome(s)
 	m.sessions = append(m.sessions, s)
 	s.joined <- nil
@@ -58,7 +60,7 @@ func (m *Match) expireHeldSeats(now time.Time) {
 	for token, h := range m.held {
 		if now.After(h.deadline) {
 			delete(m.held, token)
-			m.freeSeat(h.player, token)
+			m.freeSeat(h.player, token, h.nonce)
 		}
 	}
 }

@@ -24,15 +24,15 @@ var (
 // Server hosts matches of one game and places connecting players into them:
 // into the first match with a free seat, or a new match when none has one.
 type Server struct {
-	rules  game.Rules
-	opts   Options
-	counts *protocol.FieldCounts
-	kinds  []protocol.KindSchema
+	rules   game.Rules // of matches players are placed in without matchmaking
+	opts    Options
+	schemas map[game.Rules]wireSchema
 
 	resumes sync.Map // resume token → *Match
 
 	mu      sync.Mutex
-	matches []*Match // in creation order
+	matches []*Match               // in creation order
+	pending map[string]pendingSeat // by join token nonce: seats kept for assigned players
 	closed  bool
 	seq     uint64 // seeds matches when Options.Seed is set
 
@@ -41,6 +41,35 @@ type Server struct {
 
 // New creates a Server for rules. opts may be nil.
 func New(rules game.Rules, opts *Options) (*Server, error) {
+	o := opts.withDefaults()
+	srv := &Server{rules: rules, opts: o, schemas: map[game.Rules]wireSchema{}}
+	all := []game.Rules{rules}
+	for _, r := range o.Modes {
+		all = append(all, r)
+	}
+	for _, r := range all {
+		if _, done := srv.schemas[r]; done {
+			continue
+		}
+		ws, err := newWireSchema(r)
+		if err != nil {
+			return nil, err
+		}
+		srv.schemas[r] = ws
+	}
+	return srv, nil
+}
+
+// wireSchema is a game's schema as the protocol carries it.
+type wireSchema struct {
+	kinds  []protocol.KindSchema
+	counts *protocol.FieldCounts
+}
+
+func newWireSchema(rules game.Rules) (wireSchema, error) {
+	if rules.TickRate() <= 0 || rules.MaxPlayers() <= 0 {
+		return wireSchema{}, fmt.Errorf("server: game %q needs a positive tick rate and player count", rules.Name())
+	}
 	schema := rules.Schema()
 	kinds := make([]protocol.KindSchema, len(schema.Kinds))
 	for i, k := range schema.Kinds {
@@ -48,12 +77,9 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 	}
 	counts, err := protocol.NewFieldCounts(kinds)
 	if err != nil {
-		return nil, fmt.Errorf("server: game %q has a schema the protocol cannot carry: %w", rules.Name(), err)
+		return wireSchema{}, fmt.Errorf("server: game %q has a schema the protocol cannot carry: %w", rules.Name(), err)
 	}
-	if rules.TickRate() <= 0 || rules.MaxPlayers() <= 0 {
-		return nil, fmt.Errorf("server: game %q needs a positive tick rate and player count", rules.Name())
-	}
-	return &Server{rules: rules, opts: opts.withDefaults(), counts: counts, kinds: kinds}, nil
+	return wireSchema{kinds: kinds, counts: counts}, nil
 }
 
 // Handler serves /ws (players) and /healthz (liveness).
@@ -113,8 +139,15 @@ func (s *Server) place() (*Match, error) {
 			return m, nil
 		}
 	}
-	m := newMatch(newMatchID(), s.rules, s.nextSeed(), &s.opts, s.counts, s.kinds, &s.resumes)
+	m := s.startLocked(newMatchID(), "", s.rules)
 	m.reserve()
+	return m, nil
+}
+
+// startLocked creates a match and starts its loop. s.mu is held.
+func (s *Server) startLocked(id, mode string, rules game.Rules) *Match {
+	m := newMatch(id, rules, s.nextSeed(), &s.opts, s.schemas[rules], &s.resumes)
+	m.mode = mode
 	s.matches = append(s.matches, m)
 	s.wg.Add(1)
 	go func() {
@@ -122,7 +155,17 @@ func (s *Server) place() (*Match, error) {
 		m.run()
 		s.forget(m)
 	}()
-	return m, nil
+	return m
+}
+
+// findLocked returns the running match with an ID, or nil. s.mu is held.
+func (s *Server) findLocked(id string) *Match {
+	for _, m := range s.matches {
+		if m.id == id {
+			return m
+		}
+	}
+	return nil
 }
 
 func (s *Server) forget(m *Match) {
@@ -178,37 +221,55 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	sess.name = hello.Name
 
+	m, err := s.admit(sess, hello.Resume)
+	if err != nil {
+		sess.closeWith(admitCloseCode(err))
+		return
+	}
 	var writerDone sync.WaitGroup
 	writerDone.Add(1)
 	go func() {
 		defer writerDone.Done()
-		sess.writeLoop(s.counts)
+		sess.writeLoop(m.counts)
 	}()
 	defer func() {
 		sess.cancel()
 		writerDone.Wait()
 	}()
-
-	var m *Match
-	if hello.Resume != "" {
-		m, err = s.resume(sess, hello.Resume)
-	} else {
-		m, err = s.join(sess)
-	}
-	switch {
-	case err == nil:
-	case errors.Is(err, ErrClosed):
-		sess.closeWith(protocol.CloseGoingAway, "server shutting down")
-		return
-	case errors.Is(err, errUnknownResume):
-		sess.closeWith(protocol.CloseBadResume, "unknown or expired resume token")
-		return
-	default:
-		sess.closeWith(protocol.CloseTryAgainLater, "no match could take the player")
-		return
-	}
 	dropped := sess.readLoop(buf, m)
 	m.leave(sess, dropped)
+}
+
+// admit seats a player who said Hello: back in its held seat when the
+// token resumes one; else in the match its join token names, with
+// matchmaking; else in the first match with a free seat.
+func (s *Server) admit(sess *session, token string) (*Match, error) {
+	if token != "" {
+		if _, held := s.resumes.Load(token); held || s.opts.Seats == nil {
+			return s.resume(sess, token)
+		}
+		return s.joinWithToken(sess, token)
+	}
+	if s.opts.Seats != nil {
+		return nil, errTokenRequired
+	}
+	return s.join(sess)
+}
+
+// admitCloseCode maps an admission failure to the close the client gets.
+func admitCloseCode(err error) (int, string) {
+	switch {
+	case errors.Is(err, ErrClosed):
+		return protocol.CloseGoingAway, "server shutting down"
+	case errors.Is(err, errUnknownResume):
+		return protocol.CloseBadResume, "unknown or expired resume token"
+	case errors.Is(err, errTokenRequired):
+		return protocol.CloseBadToken, "a join token is required: queue with the matchmaker first"
+	case errors.Is(err, errBadToken):
+		return protocol.CloseBadToken, truncateReason(err.Error())
+	default:
+		return protocol.CloseTryAgainLater, "no match could take the player"
+	}
 }
 
 // resume gives a held seat back to a reconnecting player.

@@ -26,6 +26,9 @@ type session struct {
 	// before joining.
 	resume   string
 	resuming bool
+	// nonce identifies the matchmaker's join token the seat was taken
+	// with; empty without matchmaking.
+	nonce string
 
 	// Set by the match when the player joins; read-only afterwards.
 	player game.PlayerID

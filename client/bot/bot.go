@@ -26,27 +26,31 @@ const (
 type bot struct {
 	index int
 	name  string
+	id    string // player ID for the matchmaker: the name, unique to this run
 	opts  *Options
 	log   *slog.Logger
 	rng   *rand.Rand // the sender's while connected, the bot goroutine's otherwise
 	brain *brain
 	rtt   *histogram // shared by the run
+	wait  *histogram // queue → match join, shared by the run
 	sight sight
 	obs   observer
 	res   BotResult
 }
 
-func newBot(i int, o *Options, rtt *histogram) *bot {
+func newBot(i int, o *Options, rtt, wait *histogram, runTag string) *bot {
 	rng := rand.New(rand.NewPCG(o.Seed+uint64(i), 0x5b0751))
 	name := botName(o.Name, i)
 	return &bot{
 		index: i,
 		name:  name,
+		id:    name + "@" + runTag,
 		opts:  o,
 		log:   o.Logger.With("bot", name),
 		rng:   rng,
 		brain: newBrain(rng, o.InputRate),
 		rtt:   rtt,
+		wait:  wait,
 		res:   BotResult{Index: i, Name: name},
 	}
 }
@@ -71,9 +75,37 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 		HandshakeTimeout: b.opts.HandshakeTimeout,
 		OnRTT:            func(_ uint32, rtt time.Duration) { b.rtt.record(rtt) },
 	}
+	url := b.opts.URL
+	var queuedAt time.Time
 	for ctx.Err() == nil {
-		conn, err := clientnet.Dial(ctx, b.opts.URL, dialOpts)
+		if b.opts.Mode != "" && dialOpts.Resume == "" {
+			queuedAt = time.Now()
+			a, err := clientnet.Queue(ctx, b.opts.QueueURL, clientnet.QueueRequest{
+				Mode:  b.opts.Mode,
+				Skill: b.opts.Skill,
+				Party: []protocol.Member{{ID: b.id, Name: b.name}},
+			}, nil)
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				b.res.ConnectFailures++
+				b.res.LastError = err.Error()
+				b.log.Warn("queue failed", "err", err)
+				if !sleep(ctx, b.jitter(backoff)) {
+					return
+				}
+				backoff = min(2*backoff, backoffMax)
+				continue
+			}
+			url, dialOpts.Resume = a.HostURL, a.TokenFor(b.id)
+			b.res.Queued++
+		}
+		conn, err := clientnet.Dial(ctx, url, dialOpts)
 		if err != nil {
+			if b.opts.Mode != "" && rejoinRefused(err) {
+				dialOpts.Resume = "" // the seat is gone: queue again
+			}
 			if ctx.Err() != nil {
 				return
 			}
@@ -87,11 +119,16 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 			continue
 		}
 		b.res.Connects++
+		if !queuedAt.IsZero() {
+			b.wait.record(time.Since(queuedAt))
+			queuedAt = time.Time{}
+		}
 		switch out, err := b.play(ctx, conn); out {
 		case endRun:
 			return
 		case endMatch:
 			b.res.MatchesFinished++
+			dialOpts.Resume = "" // next match: queue again
 			backoff = backoffMin
 			b.log.Debug("match over, joining again")
 		case endDisconnect:
@@ -213,4 +250,14 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-t.C:
 		return true
 	}
+}
+
+// rejoinRefused reports whether the host refused a join or resume token:
+// its seat is gone, so the bot must queue again.
+func rejoinRefused(err error) bool {
+	switch websocket.CloseStatus(err) {
+	case protocol.CloseBadResume, protocol.CloseBadToken:
+		return true
+	}
+	return false
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	clientnet "github.com/skirmishgg/skirmish/client/net"
 	"github.com/skirmishgg/skirmish/protocol"
 )
 
@@ -49,6 +50,19 @@ type Options struct {
 	// protocol.MaxNameLen bytes. Default "bot".
 	Name string
 
+	// Mode, when set, makes every bot queue through the matchmaker for a
+	// match of this mode before it plays, and again after each match; a
+	// dropped bot resumes its seat with its join token. Default "": bots
+	// join the server directly.
+	Mode string
+
+	// QueueURL is the matchmaker's queue endpoint. Default: derived from
+	// URL (…/ws → …/v1/matchmaking/ws), the embedded matchmaker.
+	QueueURL string
+
+	// Skill is the rating the bots queue with. Default 1500.
+	Skill int32
+
 	// HandshakeTimeout bounds each connection's handshake. Default 5s.
 	HandshakeTimeout time.Duration
 
@@ -87,6 +101,14 @@ func (o *Options) resolve() (Options, error) {
 	}
 	if c.Name == "" {
 		c.Name = DefaultName
+	}
+	if c.Mode != "" && c.QueueURL == "" {
+		if c.QueueURL, err = clientnet.QueueURL(c.URL); err != nil {
+			return c, fmt.Errorf("bot: %w", err)
+		}
+	}
+	if c.Skill == 0 {
+		c.Skill = 1500
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

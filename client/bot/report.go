@@ -16,6 +16,7 @@ type BotResult struct {
 	Name  string
 
 	Connects        int // handshakes that succeeded
+	Queued          int // assignments received from the matchmaker
 	ConnectFailures int // dials or handshakes that failed
 	Disconnects     int // connections lost other than at a match's end
 	MatchesFinished int // matches played to their MatchEnd
@@ -65,6 +66,9 @@ type Report struct {
 	SnapshotsPerSec Distribution // per-bot rates over their connected time
 	BytesPerSec     Distribution
 	RTT             Latency
+	// QueueWait is the time from queueing to joining the assigned match,
+	// over every match a bot queued for (with a Mode).
+	QueueWait Latency
 
 	Connects        int
 	ConnectFailures int
@@ -76,7 +80,7 @@ type Report struct {
 	BotsWithoutSnapshots int // bots that never received a snapshot
 }
 
-func newReport(d time.Duration, bots []*bot, rtt *histogram) Report {
+func newReport(d time.Duration, bots []*bot, rtt, wait *histogram) Report {
 	r := Report{Duration: d, Bots: make([]BotResult, len(bots))}
 	snaps := make([]float64, len(bots))
 	bytes := make([]float64, len(bots))
@@ -107,13 +111,18 @@ func newReport(d time.Duration, bots []*bot, rtt *histogram) Report {
 	}
 	r.SnapshotsPerSec = distribution(snaps)
 	r.BytesPerSec = distribution(bytes)
-	r.RTT = Latency{
-		Samples: rtt.n.Load(),
-		P50:     rtt.quantile(0.50),
-		P99:     rtt.quantile(0.99),
-		Max:     time.Duration(rtt.max.Load()),
-	}
+	r.RTT = latency(rtt)
+	r.QueueWait = latency(wait)
 	return r
+}
+
+func latency(h *histogram) Latency {
+	return Latency{
+		Samples: h.n.Load(),
+		P50:     h.quantile(0.50),
+		P99:     h.quantile(0.99),
+		Max:     time.Duration(h.max.Load()),
+	}
 }
 
 // distribution summarizes vs, which it sorts.
@@ -174,6 +183,9 @@ type Summary struct {
 	RTTP50Ms             float64 `json:"rtt_p50_ms"`
 	RTTP99Ms             float64 `json:"rtt_p99_ms"`
 	RTTMaxMs             float64 `json:"rtt_max_ms"`
+	QueueWaits           uint64  `json:"queue_waits"`
+	QueueWaitP50Ms       float64 `json:"queue_wait_p50_ms"`
+	QueueWaitP99Ms       float64 `json:"queue_wait_p99_ms"`
 	Connects             int     `json:"connects"`
 	ConnectFailures      int     `json:"connect_failures"`
 	Disconnects          int     `json:"disconnects"`
@@ -200,6 +212,9 @@ func (r *Report) Summary() Summary {
 		RTTP50Ms:             ms(r.RTT.P50),
 		RTTP99Ms:             ms(r.RTT.P99),
 		RTTMaxMs:             ms(r.RTT.Max),
+		QueueWaits:           r.QueueWait.Samples,
+		QueueWaitP50Ms:       ms(r.QueueWait.P50),
+		QueueWaitP99Ms:       ms(r.QueueWait.P99),
 		Connects:             r.Connects,
 		ConnectFailures:      r.ConnectFailures,
 		Disconnects:          r.Disconnects,
@@ -220,6 +235,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "snapshots/s/bot   mean %.1f  p50 %.1f  p99 %.1f\n", s.SnapshotsPerSecMean, s.SnapshotsPerSecP50, s.SnapshotsPerSecP99)
 	fmt.Fprintf(&b, "bytes/s/bot       mean %s  p50 %s  p99 %s\n", size(s.BytesPerSecMean), size(s.BytesPerSecP50), size(s.BytesPerSecP99))
 	fmt.Fprintf(&b, "input→ack RTT     p50 %.1f ms  p99 %.1f ms  max %.1f ms  (%d samples)\n", s.RTTP50Ms, s.RTTP99Ms, s.RTTMaxMs, s.RTTSamples)
+	if s.QueueWaits > 0 {
+		fmt.Fprintf(&b, "queue→join        p50 %.1f ms  p99 %.1f ms  (%d matches joined)\n", s.QueueWaitP50Ms, s.QueueWaitP99Ms, s.QueueWaits)
+	}
 	fmt.Fprintf(&b, "connections       %d made, %d failed, %d dropped; %d matches finished\n", s.Connects, s.ConnectFailures, s.Disconnects, s.MatchesFinished)
 	fmt.Fprintf(&b, "saw others move   %d/%d bots\n", s.BotsSawOthersMove, n)
 	fmt.Fprintf(&b, "saw scores change %d/%d bots\n", s.BotsSawScoreChange, n)

@@ -27,6 +27,8 @@ func runBots(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rate := fs.Int("rate", bot.DefaultInputRate, "inputs per second per bot")
 	ramp := fs.Duration("ramp", 0, "spread the bots' first connections over this long")
 	name := fs.String("name", bot.DefaultName, "prefix of the bots' names")
+	mode := fs.String("mode", "ffa", "queue through the matchmaker for this mode (empty: join the server directly, for 'serve -matchmaking=false')")
+	queueURL := fs.String("queue-url", "", "matchmaker queue endpoint (default: the server's own /v1/matchmaking/ws)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -65,6 +67,8 @@ func runBots(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		InputRate: *rate,
 		Ramp:      *ramp,
 		Name:      *name,
+		Mode:      *mode,
+		QueueURL:  *queueURL,
 		Logger:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {

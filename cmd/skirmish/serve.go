@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/skirmishgg/skirmish/game/arena"
+	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/matchapi"
 )
 
 // runServe runs the all-in-one server until ctx is cancelled (SIGINT or
@@ -26,6 +28,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	seed := fs.Uint64("seed", 0, "seed for match worlds (0: random per match)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for connections to close on shutdown")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	withMM := fs.Bool("matchmaking", true, "players queue through the embedded matchmaker (false: first match with a free seat)")
+	capacity := fs.Int("capacity", 1024, "seats this host runs at most, over all its matches")
+	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -44,11 +49,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	srv, err := server.New(arena.New(nil), &server.Options{
+	opts := &server.Options{
 		SnapshotRate: *snapshotRate,
 		Seed:         *seed,
+		ResumeGrace:  *grace,
 		Logger:       logger,
-	})
+	}
+	mmCtx, stopMM := context.WithCancel(context.Background())
+	defer stopMM()
+	var mm *matchmaking.Matchmaker
+	var srv *server.Server
+	if *withMM {
+		var err error
+		mm, err = newMatchmaker(opts, logger, func(a matchmaking.MatchAssignment) {
+			if err := srv.Expect(a); err != nil {
+				logger.Warn("assignment refused", "match", a.MatchID, "err", err)
+			}
+		})
+		if err != nil {
+			fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
+			return 1
+		}
+	}
+	srv, err := server.New(arena.New(nil), opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
 		return 1
@@ -58,8 +81,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
 		return 1
 	}
+	mux := http.NewServeMux()
+	mux.Handle("/", srv.Handler())
+	if mm != nil {
+		host := matchmaking.Host{ID: localHostID, URL: publicURL(ln.Addr()), Capacity: *capacity}
+		if err := mm.Directory().Heartbeat(mmCtx, srv.Report(host)); err != nil {
+			fmt.Fprintf(stderr, "skirmish serve: register the local host: %v\n", err)
+			return 1
+		}
+		go srv.Heartbeat(mmCtx, mm.Directory(), host, time.Second)
+		go mm.Run(mmCtx)
+		matchapi.New(mm, &matchapi.Options{LocalHostID: localHostID, Logger: logger}).Register(mux)
+	}
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
@@ -76,6 +111,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 
 	logger.Info("shutting down")
+	stopMM()
 	sctx, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
 	defer cancel()
 	code := 0

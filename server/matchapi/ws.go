@@ -1,0 +1,258 @@
+package matchapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/coder/websocket"
+	"github.com/skirmishgg/skirmish/matchmaking"
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+// queueConn is one player's (or party leader's) queue connection: at most
+// one ticket at a time, whose status changes are pushed as they happen.
+type queueConn struct {
+	api  *API
+	conn *websocket.Conn
+
+	mu      sync.Mutex
+	ticket  matchmaking.TicketID // the open ticket, "" when none
+	watches sync.WaitGroup
+}
+
+// serveQueue runs GET /v1/matchmaking/ws.
+func (a *API) serveQueue(w http.ResponseWriter, r *http.Request) {
+	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		CompressionMode:    websocket.CompressionDisabled,
+		InsecureSkipVerify: true, // browsers on other origins may queue; no ambient credentials
+	})
+	if err != nil {
+		return
+	}
+	defer conn.CloseNow()
+	conn.SetReadLimit(protocol.MaxClientFrame)
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	defer cancel()
+	q := &queueConn{api: a, conn: conn}
+	q.readLoop(ctx)
+	// A player who leaves the queue connection leaves the queue.
+	if id := q.openTicket(); id != "" {
+		q.api.mm.Cancel(ctx, id)
+	}
+	cancel()
+	q.watches.Wait()
+}
+
+func (q *queueConn) openTicket() matchmaking.TicketID {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.ticket
+}
+
+// readLoop handles the client's messages until the connection ends.
+func (q *queueConn) readLoop(ctx context.Context) {
+	first := true
+	timer := time.AfterFunc(q.api.opts.HandshakeTimeout, func() {
+		q.conn.Close(protocol.CloseHandshakeTimeout, "no queue request within the handshake timeout")
+	})
+	defer timer.Stop()
+	for {
+		typ, b, err := q.conn.Read(ctx)
+		if err != nil {
+			return
+		}
+		if first {
+			timer.Stop()
+			first = false
+		}
+		if typ != websocket.MessageBinary {
+			q.conn.Close(protocol.CloseUnsupportedData, "text frames are not supported: send binary msgpack")
+			return
+		}
+		mt, err := protocol.PeekType(b)
+		if err != nil {
+			q.closeForDecode(err)
+			return
+		}
+		switch mt {
+		case protocol.MsgQueue:
+			var m protocol.Queue
+			if err := m.Decode(b); err != nil {
+				q.closeForDecode(err)
+				return
+			}
+			if m.Version != protocol.Version {
+				q.conn.Close(protocol.CloseBadVersion, fmt.Sprintf("unsupported protocol version %d: this server speaks %d", m.Version, protocol.Version))
+				return
+			}
+			q.enqueue(ctx, &m)
+		case protocol.MsgCancel:
+			var m protocol.Cancel
+			if err := m.Decode(b); err != nil {
+				q.closeForDecode(err)
+				return
+			}
+			q.cancel(ctx)
+		default:
+			q.conn.Close(protocol.CloseUnexpected, fmt.Sprintf("unexpected message type %d on the queue", mt))
+			return
+		}
+	}
+}
+
+func (q *queueConn) closeForDecode(err error) {
+	code := websocket.StatusCode(protocol.CloseInvalidPayload)
+	if errors.Is(err, protocol.ErrUnknownType) {
+		code = protocol.CloseUnknownType
+	}
+	q.conn.Close(code, truncate(err.Error(), 123))
+}
+
+// enqueue turns a Queue into a ticket and starts pushing its status.
+func (q *queueConn) enqueue(ctx context.Context, m *protocol.Queue) {
+	if id := q.openTicket(); id != "" {
+		q.refuse(ctx, "already_queued", fmt.Sprintf("this connection already has ticket %s queued: cancel it first", id))
+		return
+	}
+	t := matchmaking.Ticket{Mode: m.Mode, Skill: float64(m.Skill)}
+	for _, p := range m.Party {
+		t.Players = append(t.Players, matchmaking.Player{ID: p.ID, Name: p.Name})
+	}
+	for _, r := range m.Regions {
+		t.Regions = append(t.Regions, matchmaking.RegionLatency{Region: r.Region, RTT: time.Duration(r.RTTms) * time.Millisecond})
+	}
+	if len(t.Regions) == 0 {
+		t.Regions = []matchmaking.RegionLatency{{Region: q.api.opts.DefaultRegion}}
+	}
+	id, err := q.api.mm.Enqueue(ctx, t)
+	if err != nil {
+		q.refuse(ctx, errorCode(err), err.Error())
+		return
+	}
+	statuses, stop, err := q.api.mm.Watch(ctx, id)
+	if err != nil {
+		q.refuse(ctx, "internal", err.Error())
+		return
+	}
+	q.mu.Lock()
+	q.ticket = id
+	q.mu.Unlock()
+	q.watches.Add(1)
+	go func() {
+		defer q.watches.Done()
+		defer stop()
+		q.push(ctx, statuses)
+	}()
+}
+
+// push forwards a ticket's statuses until it is final.
+func (q *queueConn) push(ctx context.Context, statuses <-chan matchmaking.TicketStatus) {
+	for {
+		var st matchmaking.TicketStatus
+		var ok bool
+		select {
+		case st, ok = <-statuses:
+			if !ok {
+				return
+			}
+		case <-ctx.Done():
+			return
+		}
+		msg := protocol.QueueStatus{
+			Ticket:      string(st.TicketID),
+			State:       string(st.State),
+			Position:    uint32(st.Position),
+			ElapsedMs:   uint32(st.Elapsed / time.Millisecond),
+			EstimatedMs: uint32(st.EstimatedWait / time.Millisecond),
+		}
+		if q.write(ctx, &msg) != nil {
+			return
+		}
+		if !st.State.Final() {
+			continue
+		}
+		q.mu.Lock()
+		q.ticket = ""
+		q.mu.Unlock()
+		switch st.State {
+		case matchmaking.StateAssigned:
+			q.write(ctx, q.assigned(st.Assignment))
+			q.conn.Close(websocket.StatusNormalClosure, "assigned")
+		case matchmaking.StateTimedOut, matchmaking.StateFailed:
+			q.write(ctx, &protocol.QueueError{Code: string(st.State), Message: truncate(st.Reason, protocol.MaxMessageLen)})
+		}
+		return
+	}
+}
+
+// assigned converts an assignment to its message; the local host's URL is
+// left empty: "the server you queued on".
+func (q *queueConn) assigned(a *matchmaking.Assignment) *protocol.Assigned {
+	m := &protocol.Assigned{HostURL: a.HostURL, Match: a.MatchID}
+	if a.HostID == q.api.opts.LocalHostID {
+		m.HostURL = ""
+	}
+	for _, t := range a.Tokens {
+		m.Tokens = append(m.Tokens, protocol.MemberToken{Player: t.PlayerID, Token: t.Token})
+	}
+	return m
+}
+
+func (q *queueConn) cancel(ctx context.Context) {
+	id := q.openTicket()
+	if id == "" {
+		q.refuse(ctx, "not_queued", "no ticket is queued on this connection")
+		return
+	}
+	if err := q.api.mm.Cancel(ctx, id); err != nil {
+		q.refuse(ctx, "not_queued", err.Error())
+	}
+}
+
+// refuse answers a request with an error; the connection stays open.
+func (q *queueConn) refuse(ctx context.Context, code, msg string) {
+	q.write(ctx, &protocol.QueueError{Code: code, Message: truncate(msg, protocol.MaxMessageLen)})
+}
+
+func (q *queueConn) write(ctx context.Context, m protocol.Message) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return q.conn.Write(ctx, websocket.MessageBinary, m.Append(nil))
+}
+
+// errorCode maps an Enqueue error to the stable code clients see.
+func errorCode(err error) string {
+	switch {
+	case errors.Is(err, matchmaking.ErrUnknownMode):
+		return "unknown_mode"
+	case errors.Is(err, matchmaking.ErrPartyTooLarge):
+		return "party_too_large"
+	case errors.Is(err, matchmaking.ErrEmptyParty):
+		return "empty_party"
+	case errors.Is(err, matchmaking.ErrDuplicatePlayer):
+		return "duplicate_player"
+	case errors.Is(err, matchmaking.ErrPlayerQueued):
+		return "already_queued"
+	case errors.Is(err, matchmaking.ErrInvalidTicket):
+		return "invalid_ticket"
+	default:
+		return "internal"
+	}
+}
+
+// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
