@@ -11,10 +11,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/skirmishgg/skirmish/game/arena"
-	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/server"
-	"github.com/skirmishgg/skirmish/server/matchapi"
 )
 
 // runServe runs the all-in-one server until ctx is cancelled (SIGINT or
@@ -49,52 +46,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	opts := &server.Options{
-		SnapshotRate: *snapshotRate,
-		Seed:         *seed,
-		ResumeGrace:  *grace,
-		Logger:       logger,
-	}
-	mmCtx, stopMM := context.WithCancel(context.Background())
-	defer stopMM()
-	var mm *matchmaking.Matchmaker
-	var srv *server.Server
-	if *withMM {
-		var err error
-		mm, err = newMatchmaker(opts, logger, func(a matchmaking.MatchAssignment) {
-			if err := srv.Expect(a); err != nil {
-				logger.Warn("assignment refused", "match", a.MatchID, "err", err)
-			}
-		})
-		if err != nil {
-			fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
-			return 1
-		}
-	}
-	srv, err := server.New(arena.New(nil), opts)
-	if err != nil {
-		fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
-		return 1
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
 		return 1
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/", srv.Handler())
-	if mm != nil {
-		host := matchmaking.Host{ID: localHostID, URL: publicURL(ln.Addr()), Capacity: *capacity}
-		if err := mm.Directory().Heartbeat(mmCtx, srv.Report(host)); err != nil {
-			fmt.Fprintf(stderr, "skirmish serve: register the local host: %v\n", err)
-			return 1
-		}
-		go srv.Heartbeat(mmCtx, mm.Directory(), host, time.Second)
-		go mm.Run(mmCtx)
-		matchapi.New(mm, &matchapi.Options{LocalHostID: localHostID, Logger: logger}).Register(mux)
+	st, err := newStack(stackConfig{
+		Server: server.Options{
+			SnapshotRate: *snapshotRate,
+			Seed:         *seed,
+			ResumeGrace:  *grace,
+			Logger:       logger,
+		},
+		Matchmaking: *withMM,
+		Capacity:    *capacity,
+		PublicURL:   publicURL(ln.Addr()),
+	})
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
+		return 1
 	}
 	hs := &http.Server{
-		Handler:           mux,
+		Handler:           st.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
@@ -111,7 +85,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 
 	logger.Info("shutting down")
-	stopMM()
+	st.stopMatchmaking()
 	sctx, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
 	defer cancel()
 	code := 0
@@ -121,7 +95,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		logger.Warn("http shutdown", "err", err)
 		code = 1
 	}
-	if err := srv.Close(sctx); err != nil {
+	if err := st.srv.Close(sctx); err != nil {
 		logger.Warn("match shutdown", "err", err)
 		code = 1
 	}
