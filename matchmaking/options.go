@@ -58,8 +58,9 @@ type Options struct {
 	Workers int
 
 	// OnAssign, when set, is called after each new match or backfill is
-	// committed, from the pass, outside every lock: the embedded host uses
-	// it to expect the players. It must not block for long.
+	// committed and before its players are told, from the pass, outside
+	// every lock: the embedded host uses it to expect the players. It must
+	// not block for long.
 	OnAssign func(MatchAssignment)
 
 	// Logger receives the service's logs. Default slog.Default().

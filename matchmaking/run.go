@@ -62,12 +62,10 @@ func (m *Matchmaker) RunPass(ctx context.Context, now time.Time) (PassReport, er
 	defer m.passMu.Unlock()
 	start := m.clock()
 	rep := PassReport{At: now}
-	var hooks []MatchAssignment
 	var errs []error
 	for _, name := range m.modeNames {
-		pr, h, err := m.passPool(ctx, name, now)
+		pr, err := m.passPool(ctx, name, now)
 		rep.Pools = append(rep.Pools, pr)
-		hooks = append(hooks, h...)
 		if err != nil {
 			errs = append(errs, err)
 			if ctx.Err() != nil {
@@ -83,11 +81,6 @@ func (m *Matchmaker) RunPass(ctx context.Context, now time.Time) (PassReport, er
 	m.passes++
 	m.lastAt, m.lastDur = now, rep.Duration
 	m.mu.Unlock()
-	if m.opts.OnAssign != nil {
-		for _, h := range hooks {
-			m.opts.OnAssign(h)
-		}
-	}
 	return rep, errors.Join(errs...)
 }
 
@@ -99,16 +92,16 @@ type committed struct {
 }
 
 // passPool runs and commits the pass of one pool.
-func (m *Matchmaker) passPool(ctx context.Context, name string, now time.Time) (PoolReport, []MatchAssignment, error) {
+func (m *Matchmaker) passPool(ctx context.Context, name string, now time.Time) (PoolReport, error) {
 	mc := m.modes[name]
 	pr := PoolReport{Mode: name}
 	tickets, err := m.store.Queued(ctx, name)
 	if err != nil {
-		return pr, nil, fmt.Errorf("matchmaking: pool %s: %w", name, err)
+		return pr, fmt.Errorf("matchmaking: pool %s: %w", name, err)
 	}
 	slots, err := m.dir.OpenSlots(ctx, name)
 	if err != nil {
-		return pr, nil, fmt.Errorf("matchmaking: pool %s: %w", name, err)
+		return pr, fmt.Errorf("matchmaking: pool %s: %w", name, err)
 	}
 	pr.Tickets = len(tickets)
 	out := Pass(PassInput{Now: now, Mode: *mc, Tickets: tickets, Backfill: slots})
@@ -196,6 +189,14 @@ func (m *Matchmaker) passPool(ctx context.Context, name string, now time.Time) (
 		hooks = append(hooks, m.hook(w.res, name, w.players, now))
 	}
 
+	// The host learns of its new players before they do, so a player
+	// never arrives at a host that has not heard of its match.
+	if m.opts.OnAssign != nil {
+		for _, h := range hooks {
+			m.opts.OnAssign(h)
+		}
+	}
+
 	m.mu.Lock()
 	ps := m.pools[name]
 	ps.matches += uint64(pr.Matches)
@@ -224,7 +225,7 @@ func (m *Matchmaker) passPool(ctx context.Context, name string, now time.Time) (
 		m.pushPositionsLocked(tickets, gone, now)
 	}
 	m.mu.Unlock()
-	return pr, hooks, errors.Join(errs...)
+	return pr, errors.Join(errs...)
 }
 
 // pending is a reserved match or backfill waiting for its tokens and its

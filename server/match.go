@@ -78,7 +78,9 @@ type matchStats struct {
 // MatchStats is a snapshot of a match's counters.
 type MatchStats struct {
 	ID          string
-	Players     int
+	Mode        string // empty without matchmaking
+	MaxPlayers  int
+	Players     int // seats taken or kept
 	Tick        uint32
 	Ticks       uint64
 	Dropped     uint64
@@ -122,6 +124,8 @@ func (m *Match) ID() string { return m.id }
 func (m *Match) Stats() MatchStats {
 	return MatchStats{
 		ID:          m.id,
+		Mode:        m.mode,
+		MaxPlayers:  m.rules.MaxPlayers(),
 		Players:     int(m.seats.Load()),
 		Tick:        m.currentTick.Load(),
 		Ticks:       m.stats.ticks.Load(),

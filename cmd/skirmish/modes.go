@@ -28,12 +28,17 @@ var servedModes = []struct {
 
 // newMatchmaker builds the embedded matchmaker and makes the server
 // admit players by its join tokens into the arena rules of each mode.
-func newMatchmaker(opts *server.Options, logger *slog.Logger, onAssign func(matchmaking.MatchAssignment)) (*matchmaking.Matchmaker, error) {
+// base, when not nil, holds arena settings every mode starts from.
+func newMatchmaker(opts *server.Options, base *arena.Config, logger *slog.Logger, onAssign func(matchmaking.MatchAssignment)) (*matchmaking.Matchmaker, error) {
 	var modes []matchmaking.ModeConfig
 	opts.Modes = map[string]game.Rules{}
 	for _, m := range servedModes {
 		modes = append(modes, m.config)
 		cfg := m.arena
+		if base != nil {
+			cfg = *base
+			cfg.MaxPlayers = m.arena.MaxPlayers
+		}
 		opts.Modes[m.config.Name] = arena.New(&cfg)
 	}
 	mm, err := matchmaking.New(&matchmaking.Options{Modes: modes, OnAssign: onAssign, Logger: logger})

@@ -19,6 +19,9 @@ type stackConfig struct {
 	Matchmaking bool
 	Capacity    int    // seats of the local host
 	PublicURL   string // the local host's WebSocket URL in the directory
+	// Arena, when set, replaces the default arena rules of every mode
+	// (each mode keeps its own player count). Tests use it.
+	Arena *arena.Config
 }
 
 // stack is the wired all-in-one server.
@@ -37,7 +40,7 @@ func newStack(cfg stackConfig) (*stack, error) {
 	logger := opts.Logger
 	st := &stack{stopMatchmaking: func() {}}
 	if cfg.Matchmaking {
-		mm, err := newMatchmaker(&opts, logger, func(a matchmaking.MatchAssignment) {
+		mm, err := newMatchmaker(&opts, cfg.Arena, logger, func(a matchmaking.MatchAssignment) {
 			if err := st.srv.Expect(a); err != nil {
 				logger.Warn("assignment refused", "match", a.MatchID, "err", err)
 			}

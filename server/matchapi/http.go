@@ -37,6 +37,12 @@ func (a *API) serveTicket(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
+	if st.Assignment != nil {
+		// Operators see where the party went, never its join tokens.
+		a := *st.Assignment
+		a.Tokens = nil
+		st.Assignment = &a
+	}
 	view := ticketView{Status: st}
 	if st.State == matchmaking.StateQueued {
 		if ex, err := a.mm.Explain(r.Context(), id); err == nil {
