@@ -274,6 +274,9 @@ func (m *Match) publishView() {
 	for _, e := range m.gameView {
 		v.entities = append(v.entities, protocol.Entity(e))
 	}
+	if m.opts.Interest != nil {
+		v.grid.build(v.entities, m.opts.Interest.Cell)
+	}
 	for _, s := range m.sessions {
 		s.offer(v, s.held.Seq)
 	}

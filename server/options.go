@@ -55,6 +55,10 @@ type Options struct {
 	// play. Expect refuses other modes. Default: none.
 	Modes map[string]game.Rules
 
+	// Interest, when set, sends each client only the entities around its
+	// own player (see Interest). Default nil: everything, to everyone.
+	Interest *Interest
+
 	// Seed seeds the worlds of new matches; 0 picks a random seed per
 	// match.
 	Seed uint64
@@ -95,6 +99,7 @@ func (o *Options) withDefaults() Options {
 	if c.ResumeGrace == 0 {
 		c.ResumeGrace = 30 * time.Second
 	}
+	c.Interest = c.Interest.withDefaults()
 	if c.Clock == nil {
 		c.Clock = SystemClock{}
 	}

@@ -15,9 +15,13 @@ import (
 // client holds once it reads this one.
 func (s *session) writeLoop(counts *protocol.FieldCounts) {
 	var (
-		buf  []byte
-		base *view // the last snapshot written, retained
+		buf    []byte
+		base   *view // the last snapshot written, retained
+		filter *interestFilter
 	)
+	if s.opts.Interest != nil {
+		filter = &interestFilter{cfg: s.opts.Interest}
+	}
 	defer func() {
 		if base != nil {
 			base.release()
@@ -46,10 +50,8 @@ func (s *session) writeLoop(counts *protocol.FieldCounts) {
 		if v == nil {
 			continue
 		}
-		if base == nil {
-			buf = protocol.AppendSnapshot(buf[:0], v.tick, 0, lastSeq, nil, v.entities, counts)
-		} else {
-			buf = protocol.AppendSnapshot(buf[:0], v.tick, base.tick, lastSeq, base.entities, v.entities, counts)
+		buf = s.encode(buf[:0], base, v, lastSeq, filter, counts)
+		if base != nil {
 			base.release()
 		}
 		base = v
@@ -104,4 +106,25 @@ func (s *session) write(b []byte) error {
 	}
 	s.stats.bytesOut.Add(uint64(len(b)))
 	return nil
+}
+
+// encode appends the snapshot that brings the client from base (nil: it
+// holds nothing) to v: everything, or what its interest filter keeps.
+func (s *session) encode(buf []byte, base, v *view, lastSeq uint32, filter *interestFilter, counts *protocol.FieldCounts) []byte {
+	var baseTick uint32
+	from, to := []protocol.Entity(nil), v.entities
+	if filter != nil {
+		from, to = filter.filter(base, v, uint32(s.player))
+	} else if base != nil {
+		from = base.entities
+	}
+	if base == nil {
+		from = nil
+	} else {
+		baseTick = base.tick
+		if from == nil {
+			from = to[:0] // holds nothing, yet a delta: not a full snapshot
+		}
+	}
+	return protocol.AppendSnapshot(buf, v.tick, baseTick, lastSeq, from, to, counts)
 }

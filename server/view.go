@@ -13,6 +13,7 @@ import (
 type view struct {
 	tick     uint32
 	entities []protocol.Entity // sorted by ID
+	grid     grid              // over entities, when interest management is on
 	refs     atomic.Int32
 	pool     *viewPool
 }

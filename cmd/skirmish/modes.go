@@ -62,3 +62,16 @@ func publicURL(addr net.Addr) string {
 	}
 	return "ws://" + host + "/ws"
 }
+
+// parseView reads the -view flag: WIDTHxHEIGHT in world units, or "all".
+func parseView(v string) (*server.Interest, error) {
+	if v == "all" {
+		return nil, nil
+	}
+	var w, h int32
+	if _, err := fmt.Sscanf(v, "%dx%d", &w, &h); err != nil || w <= 0 || h <= 0 {
+		return nil, fmt.Errorf("%q: want WIDTHxHEIGHT in world units, for example 2000x1200, or all", v)
+	}
+	// Entity positions are in the arena's view units.
+	return &server.Interest{HalfWidth: w * arena.ViewUnitsPerUnit / 2, HalfHeight: h * arena.ViewUnitsPerUnit / 2}, nil
+}

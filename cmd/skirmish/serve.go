@@ -28,6 +28,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	withMM := fs.Bool("matchmaking", true, "players queue through the embedded matchmaker (false: first match with a free seat)")
 	capacity := fs.Int("capacity", 1024, "seats this host runs at most, over all its matches")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
+	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player (interest management); 'all' sends everything")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -46,6 +47,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
+	interest, err := parseView(*viewSize)
+	if err != nil {
+		fmt.Fprintf(stderr, "skirmish serve: bad -view: %v\n", err)
+		return 2
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
@@ -56,6 +62,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			SnapshotRate: *snapshotRate,
 			Seed:         *seed,
 			ResumeGrace:  *grace,
+			Interest:     interest,
 			Logger:       logger,
 		},
 		Matchmaking: *withMM,

@@ -1,0 +1,149 @@
+package server
+
+import (
+	"slices"
+
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+// Interest limits what each client is sent to the entities around its own
+// player, in the game's position units (entity X and Y; the arena's are
+// quarter world units).
+type Interest struct {
+	// HalfWidth and HalfHeight are half the sides of the area a client
+	// sees around its player: a bit more than its screen shows.
+	HalfWidth, HalfHeight int32
+	// Margin is the hysteresis: an entity enters the area at its border
+	// but leaves only Margin beyond it, so one moving along the border is
+	// not created and removed over and over. Default HalfWidth/8.
+	Margin int32
+	// Cell is the side of the grid cells the tick indexes entities by.
+	// Default the larger half side.
+	Cell int32
+}
+
+func (in *Interest) withDefaults() *Interest {
+	if in == nil {
+		return nil
+	}
+	c := *in
+	if c.Margin <= 0 {
+		c.Margin = c.HalfWidth / 8
+	}
+	if c.Cell <= 0 {
+		c.Cell = max(c.HalfWidth, c.HalfHeight, 1)
+	}
+	return &c
+}
+
+// interestFilter is one client's side of interest management: which
+// entities it holds, and the scratch to compute the next ones. It belongs
+// to the session's writer.
+type interestFilter struct {
+	cfg     *Interest
+	known   []uint32 // IDs the client holds, ascending
+	hasSelf bool
+	cx, cy  int32 // the last known centre: the own player's position
+	from    []protocol.Entity
+	to      []protocol.Entity
+	bits    []uint64
+}
+
+// filter returns what the client holds (the known entities, as in base)
+// and what it should hold after this snapshot (the entities of cur in its
+// area, its own player always), both sorted by ID, ready for
+// AppendSnapshot. A nil base means the client holds nothing. The result
+// is valid until the next call; it then becomes what the client knows.
+func (f *interestFilter) filter(base, cur *view, self uint32) (from, to []protocol.Entity) {
+	f.from = f.from[:0]
+	if base == nil {
+		f.known = f.known[:0]
+	} else {
+		f.from = pick(f.from, base.entities, f.known)
+	}
+
+	ents := cur.entities
+	if i, ok := slices.BinarySearchFunc(ents, self, byID); ok {
+		f.cx, f.cy, f.hasSelf = ents[i].X, ents[i].Y, true
+	}
+	f.to = f.to[:0]
+	if !f.hasSelf {
+		// No position yet to centre on: the client gets everything.
+		f.to = append(f.to, ents...)
+	} else {
+		f.to = f.inArea(f.to, cur, self)
+	}
+	f.known = f.known[:0]
+	for i := range f.to {
+		f.known = append(f.known, f.to[i].ID)
+	}
+	return f.from, f.to
+}
+
+// inArea appends the entities of cur the client should hold, ascending.
+func (f *interestFilter) inArea(dst []protocol.Entity, cur *view, self uint32) []protocol.Entity {
+	c := f.cfg
+	outer := [4]int32{f.cx - c.HalfWidth - c.Margin, f.cy - c.HalfHeight - c.Margin, f.cx + c.HalfWidth + c.Margin, f.cy + c.HalfHeight + c.Margin}
+	inner := [4]int32{f.cx - c.HalfWidth, f.cy - c.HalfHeight, f.cx + c.HalfWidth, f.cy + c.HalfHeight}
+	words := (len(cur.entities) + 63) / 64
+	if cap(f.bits) < words {
+		f.bits = make([]uint64, words)
+	}
+	f.bits = f.bits[:words]
+	clear(f.bits)
+	cur.grid.mark(outer[0], outer[1], outer[2], outer[3], f.bits)
+
+	known := f.known // ascending, walked alongside the ascending indexes
+	k := 0
+	for w, word := range f.bits {
+		for word != 0 {
+			i := w*64 + trailingZeros(word)
+			word &= word - 1
+			e := &cur.entities[i]
+			for k < len(known) && known[k] < e.ID {
+				k++
+			}
+			held := k < len(known) && known[k] == e.ID
+			if e.ID == self || within(e, inner) || (held && within(e, outer)) {
+				dst = append(dst, *e)
+			}
+		}
+	}
+	// The own player may lie outside every marked cell only if the grid
+	// clamps it; make sure it is there.
+	if i, ok := slices.BinarySearchFunc(dst, self, byID); !ok {
+		if j, found := slices.BinarySearchFunc(cur.entities, self, byID); found {
+			dst = slices.Insert(dst, i, cur.entities[j])
+		}
+	}
+	return dst
+}
+
+// pick appends the entities of src (ascending) whose IDs are in ids
+// (ascending).
+func pick(dst, src []protocol.Entity, ids []uint32) []protocol.Entity {
+	j := 0
+	for _, id := range ids {
+		for j < len(src) && src[j].ID < id {
+			j++
+		}
+		if j < len(src) && src[j].ID == id {
+			dst = append(dst, src[j])
+		}
+	}
+	return dst
+}
+
+func within(e *protocol.Entity, r [4]int32) bool {
+	return e.X >= r[0] && e.Y >= r[1] && e.X <= r[2] && e.Y <= r[3]
+}
+
+func byID(e protocol.Entity, id uint32) int {
+	switch {
+	case e.ID < id:
+		return -1
+	case e.ID > id:
+		return 1
+	}
+	return 0
+}
