@@ -202,17 +202,21 @@ func (m *Match) run() {
 		steps, dropped, late := sched.due(now)
 		if dropped > 0 {
 			m.stats.dropped.Add(dropped)
+			m.opts.metrics.dropped.Add(float64(dropped))
 		}
 		if steps > 0 {
 			storeMax(&m.stats.maxLateNano, int64(late))
+			m.opts.metrics.tickLateness.Observe(late.Seconds())
 		}
 		for range steps {
 			began := clock.Now()
 			ended := m.step()
 			took := clock.Now().Sub(began)
 			storeMax(&m.stats.maxStepNano, int64(took))
+			m.opts.metrics.tickDuration.Observe(took.Seconds())
 			if took > m.period {
 				m.stats.overruns.Add(1)
+				m.opts.metrics.overruns.Inc()
 			}
 			if ended {
 				return

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/matchmaking"
 )
@@ -63,11 +64,17 @@ type Options struct {
 	// match.
 	Seed uint64
 
+	// Registry receives the server's Prometheus metrics, served at
+	// /metrics. Default a registry of its own.
+	Registry *prometheus.Registry
+
 	// Clock drives match loops. Default SystemClock.
 	Clock Clock
 
 	// Logger receives structured logs. Default slog.Default().
 	Logger *slog.Logger
+
+	metrics *metrics // made from Registry by withDefaults
 }
 
 func (o *Options) withDefaults() Options {
@@ -100,6 +107,10 @@ func (o *Options) withDefaults() Options {
 		c.ResumeGrace = 30 * time.Second
 	}
 	c.Interest = c.Interest.withDefaults()
+	if c.Registry == nil {
+		c.Registry = prometheus.NewRegistry()
+	}
+	c.metrics = newMetrics(c.Registry)
 	if c.Clock == nil {
 		c.Clock = SystemClock{}
 	}

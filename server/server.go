@@ -43,6 +43,7 @@ type Server struct {
 func New(rules game.Rules, opts *Options) (*Server, error) {
 	o := opts.withDefaults()
 	srv := &Server{rules: rules, opts: o, schemas: map[game.Rules]wireSchema{}}
+	srv.opts.metrics.registerGauges(srv)
 	all := []game.Rules{rules}
 	for _, r := range o.Modes {
 		all = append(all, r)
@@ -86,6 +87,7 @@ func newWireSchema(rules game.Rules) (wireSchema, error) {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ws", s.serveWS)
+	mux.Handle("GET /metrics", s.opts.metrics.handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -126,6 +127,7 @@ func (s *session) offer(v *view, lastSeq uint32) {
 	if old != nil {
 		old.release()
 		s.stats.skipped.Add(1)
+		s.opts.metrics.skipped.Inc()
 	}
 	select {
 	case s.notify <- struct{}{}:
@@ -160,6 +162,7 @@ func (s *session) kick(code websocket.StatusCode, reason string) {
 		return
 	}
 	s.opts.Logger.Info("closing session", "player", s.player, "code", int(code), "reason", reason)
+	s.opts.metrics.kicked.WithLabelValues(strconv.Itoa(int(code))).Inc()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -143,6 +144,7 @@ func (s *session) closeForDecode(err error) error {
 func (s *session) closeWith(code int, reason string) {
 	if s.kicked.CompareAndSwap(false, true) {
 		s.opts.Logger.Info("closing session", "player", s.player, "code", code, "reason", reason)
+		s.opts.metrics.kicked.WithLabelValues(strconv.Itoa(code)).Inc()
 		s.conn.Close(websocket.StatusCode(code), reason)
 	}
 }

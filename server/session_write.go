@@ -59,6 +59,7 @@ func (s *session) writeLoop(counts *protocol.FieldCounts) {
 			return
 		}
 		s.stats.snapshots.Add(1)
+		s.opts.metrics.snapshots.Inc()
 	}
 }
 
@@ -105,6 +106,7 @@ func (s *session) write(b []byte) error {
 		return err
 	}
 	s.stats.bytesOut.Add(uint64(len(b)))
+	s.opts.metrics.bytesOut.Add(float64(len(b)))
 	return nil
 }
 
