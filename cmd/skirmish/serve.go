@@ -27,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	withMM := fs.Bool("matchmaking", true, "players queue through the embedded matchmaker (false: first match with a free seat)")
 	capacity := fs.Int("capacity", 1024, "seats this host runs at most, over all its matches")
+	maxPlayers := fs.Int("max-players", 16, "players per match without matchmaking (-matchmaking=false)")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player (interest management); 'all' sends everything")
 	if err := fs.Parse(args); err != nil {
@@ -47,6 +48,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
+	if *maxPlayers <= 0 || *maxPlayers > 1024 {
+		fmt.Fprintln(stderr, "skirmish serve: -max-players must be in 1..1024")
+		return 2
+	}
 	interest, err := parseView(*viewSize)
 	if err != nil {
 		fmt.Fprintf(stderr, "skirmish serve: bad -view: %v\n", err)
@@ -66,6 +71,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			Logger:       logger,
 		},
 		Matchmaking: *withMM,
+		MaxPlayers:  *maxPlayers,
 		Capacity:    *capacity,
 		PublicURL:   publicURL(ln.Addr()),
 	})

@@ -17,6 +17,7 @@ import (
 type stackConfig struct {
 	Server      server.Options
 	Matchmaking bool
+	MaxPlayers  int    // players per match without matchmaking; 0: the arena's default
 	Capacity    int    // seats of the local host
 	PublicURL   string // the local host's WebSocket URL in the directory
 	// Arena, when set, replaces the default arena rules of every mode
@@ -50,7 +51,11 @@ func newStack(cfg stackConfig) (*stack, error) {
 		}
 		st.mm = mm
 	}
-	srv, err := server.New(arena.New(nil), &opts)
+	var direct *arena.Config
+	if cfg.MaxPlayers > 0 {
+		direct = &arena.Config{MaxPlayers: cfg.MaxPlayers}
+	}
+	srv, err := server.New(arena.New(direct), &opts)
 	if err != nil {
 		return nil, err
 	}
