@@ -1,6 +1,8 @@
 # Skirmish — build, run and test.
 #
-#   make run     start the all-in-one server on :8080
+#   make run     build the browser client and start the all-in-one server on :8080
+#   make client  build the native client and start it against localhost:8080
+#   make web     build the browser client into bin/web (served by `skirmish serve` at /)
 #   make test    install what the tests need, then run the whole suite with -race
 #   make bench   run the Go benchmarks
 
@@ -13,15 +15,39 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 # Packages with fuzz targets; every Fuzz* function in them runs for FUZZTIME.
 FUZZ_PKGS := ./protocol
 
+# The player client: native (make client) and browser (make web, served by
+# `skirmish serve` from WEB_DIR). Client tests save screenshots to ARTIFACTS.
+SERVER      ?= ws://localhost:8080/ws
+WEB_DIR     ?= bin/web
+CLIENT_WASM := bin/skirmish-client.wasm
+ARTIFACTS   ?= bin/test-artifacts
+
 .PHONY: all build run deps test test-go test-wasm fuzz bench vet clean
+.PHONY: client web deps-client test-client test-native test-web
 
 all: build
 
 build:
 	$(GO) build -o bin/skirmish ./cmd/skirmish
 
-run: build
+run: build web
 	./bin/skirmish serve -addr $(ADDR)
+
+client:
+	$(GO) build -o bin/skirmish-client ./cmd/skirmish-client
+	./bin/skirmish-client -server $(SERVER)
+
+# web builds the browser client: the same client compiled to WebAssembly,
+# stored gzipped (the server sends it as is, Content-Encoding: gzip), with
+# Go's wasm_exec.js, the page and its loader.
+web:
+	@mkdir -p $(WEB_DIR)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(CLIENT_WASM) ./cmd/skirmish-client
+	gzip -9 -n -c $(CLIENT_WASM) > $(WEB_DIR)/skirmish.wasm.gz.tmp
+	mv $(WEB_DIR)/skirmish.wasm.gz.tmp $(WEB_DIR)/skirmish.wasm.gz
+	cp client/web/index.html client/web/loader.js $(WEB_DIR)/
+	cp $(GOROOT)/lib/wasm/wasm_exec.js $(WEB_DIR)/
+	@echo "web client in $(WEB_DIR): wasm $$(stat -c %s $(CLIENT_WASM)) bytes, $$(stat -c %s $(WEB_DIR)/skirmish.wasm.gz) gzipped"
 
 # deps installs what the tests need on a fresh Debian machine: Node.js (runs
 # the WebAssembly tests) and the Go modules.
@@ -31,7 +57,22 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs; }
 	$(GO) mod download
 
-test: deps vet test-go test-wasm fuzz
+# deps-client installs what the client tests need on a fresh Debian
+# machine: an X server for the native client (Xvfb, with Mesa's software
+# GL), Chromium for the browser client, and npm's playwright-core (pinned
+# by client/web/package-lock.json) to drive it.
+CLIENT_DEBS := xvfb xauth chromium libgl1 libgl1-mesa-dri libegl1 libx11-6 libxrandr2 libxcursor1 libxinerama1 libxi6 libxxf86vm1
+deps-client: deps
+	@dpkg -s $(CLIENT_DEBS) >/dev/null 2>&1 || { \
+		echo "installing $(CLIENT_DEBS)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CLIENT_DEBS); }
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "installing npm"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; }
+	@[ -f client/web/node_modules/playwright-core/package.json ] || \
+		{ cd client/web && npm ci --no-audit --no-fund; }
+
+test: deps vet test-go test-wasm fuzz test-client
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -42,7 +83,7 @@ vet:
 # rest, so they never compete with other packages for the two cores.
 test-go:
 	$(GO) test -race -short -count=1 -timeout 8m ./...
-	$(GO) test -race -count=1 -p 1 -timeout 5m -run 'TestBotsPlay|TestBadInput|TestMatchmaking200|TestDropped' ./server ./cmd/skirmish
+	$(GO) test -race -count=1 -p 1 -timeout 5m -run 'TestBotsPlay|TestBadInput|TestSlowClient|TestMatchmaking200|TestDropped' ./server ./cmd/skirmish
 
 # The pure packages also run compiled to WebAssembly, so determinism holds in
 # the browser too (the arena's golden hash is checked on both).
@@ -57,6 +98,22 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
 		done; \
 	done
+
+# The clients end to end: the native client in a window under Xvfb (it
+# joins a match, a second player checks through the server that it moved
+# and fired, a screenshot must show the match; then the frame time with 16
+# players), and the browser client in headless Chromium against the web
+# build (load, play through the menu, hold W and click; checked through
+# the server; any console error fails).
+test-client: deps-client web test-native test-web
+
+test-native:
+	SKIRMISH_ARTIFACTS=$(CURDIR)/$(ARTIFACTS) xvfb-run -a -s "-screen 0 1920x1080x24" \
+		$(GO) test -count=1 -timeout 5m -v -run 'TestNative' ./client/ui
+
+test-web:
+	SKIRMISH_WEB_DIR=$(CURDIR)/$(WEB_DIR) SKIRMISH_ARTIFACTS=$(CURDIR)/$(ARTIFACTS) \
+		$(GO) test -count=1 -timeout 5m -v -run 'TestBrowser' ./client/web/e2e
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -32,6 +32,11 @@ type Options struct {
 	// is closed with 1008. Default 256.
 	ReliableQueue int
 
+	// AckTimeout closes a client (1008) whose newest acknowledged snapshot
+	// (Input.Ack) is this much older than the newest one written to it:
+	// it has stopped reading, or cannot keep up. Default 5s.
+	AckTimeout time.Duration
+
 	// HandshakeTimeout bounds the wait for a client's Hello. Default 5s.
 	HandshakeTimeout time.Duration
 
@@ -99,6 +104,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if c.HandshakeTimeout <= 0 {
 		c.HandshakeTimeout = 5 * time.Second
+	}
+	if c.AckTimeout <= 0 {
+		c.AckTimeout = 5 * time.Second
 	}
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = 5 * time.Second

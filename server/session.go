@@ -59,7 +59,10 @@ type session struct {
 	reliable chan outbound
 
 	kicked     atomic.Bool
-	writeStart atomic.Int64 // UnixNano when the current write began, 0 when idle
+	writeStart atomic.Int64  // UnixNano when the current write began, 0 when idle
+	written    atomic.Uint32 // tick of the newest snapshot written
+	first      atomic.Uint32 // tick of the first: the acknowledgement clock starts there
+	acked      atomic.Uint32 // newest snapshot tick the client acknowledged
 
 	stats sessionStats
 }

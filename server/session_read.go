@@ -116,6 +116,9 @@ func (s *session) readMessages(buf []byte, m *Match) error {
 				return s.closeForDecode(err)
 			}
 			s.pushInput(game.Input{Seq: in.Seq, MoveX: in.MoveX, MoveY: in.MoveY, Aim: in.Aim, Buttons: in.Buttons})
+			if in.Ack > s.acked.Load() && in.Ack <= s.written.Load() {
+				s.acked.Store(in.Ack)
+			}
 		case protocol.MsgPing:
 			if err := ping.Decode(buf); err != nil {
 				return s.closeForDecode(err)

@@ -58,6 +58,8 @@ func (s *session) writeLoop(counts *protocol.FieldCounts) {
 		if err := s.write(buf); err != nil {
 			return
 		}
+		s.written.Store(v.tick)
+		s.first.CompareAndSwap(0, v.tick)
 		s.stats.snapshots.Add(1)
 		s.opts.metrics.snapshots.Inc()
 	}

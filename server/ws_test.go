@@ -298,3 +298,5 @@ func TestHealthz(t *testing.T) {
 		t.Fatalf("healthz = %d %q", resp.StatusCode, body)
 	}
 }
+
+func asCloseError(err error, ce *websocket.CloseError) bool { return errors.As(err, ce) }
