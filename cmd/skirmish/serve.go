@@ -27,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	withMM := fs.Bool("matchmaking", true, "players queue through the embedded matchmaker (false: first match with a free seat)")
 	capacity := fs.Int("capacity", 1024, "seats this host runs at most, over all its matches")
+	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
 	maxPlayers := fs.Int("max-players", 16, "players per match without matchmaking (-matchmaking=false)")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player (interest management); 'all' sends everything")
@@ -88,8 +89,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	logger.Info("serving", "addr", ln.Addr().String(), "ws", fmt.Sprintf("ws://%s/ws", ln.Addr()))
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
+	if *adminAddr != "" {
+		admin, err := newAdminServer(*adminAddr, st.handler, logger)
+		if err != nil {
+			fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
+			return 1
+		}
+		defer admin.Close()
+		go func() { errc <- admin.Serve() }()
+	}
 	select {
 	case err := <-errc:
 		fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
