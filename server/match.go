@@ -292,7 +292,7 @@ func (m *Match) publishView() {
 // broadcast queues a reliable message for every session.
 func (m *Match) broadcast(msg []byte) {
 	for _, s := range m.sessions {
-		s.send(outbound{msg: msg})
+		s.send(msg)
 	}
 }
 
@@ -340,12 +340,12 @@ func (m *Match) welcome(s *session) {
 		Resume:       s.resume,
 		Kinds:        m.welcomeKinds,
 	}
-	s.send(outbound{msg: welcome.Append(nil)})
+	s.send(welcome.Append(nil))
 	for _, o := range m.sessions {
-		s.send(outbound{msg: (&protocol.Join{Player: uint32(o.player), Name: o.name}).Append(nil)})
+		s.send((&protocol.Join{Player: uint32(o.player), Name: o.name}).Append(nil))
 	}
 	for _, h := range m.held {
-		s.send(outbound{msg: (&protocol.Join{Player: uint32(h.player), Name: h.name}).Append(nil)})
+		s.send((&protocol.Join{Player: uint32(h.player), Name: h.name}).Append(nil))
 	}
 }
 
@@ -434,7 +434,7 @@ func (m *Match) finish(out game.Outcome) {
 func (m *Match) closeAll(code websocket.StatusCode, reason string) {
 	m.ending.Store(true)
 	for _, s := range m.sessions {
-		s.send(outbound{closeCode: code, closeReason: reason})
+		s.closeAfterQueued(code, reason)
 	}
 }
 

@@ -29,7 +29,8 @@ type Options struct {
 
 	// ReliableQueue is how many reliable messages (events, joins, leaves)
 	// may wait for one client's writer; a client that falls further behind
-	// is closed with 1008. Default 256.
+	// is closed with 1008. Default 64, raised to fit twice the largest
+	// match's roster.
 	ReliableQueue int
 
 	// AckTimeout closes a client (1008) whose newest acknowledged snapshot
@@ -100,7 +101,7 @@ func (o *Options) withDefaults() Options {
 		c.InputBurst = 60
 	}
 	if c.ReliableQueue <= 0 {
-		c.ReliableQueue = 256
+		c.ReliableQueue = 64
 	}
 	if c.HandshakeTimeout <= 0 {
 		c.HandshakeTimeout = 5 * time.Second

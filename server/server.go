@@ -49,6 +49,8 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 		all = append(all, r)
 	}
 	for _, r := range all {
+		// A joining player is sent the whole roster at once.
+		srv.opts.ReliableQueue = max(srv.opts.ReliableQueue, 2*r.MaxPlayers()+32)
 		if _, done := srv.schemas[r]; done {
 			continue
 		}

@@ -55,8 +55,12 @@ type session struct {
 	boxSeq  uint32
 	notify  chan struct{} // capacity 1: "the mailbox has something"
 
-	// reliable carries encoded messages that must all arrive, in order.
-	reliable chan outbound
+	// reliable carries encoded messages that must all arrive, in order; a
+	// nil one is the order to close with closing's code and reason once
+	// everything before it is written. Slices keep the queue small: it is
+	// much of a session's memory.
+	reliable chan []byte
+	closing  atomic.Pointer[closeOrder]
 
 	kicked     atomic.Bool
 	writeStart atomic.Int64  // UnixNano when the current write began, 0 when idle
@@ -67,12 +71,10 @@ type session struct {
 	stats sessionStats
 }
 
-// outbound is one queued reliable message, or the order to close the
-// connection once everything before it has been written.
-type outbound struct {
-	msg         []byte
-	closeCode   websocket.StatusCode
-	closeReason string
+// closeOrder is how the writer closes the connection after the queue.
+type closeOrder struct {
+	code   websocket.StatusCode
+	reason string
 }
 
 type sessionStats struct {
@@ -91,7 +93,7 @@ func newSession(ctx context.Context, conn *websocket.Conn, opts *Options, wg *sy
 		cancel:   cancel,
 		joined:   make(chan error, 1),
 		notify:   make(chan struct{}, 1),
-		reliable: make(chan outbound, opts.ReliableQueue),
+		reliable: make(chan []byte, opts.ReliableQueue),
 	}
 }
 
@@ -150,11 +152,19 @@ func (s *session) take() (*view, uint32) {
 
 // send queues a reliable message without blocking; a client too far behind
 // to take it is closed. Any goroutine.
-func (s *session) send(o outbound) {
+func (s *session) send(msg []byte) {
 	select {
-	case s.reliable <- o:
+	case s.reliable <- msg:
 	default:
 		s.kick(websocket.StatusPolicyViolation, "too slow: reliable message queue overflow")
+	}
+}
+
+// closeAfterQueued closes the connection once the messages queued before
+// have been written. Any goroutine; never blocks.
+func (s *session) closeAfterQueued(code websocket.StatusCode, reason string) {
+	if s.closing.CompareAndSwap(nil, &closeOrder{code, reason}) {
+		s.send(nil)
 	}
 }
 

@@ -124,7 +124,7 @@ func (s *session) readMessages(buf []byte, m *Match) error {
 				return s.closeForDecode(err)
 			}
 			pong := protocol.Pong{ClientTime: ping.ClientTime, ServerTick: m.currentTick.Load()}
-			s.send(outbound{msg: pong.Append(nil)})
+			s.send(pong.Append(nil))
 		default:
 			s.closeWith(protocol.CloseUnexpected, fmt.Sprintf("unexpected message type %d after the handshake", typ))
 			return errClosed

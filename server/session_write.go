@@ -82,12 +82,12 @@ func (s *session) drainReliable() bool {
 
 // writeReliable writes one queued message or carries out a close order;
 // false means the session is over.
-func (s *session) writeReliable(o outbound) bool {
-	if o.msg != nil {
-		return s.write(o.msg) == nil
+func (s *session) writeReliable(msg []byte) bool {
+	if msg != nil {
+		return s.write(msg) == nil
 	}
-	if s.kicked.CompareAndSwap(false, true) {
-		s.conn.Close(o.closeCode, o.closeReason)
+	if o := s.closing.Load(); s.kicked.CompareAndSwap(false, true) {
+		s.conn.Close(o.code, o.reason)
 	}
 	s.cancel()
 	return false
