@@ -240,6 +240,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		sess.cancel()
 		writerDone.Wait()
 	}()
+	sess.match.Store(m)
 	dropped := sess.readLoop(buf, m)
 	m.leave(sess, dropped)
 }

@@ -14,10 +14,11 @@ import (
 // HTTP handler goroutine), its writer goroutine, and its match's tick. Each
 // field says who owns it.
 type session struct {
-	conn *websocket.Conn
-	name string // set before joining, then read-only
-	opts *Options
-	wg   *sync.WaitGroup // the server's, so Close waits for kicks too
+	conn  *websocket.Conn
+	match atomic.Pointer[Match] // once joined
+	name  string                // set before joining, then read-only
+	opts  *Options
+	wg    *sync.WaitGroup // the server's, so Close waits for kicks too
 
 	ctx    context.Context // cancelled when the session ends
 	cancel context.CancelFunc
@@ -85,7 +86,7 @@ type sessionStats struct {
 
 func newSession(ctx context.Context, conn *websocket.Conn, opts *Options, wg *sync.WaitGroup) *session {
 	ctx, cancel := context.WithCancel(ctx)
-	return &session{
+	s := &session{
 		conn:     conn,
 		opts:     opts,
 		wg:       wg,
@@ -95,6 +96,11 @@ func newSession(ctx context.Context, conn *websocket.Conn, opts *Options, wg *sy
 		notify:   make(chan struct{}, 1),
 		reliable: make(chan []byte, opts.ReliableQueue),
 	}
+	if conn != nil {
+		// Ending the session ends its reads: they wait without a context.
+		context.AfterFunc(ctx, func() { conn.CloseNow() })
+	}
+	return s
 }
 
 // pushInput records a decoded input from the client. Reader only.
@@ -179,6 +185,11 @@ func (s *session) kick(code websocket.StatusCode, reason string) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		// The player leaves the match now: the close handshake may wait
+		// seconds for a stalled client's answer.
+		if m := s.match.Load(); m != nil {
+			m.leave(s, false)
+		}
 		s.conn.Close(code, reason)
 		s.cancel()
 	}()

@@ -21,9 +21,11 @@ import (
 var errClosed = errors.New("server: session closed")
 
 // readMessage reads the next binary message into buf, reusing its capacity.
-// It closes the connection itself on a text frame.
-func (s *session) readMessage(ctx context.Context, buf []byte) ([]byte, error) {
-	typ, r, err := s.conn.Reader(ctx)
+// It closes the connection itself on a text frame. It reads without a
+// context, which would cost the WebSocket library a timer per message: the
+// session's end closes the connection instead (see newSession).
+func (s *session) readMessage(buf []byte) ([]byte, error) {
+	typ, r, err := s.conn.Reader(context.Background())
 	if err != nil {
 		return buf, err
 	}
@@ -59,7 +61,7 @@ func (s *session) readHello(buf []byte) (protocol.Hello, []byte, error) {
 	timer := time.AfterFunc(s.opts.HandshakeTimeout, func() {
 		s.closeWith(protocol.CloseHandshakeTimeout, "no hello within the handshake timeout")
 	})
-	buf, err := s.readMessage(s.ctx, buf)
+	buf, err := s.readMessage(buf)
 	if !timer.Stop() {
 		return h, buf, errClosed
 	}
@@ -98,7 +100,7 @@ func (s *session) readMessages(buf []byte, m *Match) error {
 	var ping protocol.Ping
 	for {
 		var err error
-		buf, err = s.readMessage(s.ctx, buf)
+		buf, err = s.readMessage(buf)
 		if err != nil {
 			return err
 		}
