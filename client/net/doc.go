@@ -16,4 +16,23 @@
 //
 // The Replica type holds the snapshot view logic on its own, so it can be
 // used and tested without a connection.
+//
+// On top of Conn, a Client is a whole game session for a game's UI: it
+// reads, pings and reconnects by itself (jittered exponential backoff,
+// taking the seat back with the Welcome's resume token) and keeps what a
+// frame needs to draw:
+//
+//   - a Clock estimating how server ticks map to local time, from snapshot
+//     arrivals and pings (arrival schedule, jitter, round trip);
+//   - an Interpolator that draws remote entities at a render time a little
+//     in the past (Sample, RenderTick), with a delay that adapts to the
+//     arrival jitter;
+//   - with a game.Predictor (ClientOptions.Game), a Predictor that runs the
+//     player ahead of the server with the game's own movement code and
+//     reconciles with every snapshot (Self, PredictionErrors);
+//   - network figures for a HUD and a graph (HUD, Graph).
+//
+// Clock, Interpolator and Predictor also work on their own, fed by any
+// loop reading a Conn. None of them reads the wall clock: every call takes
+// the local time, so tests drive them with made-up times.
 package clientnet

@@ -59,5 +59,6 @@ func (c *Conn) write(ctx context.Context) error {
 		}
 		return err
 	}
+	c.stats.bytesOut.Add(uint64(len(c.wbuf)))
 	return nil
 }

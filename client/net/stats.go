@@ -18,8 +18,9 @@ type Stats struct {
 	Gaps         uint64
 	SkippedTicks uint64
 
-	Inputs uint64 // inputs sent
-	Pings  uint64 // pings sent
+	Inputs   uint64 // inputs sent
+	Pings    uint64 // pings sent
+	BytesOut uint64 // payload bytes of the messages sent after the handshake
 
 	// Input→ack round trips: how long from sending an input until the
 	// first snapshot acknowledging it (LastSeq at least its Seq).
@@ -38,7 +39,7 @@ type Stats struct {
 type stats struct {
 	messages, bytes, snapshots atomic.Uint64
 	gaps, skippedTicks         atomic.Uint64
-	inputs, pings              atomic.Uint64
+	inputs, pings, bytesOut    atomic.Uint64
 	rttSamples                 atomic.Uint64
 	rttSum, rttLast            atomic.Int64
 	rttMin, rttMax             atomic.Int64
@@ -69,6 +70,7 @@ func (s *stats) snapshot() Stats {
 		SkippedTicks: s.skippedTicks.Load(),
 		Inputs:       s.inputs.Load(),
 		Pings:        s.pings.Load(),
+		BytesOut:     s.bytesOut.Load(),
 		RTTSamples:   s.rttSamples.Load(),
 		RTTLast:      time.Duration(s.rttLast.Load()),
 		RTTMin:       time.Duration(s.rttMin.Load()),

@@ -1,0 +1,267 @@
+package clientnet
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+// run is the Client's goroutine: dial, serve, and on a drop wait and dial
+// again, until the session ends.
+func (c *Client) run() {
+	defer c.wg.Done()
+	defer close(c.done)
+	c.emit(c.State())
+	var (
+		resume  = c.o.Dial.Resume // token of the seat held (or assigned)
+		dropped time.Time         // when the last connection dropped
+		attempt int               // waits since the last connection: the backoff step
+		failed  int               // failed dials in a row
+	)
+	for {
+		dial := c.o.Dial
+		dial.Resume = resume
+		conn, err := Dial(c.ctx, c.url, &dial)
+		if err == nil {
+			attempt, failed = 0, 0
+			resume = conn.Welcome().Resume
+			err = c.serve(conn)
+			dropped = c.now()
+			if c.stopping() {
+				c.finish(c.stopReason(err))
+				return
+			}
+			if code := websocket.CloseStatus(err); code != -1 && finalClose(code) {
+				c.finish(err)
+				return
+			}
+		} else {
+			failed++
+			if c.stopping() {
+				c.finish(c.stopReason(err))
+				return
+			}
+			switch {
+			case websocket.CloseStatus(err) == protocol.CloseBadResume && resume != "":
+				if c.now().Sub(dropped) < c.o.ResumeRetry {
+					break // the server may not have seen the drop yet
+				}
+				if !c.o.NewSeat {
+					c.finish(fmt.Errorf("clientnet: seat lost: %w", err))
+					return
+				}
+				resume = "" // join again as someone new
+			case finalDialError(err):
+				c.finish(err)
+				return
+			}
+		}
+		if c.o.MaxAttempts > 0 && failed >= c.o.MaxAttempts {
+			c.finish(fmt.Errorf("%w after %d failed dials: %w", ErrGaveUp, failed, err))
+			return
+		}
+		attempt++
+		wait := fullJitter(c.o.Rand, backoffCap(attempt, c.o.BackoffMin, c.o.BackoffMax))
+		c.setState(StateChange{State: StateReconnecting, Attempt: attempt, Delay: wait, Err: err})
+		if serr := c.o.Sleep(c.ctx, wait); serr != nil || c.stopping() {
+			c.finish(c.stopReason(serr))
+			return
+		}
+	}
+}
+
+// stopping reports whether Close was called or the session's context is
+// done.
+func (c *Client) stopping() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closing || c.ctx.Err() != nil
+}
+
+// stopReason is the reason of a session stopped by Close or its context.
+func (c *Client) stopReason(err error) error {
+	c.mu.Lock()
+	closing := c.closing
+	c.mu.Unlock()
+	if closing {
+		return ErrClientClosed
+	}
+	if cerr := c.ctx.Err(); cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+// serve runs one connection until it ends: this goroutine reads while
+// another pings. It returns the reader's error.
+func (c *Client) serve(conn *Conn) error {
+	ip, pred, ok := c.install(conn)
+	if !ok { // Close came during the dial: say goodbye at once
+		conn.Close()
+		return ErrClientClosed
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	if c.o.PingInterval > 0 || c.o.KeepAlive > 0 {
+		wg.Go(func() { c.heartbeat(conn, stop) })
+	}
+	err := c.read(conn, ip, pred)
+	close(stop)
+	wg.Wait()
+	conn.CloseNow()
+	c.uninstall(conn)
+	return err
+}
+
+// install makes conn the current connection and restarts the estimators
+// on it. ok is false when the Client is closing.
+func (c *Client) install(conn *Conn) (*Interpolator, *Predictor, bool) {
+	w := conn.Welcome()
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return nil, nil, false
+	}
+	resumed := c.haveWelcome && w.Match == c.welcome.Match && w.Player == c.welcome.Player
+	switch {
+	case c.clock == nil || c.clock.TickRate() != NewClock(int(w.TickRate), 0, nil).TickRate():
+		c.clock = NewClock(int(w.TickRate), int(w.SnapshotRate), c.o.Clock)
+		c.interp = NewInterpolator(&w, c.clock, c.o.Interp)
+		if c.o.Game != nil {
+			c.pred = NewPredictor(c.o.Game, &w, c.clock, c.o.Predict)
+		}
+	default:
+		if !resumed {
+			c.clock.Forget() // another match: its ticks start over
+		}
+		c.interp.restart(&w)
+		if c.pred != nil {
+			c.pred.Reset(&w)
+		}
+	}
+	c.conn, c.welcome, c.haveWelcome = conn, w, true
+	c.lastIn, c.lastInAt = protocol.Input{}, c.now()
+	c.gen++
+	c.connects++
+	c.ticksPer = conn.gaps.interval
+	ip, pred := c.interp, c.pred
+	c.mu.Unlock()
+	c.setState(StateChange{State: StateConnected, Player: w.Player, Match: w.Match, Resumed: resumed})
+	return ip, pred, true
+}
+
+// uninstall forgets conn as the current connection, keeping its figures.
+func (c *Client) uninstall(conn *Conn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.conn == conn {
+		c.conn = nil
+		c.gen++
+	}
+	c.skipped += conn.stats.skippedTicks.Load()
+}
+
+// read handles the connection's messages until it fails.
+func (c *Client) read(conn *Conn, ip *Interpolator, pred *Predictor) error {
+	var seen uint64
+	for {
+		typ, err := conn.Next(c.ctx)
+		if err != nil {
+			return err
+		}
+		now := c.now()
+		total := conn.stats.bytes.Load()
+		c.hud.received(now, total-seen)
+		seen = total
+		switch typ {
+		case protocol.MsgSnapshot:
+			tick, view := conn.View()
+			ip.Push(tick, view, now)
+			c.hud.snapshot(now)
+			if pred != nil {
+				pred.Reconcile(tick, conn.snap.LastSeq, conn.replica.Find(conn.Player()), now)
+			}
+		case protocol.MsgPong:
+			pong := conn.Pong()
+			sent := conn.epoch.Add(time.Duration(pong.ClientTime) * time.Microsecond)
+			ip.Clock().ObservePong(sent, now, pong.ServerTick)
+		}
+		if c.o.OnMessage != nil {
+			c.o.OnMessage(conn, typ)
+		}
+	}
+}
+
+// heartbeat pings at once and then every PingInterval, and sends the last
+// input again when none went out for KeepAlive, until stop is closed or a
+// send fails (the reader then sees the connection fail).
+func (c *Client) heartbeat(conn *Conn, stop <-chan struct{}) {
+	period := c.o.PingInterval
+	if period <= 0 || (c.o.KeepAlive > 0 && c.o.KeepAlive/2 < period) {
+		period = c.o.KeepAlive / 2
+	}
+	t := time.NewTicker(period)
+	defer t.Stop()
+	var pinged time.Time
+	for {
+		now := c.now()
+		if c.o.PingInterval > 0 && (pinged.IsZero() || now.Sub(pinged) >= c.o.PingInterval) {
+			pinged = now
+			if c.Ping(c.ctx) != nil {
+				return
+			}
+		}
+		if c.o.KeepAlive > 0 && c.keepAlive(conn) != nil {
+			return
+		}
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// keepAlive sends the last input again when none went out on conn for
+// KeepAlive. The check and the send hold sendMu, so the game's newer input
+// cannot slip in between and be overridden.
+func (c *Client) keepAlive(conn *Conn) error {
+	c.sendMu.Lock()
+	defer c.sendMu.Unlock()
+	c.mu.Lock()
+	in, idle := c.lastIn, c.now().Sub(c.lastInAt) >= c.o.KeepAlive
+	c.mu.Unlock()
+	if !idle {
+		return nil
+	}
+	_, err := c.sendInput(c.ctx, in, conn)
+	return err
+}
+
+// setState records and reports a state change. Client goroutine only, so
+// changes are reported in order.
+func (c *Client) setState(s StateChange) {
+	s.At = c.now()
+	c.mu.Lock()
+	c.state = s
+	c.mu.Unlock()
+	c.emit(s)
+}
+
+func (c *Client) emit(s StateChange) {
+	if c.o.OnState != nil {
+		c.o.OnState(s)
+	}
+}
+
+// finish reports the end of the session.
+func (c *Client) finish(err error) {
+	if err == nil {
+		err = errors.New("clientnet: session ended")
+	}
+	c.setState(StateChange{State: StateClosed, Err: err})
+}

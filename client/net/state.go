@@ -1,0 +1,96 @@
+package clientnet
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+// State is where a Client's connection stands.
+type State uint8
+
+// States of a Client, in the order a session usually goes through them.
+const (
+	// StateConnecting: dialling for the first time.
+	StateConnecting State = iota + 1
+	// StateConnected: past the handshake; snapshots flow.
+	StateConnected
+	// StateReconnecting: the connection was lost (or a dial failed) and
+	// the Client waits before dialling again, with the seat's resume token.
+	StateReconnecting
+	// StateClosed: for good; StateChange.Err says why.
+	StateClosed
+)
+
+func (s State) String() string {
+	switch s {
+	case StateConnecting:
+		return "connecting"
+	case StateConnected:
+		return "connected"
+	case StateReconnecting:
+		return "reconnecting"
+	case StateClosed:
+		return "closed"
+	}
+	return fmt.Sprintf("State(%d)", uint8(s))
+}
+
+// StateChange reports a Client's new state and what led to it.
+type StateChange struct {
+	State State
+	At    time.Time // local time of the change
+
+	// Reconnecting: the failed dials since the last connection (1 for the
+	// wait right after a drop) and the wait before the next dial.
+	Attempt int
+	Delay   time.Duration
+
+	// Reconnecting: what dropped the connection or failed the dial.
+	// Closed: why the Client stopped: a final close from the server (use
+	// websocket.CloseStatus: 1000 after a MatchEnd, 1008, 4000, 4004...),
+	// the context's error, ErrClientClosed after Close, or the last error
+	// when MaxAttempts ran out.
+	Err error
+
+	// Connected: the player and match, and whether the connection took
+	// back the seat of the previous one (same player ID, same match).
+	Player  uint32
+	Match   string
+	Resumed bool
+}
+
+// Errors of a Client.
+var (
+	// ErrClientClosed is the reason of a Client stopped by Close.
+	ErrClientClosed = errors.New("clientnet: client closed")
+	// ErrNotConnected is returned by Client.SendInput and Ping while no
+	// connection is up.
+	ErrNotConnected = errors.New("clientnet: not connected")
+	// ErrGaveUp wraps the last error when ClientOptions.MaxAttempts dials
+	// in a row failed.
+	ErrGaveUp = errors.New("clientnet: gave up reconnecting")
+)
+
+// finalClose reports whether a close status from the server ends the
+// session for good: reconnecting cannot help (the match is over, the
+// client broke a rule or the protocol, its version is not spoken) or
+// must not be done automatically.
+func finalClose(code websocket.StatusCode) bool {
+	switch code {
+	case protocol.CloseNormal, protocol.ClosePolicyViolation, protocol.CloseBadVersion,
+		protocol.CloseUnsupportedData, protocol.CloseInvalidPayload, protocol.CloseTooBig,
+		protocol.CloseUnknownType, protocol.CloseUnexpected, protocol.CloseBadResume:
+		return true
+	}
+	return false
+}
+
+// finalDialError reports whether a failed dial means this server cannot be
+// played with, whatever the retries.
+func finalDialError(err error) bool {
+	return errors.Is(err, ErrVersion) || errors.Is(err, ErrUnexpected) || finalClose(websocket.CloseStatus(err))
+}
