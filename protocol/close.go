@@ -1,5 +1,7 @@
 package protocol
 
+import "unicode/utf8"
+
 // WebSocket close codes the server uses, and what each means to a client.
 // Codes below 4000 are standard (RFC 6455); 4000-4099 are Skirmish's own.
 const (
@@ -19,3 +21,19 @@ const (
 	CloseBadResume        = 4004 // the resume token is not valid (or expired)
 	CloseBadToken         = 4005 // no join token, or one this host refuses (expired, reused, forged, unknown match)
 )
+
+// MaxCloseReason is the most bytes a close frame's reason may hold.
+const MaxCloseReason = 123
+
+// Truncate cuts s to at most n bytes without splitting a UTF-8 sequence:
+// for close reasons (MaxCloseReason) and other bounded texts.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
+}

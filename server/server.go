@@ -271,7 +271,7 @@ func admitCloseCode(err error) (int, string) {
 	case errors.Is(err, errTokenRequired):
 		return protocol.CloseBadToken, "a join token is required: queue with the matchmaker first"
 	case errors.Is(err, errBadToken):
-		return protocol.CloseBadToken, truncateReason(err.Error())
+		return protocol.CloseBadToken, protocol.Truncate(err.Error(), protocol.MaxCloseReason)
 	default:
 		return protocol.CloseTryAgainLater, "no match could take the player"
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/game"
@@ -141,7 +140,7 @@ func (s *session) closeForDecode(err error) error {
 	if errors.Is(err, protocol.ErrUnknownType) {
 		code = protocol.CloseUnknownType
 	}
-	s.closeWith(code, truncateReason(err.Error()))
+	s.closeWith(code, protocol.Truncate(err.Error(), protocol.MaxCloseReason))
 	return errClosed
 }
 
@@ -152,20 +151,6 @@ func (s *session) closeWith(code int, reason string) {
 		s.opts.metrics.kicked.WithLabelValues(strconv.Itoa(code)).Inc()
 		s.conn.Close(websocket.StatusCode(code), reason)
 	}
-}
-
-// truncateReason keeps a close reason within the 123 bytes a close frame
-// allows, without splitting a UTF-8 sequence.
-func truncateReason(r string) string {
-	const max = 123
-	if len(r) <= max {
-		return r
-	}
-	r = r[:max]
-	for !utf8.ValidString(r) {
-		r = r[:len(r)-1]
-	}
-	return r
 }
 
 // cleanName makes a display name safe to show: printable, trimmed, bounded.

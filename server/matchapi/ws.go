@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/matchmaking"
@@ -110,7 +109,7 @@ func (q *queueConn) closeForDecode(err error) {
 	if errors.Is(err, protocol.ErrUnknownType) {
 		code = protocol.CloseUnknownType
 	}
-	q.conn.Close(code, truncate(err.Error(), 123))
+	q.conn.Close(code, protocol.Truncate(err.Error(), protocol.MaxCloseReason))
 }
 
 // enqueue turns a Queue into a ticket and starts pushing its status.
@@ -184,7 +183,7 @@ func (q *queueConn) push(ctx context.Context, statuses <-chan matchmaking.Ticket
 			q.write(ctx, q.assigned(st.Assignment))
 			q.conn.Close(websocket.StatusNormalClosure, "assigned")
 		case matchmaking.StateTimedOut, matchmaking.StateFailed:
-			q.write(ctx, &protocol.QueueError{Code: string(st.State), Message: truncate(st.Reason, protocol.MaxMessageLen)})
+			q.write(ctx, &protocol.QueueError{Code: string(st.State), Message: protocol.Truncate(st.Reason, protocol.MaxMessageLen)})
 		}
 		return
 	}
@@ -216,7 +215,7 @@ func (q *queueConn) cancel(ctx context.Context) {
 
 // refuse answers a request with an error; the connection stays open.
 func (q *queueConn) refuse(ctx context.Context, code, msg string) {
-	q.write(ctx, &protocol.QueueError{Code: code, Message: truncate(msg, protocol.MaxMessageLen)})
+	q.write(ctx, &protocol.QueueError{Code: code, Message: protocol.Truncate(msg, protocol.MaxMessageLen)})
 }
 
 func (q *queueConn) write(ctx context.Context, m protocol.Message) error {
@@ -243,16 +242,4 @@ func errorCode(err error) string {
 	default:
 		return "internal"
 	}
-}
-
-// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	s = s[:n]
-	for !utf8.ValidString(s) {
-		s = s[:len(s)-1]
-	}
-	return s
 }
