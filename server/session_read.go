@@ -90,7 +90,13 @@ func (s *session) readHello(buf []byte) (protocol.Hello, []byte, error) {
 // being closed on purpose by either side), which keeps the seat for resuming.
 func (s *session) readLoop(buf []byte, m *Match) (dropped bool) {
 	err := s.readMessages(buf, m)
-	return !s.kicked.Load() && websocket.CloseStatus(err) != websocket.StatusNormalClosure
+	// 1000 is a player quitting; 1001 a browser tab closing or navigating
+	// away. Anything else (no close frame, 1006) is a drop.
+	switch websocket.CloseStatus(err) {
+	case websocket.StatusNormalClosure, websocket.StatusGoingAway:
+		return false
+	}
+	return !s.kicked.Load()
 }
 
 func (s *session) readMessages(buf []byte, m *Match) error {

@@ -17,12 +17,13 @@ import (
 const localHostID = "local"
 
 // The modes `skirmish serve` offers: a 16-player free-for-all that starts
-// short (2+) when a full match takes more than 10 s, and 1v1 duels.
+// short when a full one takes more than 5 s (even alone: players who queue
+// later are backfilled in), and 1v1 duels.
 var servedModes = []struct {
 	config matchmaking.ModeConfig
 	arena  arena.Config
 }{
-	{matchmaking.ModeConfig{Name: "ffa", MaxPlayers: 16, MinPlayers: 2, FullMatchWait: 10 * time.Second}, arena.Config{MaxPlayers: 16}},
+	{matchmaking.ModeConfig{Name: "ffa", MaxPlayers: 16, MinPlayers: 1, FullMatchWait: 5 * time.Second}, arena.Config{MaxPlayers: 16}},
 	{matchmaking.ModeConfig{Name: "duel", MaxPlayers: 2}, arena.Config{MaxPlayers: 2}},
 }
 

@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/skirmishgg/skirmish/server"
@@ -27,6 +29,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	withMM := fs.Bool("matchmaking", true, "players queue through the embedded matchmaker (false: first match with a free seat)")
 	capacity := fs.Int("capacity", 1024, "seats this host runs at most, over all its matches")
+	webDir := fs.String("web", "bin/web", "directory of the browser client build (make web), served at /; empty: none")
 	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
 	maxPlayers := fs.Int("max-players", 16, "players per match without matchmaking (-matchmaking=false)")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
@@ -75,6 +78,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		MaxPlayers:  *maxPlayers,
 		Capacity:    *capacity,
 		PublicURL:   publicURL(ln.Addr()),
+		Web:         webFS(*webDir),
 	})
 	if err != nil {
 		ln.Close()
@@ -123,4 +127,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		code = 1
 	}
 	return code
+}
+
+// webFS is the browser client's build directory, nil for none.
+func webFS(dir string) iofs.FS {
+	if dir == "" {
+		return nil
+	}
+	return os.DirFS(dir)
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"time"
 
@@ -20,6 +22,9 @@ type stackConfig struct {
 	MaxPlayers  int    // players per match without matchmaking; 0: the arena's default
 	Capacity    int    // seats of the local host
 	PublicURL   string // the local host's WebSocket URL in the directory
+	// Web, when set, is a build of the browser client (make web), served
+	// at / next to the game's endpoints.
+	Web fs.FS
 	// Arena, when set, replaces the default arena rules of every mode
 	// (each mode keeps its own player count). Tests use it.
 	Arena *arena.Config
@@ -61,7 +66,21 @@ func newStack(cfg stackConfig) (*stack, error) {
 	}
 	st.srv = srv
 	mux := http.NewServeMux()
-	mux.Handle("/", srv.Handler())
+	api := srv.Handler()
+	mux.Handle("/", api)
+	if cfg.Web != nil {
+		web, err := server.WebHandler(cfg.Web)
+		if err != nil && !errors.Is(err, server.ErrWebNotBuilt) {
+			return nil, err
+		}
+		if err != nil { // still served: a page that says to run make web
+			logger.Warn("no browser client at /", "err", err)
+		}
+		for _, p := range []string{"/ws", "/healthz", "/metrics"} {
+			mux.Handle(p, api)
+		}
+		mux.Handle("/", web)
+	}
 	st.handler = mux
 	if st.mm == nil {
 		return st, nil
