@@ -1,0 +1,117 @@
+package play
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/game/arena"
+	"github.com/skirmishgg/skirmish/matchmaking"
+	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/matchapi"
+)
+
+// startMatchmadeServer runs a match server that admits players only
+// through its embedded matchmaker, wired as `skirmish serve` wires it, with
+// a 2-player "duel" mode.
+func startMatchmadeServer(t *testing.T, rules *arena.Rules) string {
+	t.Helper()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var srv *server.Server
+	mm, err := matchmaking.New(&matchmaking.Options{
+		Modes:  []matchmaking.ModeConfig{{Name: "duel", MaxPlayers: 2}},
+		Logger: quiet,
+		OnAssign: func(a matchmaking.MatchAssignment) {
+			if err := srv.Expect(a); err != nil {
+				t.Errorf("assignment refused: %v", err)
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err = server.New(rules, &server.Options{
+		Logger: quiet,
+		Modes:  map[string]game.Rules{"duel": rules},
+		Seats:  matchmaking.NewSeatLedger(mm.Verifier(), &matchmaking.LedgerOptions{Grace: time.Second}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", srv.Handler())
+	matchapi.New(mm, &matchapi.Options{LocalHostID: "local", Logger: quiet}).Register(mux)
+	hs := httptest.NewServer(mux)
+	wsURL := "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"
+	ctx, cancel := context.WithCancel(context.Background())
+	host := matchmaking.Host{ID: "local", URL: wsURL, Capacity: 64}
+	if err := mm.Directory().Heartbeat(ctx, srv.Report(host)); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{}, 2)
+	go func() { srv.Heartbeat(ctx, mm.Directory(), host, 100*time.Millisecond); done <- struct{}{} }()
+	go func() { mm.Run(ctx); done <- struct{}{} }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		<-done
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer scancel()
+		srv.Close(sctx)
+		hs.Close()
+	})
+	return wsURL
+}
+
+// TestMachineQueuesThroughTheMatchmaker: on a server with a matchmaker a
+// direct join is refused (4005); the session then queues, waits for a
+// second player on the waiting screen, and plays once matched.
+func TestMachineQueuesThroughTheMatchmaker(t *testing.T) {
+	rules := arena.New(nil)
+	url := startMatchmadeServer(t, rules)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	a := NewMachine(ctx, Config{URL: url, Name: "ann", Rules: rules, Mode: "duel"})
+	if !a.Play() {
+		t.Fatal(a.Err())
+	}
+	waitPhase(t, a, PhaseWaiting, 5*time.Second, nil)
+	if st := a.State(); st.Status != StatusQueued || !st.Queued {
+		t.Fatalf("ann alone: %+v, want queued", st)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if a.Update(); a.Phase() != PhaseWaiting {
+		t.Fatalf("ann alone left the waiting screen: %v (%s)", a.Phase(), a.Err())
+	}
+
+	b := NewMachine(ctx, Config{URL: url, Name: "bob", Rules: rules, Mode: "duel", Queue: true})
+	if !b.Play() {
+		t.Fatal(b.Err())
+	}
+	waitPhase(t, b, PhasePlaying, 10*time.Second, nil)
+	waitPhase(t, a, PhasePlaying, 10*time.Second, nil)
+	if a.State().Match != b.State().Match || a.State().Match == "" {
+		t.Fatalf("matched apart: %q and %q", a.State().Match, b.State().Match)
+	}
+	var sc Scene
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		a.Session().Sample(time.Now(), &sc)
+		if len(sc.Players) == 2 && sc.Player(sc.Me) != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ann sees %d players", len(sc.Players))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	a.Leave()
+	b.Leave()
+}

@@ -1,0 +1,689 @@
+package play
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"net"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	clientnet "github.com/skirmishgg/skirmish/client/net"
+	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/game/arena"
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+// Status is where a Session stands.
+type Status int
+
+// Session statuses, in the order a session goes through them.
+const (
+	StatusConnecting Status = iota // dialing and handshaking
+	StatusQueued                   // in the matchmaker's queue, waiting for players
+	StatusJoined                   // welcomed into a match, no snapshot yet
+	StatusPlaying                  // snapshots are coming
+	StatusEnded                    // the match ended (MatchEnd received)
+	StatusFailed                   // the connection failed or was refused
+	StatusClosed                   // closed by Close
+)
+
+var statusNames = [...]string{"connecting", "queued", "joined", "playing", "ended", "failed", "closed"}
+
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Config configures a Session.
+type Config struct {
+	// URL is the server's WebSocket endpoint, ws://host:port/ws.
+	URL string
+	// Name is the player's display name ("": the server picks one).
+	Name string
+	// Rules must be the server's game rules: they draw the walls, place
+	// bullets and predict movement. Default arena.New(nil), what `skirmish
+	// serve` runs.
+	Rules *arena.Rules
+	// InterpDelay is the least delay other players are drawn in the past
+	// (the Client's Interpolator adapts it to the jitter above that).
+	// Default clientnet's, two snapshot intervals at least.
+	InterpDelay time.Duration
+	// HandshakeTimeout bounds connecting. Default 5s.
+	HandshakeTimeout time.Duration
+	// Mode is the matchmaker mode to queue for when the server admits
+	// players only through its matchmaker (default "ffa", the free-for-all
+	// `skirmish serve` offers).
+	Mode string
+	// Queue goes to the matchmaker at once instead of first trying to join
+	// the server directly (a server with a matchmaker refuses direct joins
+	// with close status 4005, and the session then queues anyway).
+	Queue bool
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+}
+
+func (c Config) withDefaults() Config {
+	if c.Rules == nil {
+		c.Rules = arena.New(nil)
+	}
+	if c.HandshakeTimeout <= 0 {
+		c.HandshakeTimeout = 5 * time.Second
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Mode == "" {
+		c.Mode = "ffa"
+	}
+	return c
+}
+
+// Session is one player's stay in one match, on a clientnet.Client: the
+// Client dials (through the server's matchmaker when it has one), reads,
+// pings, reconnects to the held seat after a drop, interpolates the other
+// players and predicts the player's own movement with the arena's code;
+// the Session adds a sender goroutine that sends the current controls once
+// per simulation step, and keeps what the screens need: names, events for
+// the effects, the end of the match. Every method is safe for concurrent
+// use; the renderer calls SetInput and Sample once a frame.
+type Session struct {
+	cfg    Config
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu           sync.Mutex
+	status       Status
+	err          error
+	client       *clientnet.Client
+	welcome      protocol.Welcome
+	names        map[uint32]string
+	roster       map[uint32]*rosterEntry
+	end          protocol.MatchEnd
+	ended        bool
+	events       []protocol.Event // received, not yet reached by the render tick
+	ctl          game.Input       // latest controls
+	fire         bool             // fire latched until an input carries it
+	started      time.Time
+	joinedAt     time.Time
+	firstAt      time.Time // first snapshot
+	closing      bool
+	queued       bool // went through the matchmaker
+	queue        protocol.QueueStatus
+	reconnecting bool
+	connected    bool          // a connection was made (the first dial succeeded)
+	over         chan struct{} // closed at MatchEnd
+
+	ents []clientnet.Sampled // Sample's scratch
+}
+
+// maxQueuedEvents bounds the events waiting for the render tick; older ones
+// are dropped (effects only).
+const maxQueuedEvents = 1024
+
+// Start connects to cfg.URL in the background and plays until the match
+// ends, the connection fails for good, ctx is done or Close is called.
+func Start(ctx context.Context, cfg Config) *Session {
+	cfg = cfg.withDefaults()
+	ctx, cancel := context.WithCancel(ctx)
+	s := &Session{
+		cfg:     cfg,
+		ctx:     ctx,
+		cancel:  cancel,
+		done:    make(chan struct{}),
+		names:   map[uint32]string{},
+		roster:  map[uint32]*rosterEntry{},
+		started: cfg.Now(),
+		over:    make(chan struct{}),
+	}
+	go s.run()
+	return s
+}
+
+// errNeedsQueue: the server admits players only through its matchmaker.
+var errNeedsQueue = errors.New("play: the server wants a matchmaker ticket")
+
+func (s *Session) run() {
+	defer close(s.done)
+	defer s.cancel()
+	resume, url := "", s.cfg.URL
+	if s.cfg.Queue {
+		var err error
+		if url, resume, err = s.enqueue(); err != nil {
+			s.finish(err)
+			return
+		}
+	}
+	err := s.play(url, resume)
+	if errors.Is(err, errNeedsQueue) && resume == "" {
+		if url, resume, err = s.enqueue(); err == nil {
+			err = s.play(url, resume)
+		}
+	}
+	s.finish(err)
+}
+
+// enqueue waits in the server's matchmaking queue and returns where to
+// play and with which token.
+func (s *Session) enqueue() (url, token string, err error) {
+	queueURL, err := clientnet.QueueURL(s.cfg.URL)
+	if err != nil {
+		return "", "", err
+	}
+	s.mu.Lock()
+	s.status, s.queued = StatusQueued, true
+	s.mu.Unlock()
+	id := newMemberID()
+	a, err := clientnet.Queue(s.ctx, queueURL, clientnet.QueueRequest{
+		Mode:  s.cfg.Mode,
+		Skill: 1500,
+		Party: []protocol.Member{{ID: id, Name: s.cfg.Name}},
+	}, func(st protocol.QueueStatus) {
+		s.mu.Lock()
+		s.queue = st
+		s.mu.Unlock()
+	})
+	if err != nil {
+		return "", "", err
+	}
+	return a.HostURL, a.TokenFor(id), nil
+}
+
+// play runs a clientnet.Client on url until the session ends. It returns
+// errNeedsQueue when the server refuses a player without a matchmaker
+// ticket, and the Client's final error otherwise.
+func (s *Session) play(url, token string) error {
+	firstFail := make(chan error, 1)
+	c := clientnet.Open(s.ctx, url, &clientnet.ClientOptions{
+		Dial: clientnet.DialOptions{
+			Name:             s.cfg.Name,
+			Resume:           token,
+			HandshakeTimeout: s.cfg.HandshakeTimeout,
+			Now:              s.cfg.Now,
+		},
+		Game:        s.cfg.Rules,
+		Interp:      &clientnet.InterpOptions{MinDelay: s.cfg.InterpDelay},
+		MaxAttempts: 8,
+		OnState: func(st clientnet.StateChange) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			switch st.State {
+			case clientnet.StateConnected:
+				s.connected, s.reconnecting = true, false
+				s.welcome.Player, s.welcome.Match = st.Player, st.Match
+				if s.status == StatusConnecting || s.status == StatusQueued {
+					s.status = StatusJoined
+					s.joinedAt = s.cfg.Now()
+				}
+			case clientnet.StateReconnecting:
+				if !s.connected {
+					// The first dial failed: say so rather than retry
+					// a mistyped address; a matchmaker's refusal means
+					// queueing first.
+					err := st.Err
+					if token == "" && wantsTicket(err) {
+						err = errNeedsQueue
+					}
+					select {
+					case firstFail <- err:
+					default:
+					}
+					return
+				}
+				s.reconnecting = true
+			}
+		},
+		OnMessage: s.handle,
+	})
+	s.mu.Lock()
+	s.client = c
+	closing := s.closing
+	s.mu.Unlock()
+	if closing {
+		c.Close()
+		return nil
+	}
+
+	stopSend := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() { s.send(c, stopSend) })
+	defer func() {
+		close(stopSend)
+		wg.Wait()
+	}()
+	select {
+	case <-c.Done():
+		return c.Err()
+	case err := <-firstFail:
+		c.Close()
+		return err
+	case <-s.over:
+		// The match is over: the server closes the connection, and the
+		// Client must not try to take the seat back.
+		c.Close()
+		return nil
+	}
+}
+
+// wantsTicket reports whether a failed first join means the server admits
+// players only through its matchmaker: it closed with 4005. Browsers do
+// not hand the close status of a handshake over to Go (the WebSocket
+// library reports a closed connection), so there a connection the server
+// accepted and then closed during the handshake counts too.
+func wantsTicket(err error) bool {
+	switch websocket.CloseStatus(err) {
+	case protocol.CloseBadToken:
+		return true
+	case -1:
+		return runtime.GOOS == "js" && errors.Is(err, net.ErrClosed)
+	}
+	return false
+}
+
+// rosterEntry is one player of the match for the scoreboard. A server with
+// interest management sends only the players around this one, so the
+// scoreboard is kept from the reliable messages (joins, leaves, score and
+// death events), and set exactly whenever a player is in view.
+type rosterEntry struct {
+	score, deaths int32
+	here          bool
+}
+
+// handle takes the messages the screens need, on the Client's reader.
+func (s *Session) handle(conn *clientnet.Conn, typ protocol.MsgType) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch typ {
+	case protocol.MsgSnapshot:
+		if s.status == StatusJoined {
+			s.status = StatusPlaying
+			s.firstAt = s.cfg.Now()
+			s.welcome = conn.Welcome()
+		}
+		_, ents := conn.View()
+		for i := range ents {
+			if e := &ents[i]; e.Kind == arena.KindPlayer {
+				r := s.entry(e.ID)
+				r.score, r.deaths = e.Fields[arena.PlayerScore], e.Fields[arena.PlayerDeaths]
+			}
+		}
+	case protocol.MsgEvent:
+		ev := conn.Event()
+		if len(s.events) >= maxQueuedEvents {
+			s.events = append(s.events[:0], s.events[maxQueuedEvents/2:]...)
+		}
+		s.events = append(s.events, ev)
+		switch game.EventKind(ev.Kind) {
+		case game.EventScore:
+			s.entry(ev.Actor).score = ev.Value
+		case game.EventDeath:
+			s.entry(ev.Target).deaths++
+		}
+	case protocol.MsgLeave:
+		if r := s.roster[conn.Leave().Player]; r != nil {
+			r.here = false
+		}
+	case protocol.MsgJoin:
+		j := conn.Join()
+		s.names[j.Player] = j.Name
+		s.entry(j.Player)
+		s.welcome = conn.Welcome()
+	case protocol.MsgMatchEnd:
+		if s.ended {
+			break
+		}
+		end, _ := conn.MatchEnd()
+		end.Results = append([]protocol.Result(nil), end.Results...)
+		s.end, s.ended, s.status = end, true, StatusEnded
+		close(s.over)
+	}
+	// Leave: the entity disappears from the next snapshot; the name is
+	// kept for the kill feed and the results.
+}
+
+// entry returns player id's roster entry, marking it present. s.mu held.
+func (s *Session) entry(id uint32) *rosterEntry {
+	r := s.roster[id]
+	if r == nil {
+		r = &rosterEntry{}
+		s.roster[id] = r
+	}
+	r.here = true
+	return r
+}
+
+// newMemberID names the player in its matchmaking party.
+func newMemberID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return "p-" + hex.EncodeToString(b[:])
+}
+
+// finish records how the session ended.
+func (s *Session) finish(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.ended:
+		s.status = StatusEnded
+	case s.closing:
+		s.status = StatusClosed
+	case err != nil:
+		s.status, s.err = StatusFailed, err
+	default:
+		s.status, s.err = StatusFailed, errors.New("connection closed")
+	}
+}
+
+// send sends the current controls once per simulation step until stop is
+// closed: the server holds the newest input for every step, and the
+// Predictor steps the player once per input.
+func (s *Session) send(c *clientnet.Client, stop <-chan struct{}) {
+	rate := 60
+	t := time.NewTicker(time.Second / time.Duration(rate))
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		}
+		if w, ok := c.Welcome(); ok && int(w.TickRate) != rate && w.TickRate > 0 {
+			rate = int(w.TickRate)
+			t.Reset(time.Second / time.Duration(rate))
+		}
+		s.mu.Lock()
+		if s.ended || (s.status != StatusJoined && s.status != StatusPlaying) {
+			s.mu.Unlock()
+			continue
+		}
+		in := s.ctl
+		if s.fire {
+			in.Buttons |= game.ButtonFire
+		}
+		s.mu.Unlock()
+		_, err := c.SendInput(s.ctx, protocol.Input{MoveX: in.MoveX, MoveY: in.MoveY, Aim: in.Aim, Buttons: in.Buttons})
+		if err == nil && in.Buttons&game.ButtonFire != 0 {
+			s.mu.Lock()
+			s.fire = s.ctl.Buttons&game.ButtonFire != 0 // carried: unlatch
+			s.mu.Unlock()
+		}
+	}
+}
+
+// SetInput sets the controls the sender sends from now on. A fire press is
+// latched until an input has carried it, so a click shorter than a step is
+// not lost.
+func (s *Session) SetInput(in game.Input) {
+	s.mu.Lock()
+	s.ctl = in
+	if in.Buttons&game.ButtonFire != 0 {
+		s.fire = true
+	}
+	s.mu.Unlock()
+}
+
+// Sample fills sc with the world as to draw it at now: the other players
+// interpolated by the Client, the player's own position predicted, bullets
+// placed by the arena's trajectory code, and the events the render moment
+// reached since the last call.
+func (s *Session) Sample(now time.Time, sc *Scene) {
+	s.mu.Lock()
+	c := s.client
+	me := s.welcome.Player
+	sc.Match = s.welcome.Match
+	aim := AimRadians(s.ctl.Aim)
+	s.mu.Unlock()
+	sc.Players = sc.Players[:0]
+	sc.Bullets = sc.Bullets[:0]
+	sc.Events = sc.Events[:0]
+	sc.HaveMe = false
+	sc.Me = me
+	sc.Reconnecting = false
+	if c == nil {
+		return
+	}
+	rt := c.RenderTick(now)
+	ip := c.Interpolator()
+	if ip == nil || rt == 0 {
+		return
+	}
+	_, newest := ip.Buffered()
+	sc.Tick, sc.Render = newest, rt
+	own := rt
+	if clock := c.Clock(); clock != nil {
+		if st, ok := clock.ServerTick(now); ok {
+			own = max(rt, min(st, float64(newest)+8))
+		}
+	}
+	self, haveSelf := c.Self(now)
+
+	s.ents = c.Sample(now, s.ents)
+	rules := s.cfg.Rules
+	for i := range s.ents {
+		e := &s.ents[i]
+		switch e.Kind {
+		case arena.KindPlayer:
+			src := e
+			if e.ID == me && haveSelf {
+				src = &self
+			}
+			p := PlayerView{
+				ID:     e.ID,
+				X:      src.Fields[arena.PlayerX] / arena.ViewUnitsPerUnit,
+				Y:      src.Fields[arena.PlayerY] / arena.ViewUnitsPerUnit,
+				Aim:    src.Fields[arena.PlayerAim] / 256 * 2 * math.Pi,
+				HP:     int32(math.Round(src.Fields[arena.PlayerHP])),
+				Score:  int32(math.Round(src.Fields[arena.PlayerScore])),
+				Deaths: int32(math.Round(src.Fields[arena.PlayerDeaths])),
+				Me:     e.ID == me,
+			}
+			if p.Me {
+				p.Aim = aim // what is being sent, not what came back
+				sc.MeX, sc.MeY, sc.HaveMe = p.X, p.Y, true
+			}
+			sc.Players = append(sc.Players, p)
+		case arena.KindBullet:
+			f := e.Ints()
+			owner := uint32(f[arena.BulletOwner])
+			at := rt
+			if owner == me {
+				at = own // with the predicted player, not behind it
+			}
+			tick0 := float64(uint32(f[arena.BulletTick0]))
+			if at < tick0 {
+				continue // not fired yet at that moment
+			}
+			pos := func(t uint32) (int32, int32) { return rules.BulletPosition(f[:], t) }
+			x, y := clientnet.AtTick(at, pos)
+			tx, ty := clientnet.AtTick(max(tick0, at-2.5), pos)
+			sc.Bullets = append(sc.Bullets, BulletView{
+				ID: e.ID, Owner: owner,
+				X: x / arena.ViewUnitsPerUnit, Y: y / arena.ViewUnitsPerUnit,
+				TailX: tx / arena.ViewUnitsPerUnit, TailY: ty / arena.ViewUnitsPerUnit,
+			})
+		}
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range sc.Players {
+		sc.Players[i].Name = s.names[sc.Players[i].ID]
+	}
+	sc.Roster = sc.Roster[:0]
+	for id, r := range s.roster {
+		if r.here && id != 0 {
+			sc.Roster = append(sc.Roster, PlayerView{ID: id, Name: s.names[id], Score: r.score, Deaths: r.deaths, Me: id == me})
+		}
+	}
+	sortStandings(sc.Roster)
+	sc.Reconnecting = s.reconnecting
+	n := 0
+	for n < len(s.events) && float64(s.events[n].Tick) <= rt {
+		n++
+	}
+	sc.Events = append(sc.Events, s.events[:n]...)
+	s.events = append(s.events[:0], s.events[n:]...)
+}
+
+// Name returns the display name of player id ("" if unknown).
+func (s *Session) Name(id uint32) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.names[id]
+}
+
+// Names returns a copy of the known player names.
+func (s *Session) Names() map[uint32]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.names)
+}
+
+// State is a Session's status at a moment.
+type State struct {
+	Status Status
+	Err    error // why it failed (StatusFailed)
+	Player uint32
+	Match  string
+	// JoinedAt is when the server welcomed the player and FirstSnapshot
+	// when the first snapshot arrived (zero before).
+	JoinedAt, FirstSnapshot time.Time
+	// Queued is set when the player went through the matchmaker; Queue is
+	// the last status it sent.
+	Queued bool
+	Queue  protocol.QueueStatus
+	// Reconnecting: the connection dropped and the Client is taking the
+	// seat back.
+	Reconnecting bool
+}
+
+// State returns the session's status.
+func (s *Session) State() State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return State{
+		Status: s.status, Err: s.err, Player: s.welcome.Player, Match: s.welcome.Match,
+		JoinedAt: s.joinedAt, FirstSnapshot: s.firstAt,
+		Queued: s.queued, Queue: s.queue, Reconnecting: s.reconnecting,
+	}
+}
+
+// Results returns the final scoreboard once the match ended (ok false
+// before).
+func (s *Session) Results() (Results, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.ended {
+		return Results{}, false
+	}
+	return makeResults(s.end, s.welcome.Player, s.names), true
+}
+
+// NetStats are the network figures of the HUD and the net graph.
+type NetStats struct {
+	clientnet.HUD
+	Tick     uint32 // newest snapshot tick
+	Snaps    int    // snapshots buffered for interpolation
+	Pending  int    // inputs the server has not acknowledged yet
+	LastPing time.Duration
+}
+
+// NetStats returns the network figures at now and records them as one
+// frame of the network graph (call it once per rendered frame).
+func (s *Session) NetStats(now time.Time) NetStats {
+	s.mu.Lock()
+	c := s.client
+	s.mu.Unlock()
+	if c == nil {
+		return NetStats{}
+	}
+	st := NetStats{HUD: c.HUD(now)}
+	if ip := c.Interpolator(); ip != nil {
+		st.Snaps, st.Tick = ip.Buffered()
+	}
+	if clock := c.Clock(); clock != nil {
+		st.LastPing = clock.LastRTT()
+	}
+	return st
+}
+
+// Graph appends the network graph's frames, oldest first, to dst[:0].
+func (s *Session) Graph(dst []clientnet.GraphSample) []clientnet.GraphSample {
+	s.mu.Lock()
+	c := s.client
+	s.mu.Unlock()
+	if c == nil {
+		return dst[:0]
+	}
+	return c.Graph(dst)
+}
+
+// Close leaves the match: the connection is closed normally (the server
+// frees the seat at once) in the background. Close returns at once.
+func (s *Session) Close() {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		return
+	}
+	s.closing = true
+	c := s.client
+	s.mu.Unlock()
+	go func() {
+		if c != nil {
+			c.Close()
+		}
+		s.cancel()
+	}()
+}
+
+// Wait waits until the session has ended or ctx is done.
+func (s *Session) Wait(ctx context.Context) error {
+	select {
+	case <-s.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Describe turns a session error into a sentence for the menu.
+func Describe(err error) string {
+	if err == nil {
+		return ""
+	}
+	switch websocket.CloseStatus(err) {
+	case protocol.CloseTryAgainLater:
+		return "The server is full: try again in a moment."
+	case protocol.CloseGoingAway:
+		return "The server is shutting down."
+	case protocol.CloseBadVersion:
+		return "This client does not speak the server's protocol version."
+	case protocol.CloseBadToken:
+		return "The server refused the match ticket: play again to queue anew."
+	case protocol.ClosePolicyViolation:
+		return "The server closed the connection (too slow or too many messages)."
+	}
+	if qe, ok := errors.AsType[*clientnet.QueueError](err); ok {
+		return "Matchmaking: " + qe.Message + "."
+	}
+	switch {
+	case errors.Is(err, clientnet.ErrVersion):
+		return "This client does not speak the server's protocol version."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "The server did not answer in time."
+	}
+	return "Connection failed: " + err.Error()
+}

@@ -1,0 +1,234 @@
+package ui
+
+import (
+	"context"
+	"image"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/skirmishgg/skirmish/client/ui/play"
+	"github.com/skirmishgg/skirmish/game/arena"
+)
+
+// Options configures the client.
+type Options struct {
+	// Server and Name fill the menu's fields. Server is a WebSocket URL or
+	// host:port.
+	Server, Name string
+	// Rules must match the server's game (default arena.New(nil), what
+	// `skirmish serve` runs).
+	Rules *arena.Rules
+	// InterpDelay is how far in the past other players are drawn (default
+	// play.DefaultInterpDelay).
+	InterpDelay time.Duration
+	// Join presses Play at start, skipping the menu.
+	Join bool
+	// Autoplay plays by itself through the same input path as the
+	// keyboard and mouse (it holds movement keys, aims at the nearest
+	// player and holds fire) and plays again after each match: for tests,
+	// demos and load measurements. It implies Join.
+	Autoplay bool
+	// OnPhase, when set, is called on the game goroutine whenever the
+	// screen changes (the browser build mirrors it into the page).
+	OnPhase func(play.Phase, play.State)
+	// OnFirstFrame, when set, is called once, right after the first frame
+	// that shows a snapshot of a match has been drawn.
+	OnFirstFrame func()
+}
+
+// Game is the client as an ebiten.Game.
+type Game struct {
+	opts  Options
+	arena play.Arena
+	m     *play.Machine
+
+	scale    float64 // device scale factor: UI sizes are multiplied by it
+	w, h     float64 // screen size, pixels
+	lastDraw time.Time
+	frame    int
+
+	in     inputState
+	menu   menuState
+	match  matchState
+	auto   *autoplay
+	joined bool // Join was pressed (once)
+	phase  play.Phase
+
+	timing    frameTiming
+	shotQueue []func(*image.RGBA)
+	firstDone bool
+	inject    []func(*inputState) // tests press keys through these
+}
+
+// New returns the client. ctx bounds its connections.
+func New(ctx context.Context, opts Options) *Game {
+	if opts.Rules == nil {
+		opts.Rules = arena.New(nil)
+	}
+	g := &Game{
+		opts:  opts,
+		arena: play.ArenaOf(opts.Rules),
+		m: play.NewMachine(ctx, play.Config{
+			URL: opts.Server, Name: opts.Name, Rules: opts.Rules, InterpDelay: opts.InterpDelay,
+		}),
+		scale: 1,
+	}
+	g.menu.focus = fieldName
+	if opts.Autoplay {
+		g.auto = &autoplay{}
+		g.opts.Join = true
+	}
+	return g
+}
+
+// Machine is the client's screen state machine.
+func (g *Game) Machine() *play.Machine { return g.m }
+
+// Run opens a resizable window and runs the client until it is closed.
+func Run(g *Game) error {
+	ebiten.SetWindowTitle("Skirmish")
+	ebiten.SetWindowSize(1280, 720)
+	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	// Every screen paints every pixel itself.
+	ebiten.SetScreenClearedEveryFrame(false)
+	return ebiten.RunGame(g)
+}
+
+// Update implements ebiten.Game: it reads the devices and advances the
+// screens. Ebitengine calls it 60 times a second.
+func (g *Game) Update() error {
+	start := time.Now()
+	defer func() { g.timing.addUpdate(time.Since(start)) }()
+
+	g.in.poll(g.auto != nil)
+	if g.auto != nil {
+		g.auto.drive(g, &g.in)
+	}
+	for _, fn := range g.inject {
+		fn(&g.in)
+	}
+	g.inject = g.inject[:0]
+	if g.opts.Join && !g.joined {
+		g.joined = true
+		g.m.Play()
+	}
+	switch g.m.Phase() {
+	case play.PhaseMenu:
+		g.updateMenu()
+	case play.PhaseConnecting, play.PhaseWaiting:
+		if g.in.back {
+			g.m.Leave()
+		}
+	case play.PhasePlaying:
+		g.updateMatch()
+	case play.PhaseResults:
+		g.updateResults()
+	}
+	g.m.Update()
+	if p := g.m.Phase(); p != g.phase {
+		g.enter(p)
+	}
+	return nil
+}
+
+// enter runs when the screen changes.
+func (g *Game) enter(p play.Phase) {
+	g.phase = p
+	if p == play.PhasePlaying {
+		g.match.reset()
+		ebiten.SetCursorMode(ebiten.CursorModeHidden)
+	} else {
+		ebiten.SetCursorMode(ebiten.CursorModeVisible)
+	}
+	if g.opts.OnPhase != nil {
+		g.opts.OnPhase(p, g.m.State())
+	}
+}
+
+// Draw implements ebiten.Game.
+func (g *Game) Draw(screen *ebiten.Image) {
+	start := time.Now()
+	now := start
+	dt := 0.0
+	if !g.lastDraw.IsZero() {
+		dt = min(now.Sub(g.lastDraw).Seconds(), 0.25)
+		g.timing.addFrame(now.Sub(g.lastDraw))
+	}
+	g.lastDraw = now
+	g.frame++
+	b := screen.Bounds()
+	g.w, g.h = float64(b.Dx()), float64(b.Dy())
+
+	shown := false
+	switch g.m.Phase() {
+	case play.PhaseMenu:
+		g.drawMenu(screen, now)
+	case play.PhaseConnecting, play.PhaseWaiting:
+		g.drawWaiting(screen, now)
+	case play.PhasePlaying:
+		shown = g.drawMatch(screen, now, dt)
+	case play.PhaseResults:
+		g.drawResults(screen, now)
+	}
+	g.timing.addDraw(time.Since(start))
+
+	if len(g.shotQueue) > 0 {
+		img := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+		screen.ReadPixels(img.Pix)
+		for _, fn := range g.shotQueue {
+			fn(img)
+		}
+		g.shotQueue = g.shotQueue[:0]
+	}
+	if shown && !g.firstDone {
+		g.firstDone = true
+		if g.opts.OnFirstFrame != nil {
+			g.opts.OnFirstFrame()
+		}
+	}
+}
+
+// Screenshot asks for the next frame's pixels: fn is called with them on
+// the game goroutine, right after that frame is drawn.
+func (g *Game) Screenshot(fn func(*image.RGBA)) {
+	g.shotQueue = append(g.shotQueue, fn)
+}
+
+// LayoutF implements ebiten.LayoutFer: the screen has the window's size in
+// device pixels, so the arena is sharp on high-DPI displays and shows more
+// of itself in a bigger window.
+func (g *Game) LayoutF(w, h float64) (float64, float64) {
+	s := 1.0
+	if m := ebiten.Monitor(); m != nil {
+		s = m.DeviceScaleFactor()
+	}
+	if s <= 0 {
+		s = 1
+	}
+	g.scale = s
+	return max(w*s, 1), max(h*s, 1)
+}
+
+// Layout implements ebiten.Game; LayoutF takes precedence.
+func (g *Game) Layout(w, h int) (int, int) {
+	fw, fh := g.LayoutF(float64(w), float64(h))
+	return int(fw), int(fh)
+}
+
+// ui is the UI scale: device scale, and larger on big screens.
+func (g *Game) ui() float64 {
+	k := g.scale
+	if g.h > 0 && g.scale > 0 {
+		k *= max(1, min(g.h/g.scale/900, 1.6))
+	}
+	return k
+}
+
+// FrameStats are the client's frame timings.
+type FrameStats = frameStats
+
+// Timing returns the frame timings so far.
+func (g *Game) Timing() FrameStats { return g.timing.stats() }
+
+// ResetTiming forgets the frame timings so far.
+func (g *Game) ResetTiming() { g.timing = frameTiming{} }

@@ -1,0 +1,43 @@
+// Browser run against a server that admits players only through its
+// matchmaker (as `skirmish serve` does by default): the page joins at once
+// (?join=1), is refused a direct seat, queues, waits on the waiting screen
+// and plays once the Go test's second player has queued too.
+//
+//   node e2e/queue.mjs BASE_URL SCREENSHOT.png PLAYER_NAME
+//
+// Prints one JSON line: {ok, errors, phases, player, match}.
+import { chromium } from "playwright-core";
+
+const [base, shotPath, name] = process.argv.slice(2);
+const log = (...a) => console.error("[e2e]", ...a);
+const errors = [];
+const result = { ok: false, errors, phases: [] };
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-quic", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--enable-unsafe-swiftshader"],
+});
+try {
+  const ctx = await browser.newContext({ viewport: { width: 960, height: 540 } });
+  const page = await ctx.newPage();
+  page.on("console", (m) => {
+    log(`console.${m.type()}: ${m.text()}`);
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message || e}`));
+  await page.exposeFunction("skirmishPhase", (p) => { result.phases.push(p); log("phase", p); });
+  await page.goto(`${base}/?join=1&name=${encodeURIComponent(name)}`, { waitUntil: "load" });
+  await page.waitForFunction(() => window.skirmish && window.skirmish.phase === "playing", null, { timeout: 60000 });
+  Object.assign(result, await page.evaluate(() => ({ player: window.skirmish.player, match: window.skirmish.match })));
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: shotPath });
+  result.ok = errors.length === 0;
+  await ctx.close();
+} catch (e) {
+  errors.push(`driver: ${e.message || e}`);
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(result) + "\n");
+process.exit(result.ok ? 0 : 1);

@@ -1,0 +1,111 @@
+package e2e
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	clientnet "github.com/skirmishgg/skirmish/client/net"
+	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/game/arena"
+	"github.com/skirmishgg/skirmish/matchmaking"
+	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/matchapi"
+)
+
+// TestBrowserQueues: against a server that admits players only through
+// its matchmaker, as `skirmish serve` does by default, the page is refused
+// a direct seat, queues, waits, and plays once a second player (queued
+// from Go) makes the match. The "ffa" mode here takes two players.
+func TestBrowserQueues(t *testing.T) {
+	env := needBrowser(t)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rules := arena.New(nil)
+	var srv *server.Server
+	mm, err := matchmaking.New(&matchmaking.Options{
+		Modes:  []matchmaking.ModeConfig{{Name: "ffa", MaxPlayers: 2}},
+		Logger: quiet,
+		OnAssign: func(a matchmaking.MatchAssignment) {
+			if err := srv.Expect(a); err != nil {
+				t.Errorf("assignment refused: %v", err)
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err = server.New(rules, &server.Options{
+		Logger: quiet,
+		Modes:  map[string]game.Rules{"ffa": rules},
+		Seats:  matchmaking.NewSeatLedger(mm.Verifier(), nil),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := serve(t, srv, env.web, func(mux *http.ServeMux) {
+		matchapi.New(mm, &matchapi.Options{LocalHostID: "local", Logger: quiet}).Register(mux)
+	})
+	wsURL := "ws" + strings.TrimPrefix(base, "http") + "/ws"
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	host := matchmaking.Host{ID: "local", URL: wsURL, Capacity: 64}
+	if err := mm.Directory().Heartbeat(ctx, srv.Report(host)); err != nil {
+		t.Fatal(err)
+	}
+	mmCtx, stopMM := context.WithCancel(ctx)
+	done := make(chan struct{}, 2)
+	go func() { srv.Heartbeat(mmCtx, mm.Directory(), host, 200*time.Millisecond); done <- struct{}{} }()
+	go func() { mm.Run(mmCtx); done <- struct{}{} }()
+	defer func() { stopMM(); <-done; <-done }()
+
+	// The second player queues from Go once the page is in the queue.
+	const name = "e2e-queued"
+	errc := make(chan error, 1)
+	go func() {
+		queueURL, _ := clientnet.QueueURL(wsURL)
+		for ctx.Err() == nil { // until the page is in the queue
+			if st, err := mm.Stats(ctx); err == nil && len(st.Pools) > 0 && st.Pools[0].Players > 0 {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		a, err := clientnet.Queue(ctx, queueURL, clientnet.QueueRequest{
+			Mode: "ffa", Skill: 1500, Party: []protocol.Member{{ID: "go-player", Name: "e2e-go"}},
+		}, nil)
+		if err != nil {
+			errc <- err
+			return
+		}
+		c, err := clientnet.Dial(ctx, a.HostURL, &clientnet.DialOptions{Name: "e2e-go", Resume: a.TokenFor("go-player")})
+		if err != nil {
+			errc <- err
+			return
+		}
+		errc <- nil
+		go keepAcking(ctx, c)
+		for {
+			if _, err := c.Next(ctx); err != nil {
+				return
+			}
+		}
+	}()
+
+	var res struct {
+		Phases []string `json:"phases"`
+		Player uint32   `json:"player"`
+		Match  string   `json:"match"`
+	}
+	shot := runNode(t, ctx, env, "queue.mjs", base, "browser-queued.png", name, &res)
+	if err := <-errc; err != nil {
+		t.Fatalf("the second player: %v", err)
+	}
+	t.Logf("phases %v; playing as player %d in match %s; screenshot %s", res.Phases, res.Player, res.Match, shot)
+	if !strings.Contains(strings.Join(res.Phases, " "), "waiting playing") || res.Match == "" {
+		t.Fatalf("phases %v: want the waiting screen, then the match", res.Phases)
+	}
+}
