@@ -16,6 +16,7 @@ const usage = `usage: skirmish <command> [flags]
 commands:
   serve   run an all-in-one server: matches, WebSocket endpoint, health
   bots    run headless bot players against a server and report figures
+  loadbench  measure server capacity under arena v1 (make bench-load)
 
 Run 'skirmish <command> -h' for the flags of a command.
 `
@@ -38,6 +39,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runServe(ctx, args[1:], stdout, stderr)
 	case "bots":
 		return runBots(ctx, args[1:], stdout, stderr)
+	case "loadbench":
+		return runLoadbench(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
