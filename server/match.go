@@ -187,9 +187,13 @@ func (m *Match) leave(s *session, dropped bool) {
 func (m *Match) run() {
 	defer m.exit()
 	clock := m.opts.Clock
+	// Steps are anchored to a start read before the ticker exists, so every
+	// fire lands at or after a step's due time: anchored after it, a fire
+	// that wakes quickly finds its step not yet due and the step waits a
+	// whole period.
+	start := clock.Now()
 	t := clock.NewTicker(m.period)
 	defer t.Stop()
-	start := clock.Now()
 	sched := newSchedule(start, m.period, m.opts.MaxCatchUp)
 	m.emptySince, m.lastHousekeeping = start, start
 	for {

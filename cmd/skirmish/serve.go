@@ -93,15 +93,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	logger.Info("serving", "addr", ln.Addr().String(), "ws", fmt.Sprintf("ws://%s/ws", ln.Addr()))
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
 
-	errc := make(chan error, 2)
-	go func() { errc <- hs.Serve(ln) }()
+	var admin *adminServer
 	if *adminAddr != "" {
-		admin, err := newAdminServer(*adminAddr, st.handler, logger)
-		if err != nil {
+		if admin, err = newAdminServer(*adminAddr, st.handler, logger); err != nil {
+			ln.Close()
+			st.close(context.Background())
 			fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
 			return 1
 		}
 		defer admin.Close()
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- hs.Serve(ln) }()
+	if admin != nil {
 		go func() { errc <- admin.Serve() }()
 	}
 	select {

@@ -67,7 +67,7 @@ func newStack(cfg stackConfig) (*stack, error) {
 	st.srv = srv
 	mux := http.NewServeMux()
 	api := srv.Handler()
-	mux.Handle("/", api)
+	root := api
 	if cfg.Web != nil {
 		web, err := server.WebHandler(cfg.Web)
 		if err != nil && !errors.Is(err, server.ErrWebNotBuilt) {
@@ -79,8 +79,9 @@ func newStack(cfg stackConfig) (*stack, error) {
 		for _, p := range []string{"/ws", "/healthz", "/metrics"} {
 			mux.Handle(p, api)
 		}
-		mux.Handle("/", web)
+		root = web
 	}
+	mux.Handle("/", root)
 	st.handler = mux
 	if st.mm == nil {
 		return st, nil
