@@ -37,16 +37,22 @@ func (in *Interest) withDefaults() *Interest {
 }
 
 // interestFilter is one client's side of interest management: which
-// entities it holds, and the scratch to compute the next ones. It belongs
-// to the session's writer.
+// entities it holds. It belongs to whoever writes the session's snapshots.
 type interestFilter struct {
 	cfg     *Interest
 	known   []uint32 // IDs the client holds, ascending
 	hasSelf bool
 	cx, cy  int32 // the last known centre: the own player's position
-	from    []protocol.Entity
-	to      []protocol.Entity
-	bits    []uint64
+	// scratch computes the next snapshot's entities. Senders lend theirs,
+	// so an idle session holds none; nil takes one of the filter's own.
+	scratch *filterScratch
+}
+
+// filterScratch is the working memory of one filter call.
+type filterScratch struct {
+	from []protocol.Entity
+	to   []protocol.Entity
+	bits []uint64
 }
 
 // filter returns what the client holds (the known entities, as in base)
@@ -55,29 +61,33 @@ type interestFilter struct {
 // AppendSnapshot. A nil base means the client holds nothing. The result
 // is valid until the next call; it then becomes what the client knows.
 func (f *interestFilter) filter(base, cur *view, self uint32) (from, to []protocol.Entity) {
-	f.from = f.from[:0]
+	if f.scratch == nil {
+		f.scratch = &filterScratch{}
+	}
+	sc := f.scratch
+	sc.from = sc.from[:0]
 	if base == nil {
 		f.known = f.known[:0]
 	} else {
-		f.from = pick(f.from, base.entities, f.known)
+		sc.from = pick(sc.from, base.entities, f.known)
 	}
 
 	ents := cur.entities
 	if i, ok := slices.BinarySearchFunc(ents, self, byID); ok {
 		f.cx, f.cy, f.hasSelf = ents[i].X, ents[i].Y, true
 	}
-	f.to = f.to[:0]
+	sc.to = sc.to[:0]
 	if !f.hasSelf {
 		// No position yet to centre on: the client gets everything.
-		f.to = append(f.to, ents...)
+		sc.to = append(sc.to, ents...)
 	} else {
-		f.to = f.inArea(f.to, cur, self)
+		sc.to = f.inArea(sc.to, cur, self)
 	}
 	f.known = f.known[:0]
-	for i := range f.to {
-		f.known = append(f.known, f.to[i].ID)
+	for i := range sc.to {
+		f.known = append(f.known, sc.to[i].ID)
 	}
-	return f.from, f.to
+	return sc.from, sc.to
 }
 
 // inArea appends the entities of cur the client should hold, ascending.
@@ -86,16 +96,17 @@ func (f *interestFilter) inArea(dst []protocol.Entity, cur *view, self uint32) [
 	outer := [4]int32{f.cx - c.HalfWidth - c.Margin, f.cy - c.HalfHeight - c.Margin, f.cx + c.HalfWidth + c.Margin, f.cy + c.HalfHeight + c.Margin}
 	inner := [4]int32{f.cx - c.HalfWidth, f.cy - c.HalfHeight, f.cx + c.HalfWidth, f.cy + c.HalfHeight}
 	words := (len(cur.entities) + 63) / 64
-	if cap(f.bits) < words {
-		f.bits = make([]uint64, words)
+	sc := f.scratch
+	if cap(sc.bits) < words {
+		sc.bits = make([]uint64, words)
 	}
-	f.bits = f.bits[:words]
-	clear(f.bits)
-	cur.grid.mark(outer[0], outer[1], outer[2], outer[3], f.bits)
+	sc.bits = sc.bits[:words]
+	clear(sc.bits)
+	cur.grid.mark(outer[0], outer[1], outer[2], outer[3], sc.bits)
 
 	known := f.known // ascending, walked alongside the ascending indexes
 	k := 0
-	for w, word := range f.bits {
+	for w, word := range sc.bits {
 		for word != 0 {
 			i := w*64 + trailingZeros(word)
 			word &= word - 1

@@ -61,6 +61,7 @@ type Match struct {
 	inputs           []game.PlayerInput
 	gameEvents       []game.Event
 	gameView         []game.Entity
+	ready            []*session // sessions to hand to the senders, per snapshot
 	views            *viewPool
 	emptySince       time.Time
 	lastHousekeeping time.Time
@@ -286,17 +287,25 @@ func (m *Match) publishView() {
 	if m.opts.Interest != nil {
 		v.grid.build(v.entities, m.opts.Interest.Cell)
 	}
+	m.ready = m.ready[:0]
 	for _, s := range m.sessions {
-		s.offer(v, s.held.Seq)
+		if s.offer(v, s.held.Seq) {
+			m.ready = append(m.ready, s)
+		}
 	}
+	if len(m.ready) > 0 {
+		m.ready[0].pool.push(m.ready...) // one pool per server
+	}
+	clear(m.ready) // hold no session past the tick
 	v.release()
 	m.stats.snapshots.Add(1)
 }
 
-// broadcast queues a reliable message for every session.
+// broadcast queues a reliable message for every session, to go out with
+// the next snapshot.
 func (m *Match) broadcast(msg []byte) {
 	for _, s := range m.sessions {
-		s.send(msg)
+		s.queue(msg)
 	}
 }
 
@@ -315,6 +324,7 @@ func (m *Match) drainControl() {
 }
 
 func (m *Match) addSession(s *session) {
+	s.counts = m.counts // before anything is sent: the senders encode with it
 	if s.resuming {
 		m.resumeSession(s)
 		return

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -102,7 +101,7 @@ func joinTestSession(t *testing.T, m *Match, clock *fakeClock) *session {
 	if !m.reserve() {
 		t.Fatal("no seat")
 	}
-	s := newSession(context.Background(), nil, m.opts, &sync.WaitGroup{})
+	s := newSession(nil, m.opts, &sync.WaitGroup{})
 	m.joins <- s
 	// Joins are taken at the next step.
 	clock.Advance(m.period)

@@ -20,6 +20,7 @@ type metrics struct {
 	snapshots    prometheus.Counter
 	skipped      prometheus.Counter
 	bytesOut     prometheus.Counter
+	stalled      prometheus.Counter
 	kicked       *prometheus.CounterVec
 }
 
@@ -41,12 +42,14 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		overruns:  prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_tick_overruns_total", Help: "Steps that took longer than a tick period."}),
 		dropped:   prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_ticks_dropped_total", Help: "Steps skipped after stalls longer than the catch-up bound."}),
 		snapshots: prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_snapshots_sent_total", Help: "Snapshot messages written to clients."}),
-		skipped:   prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_snapshots_skipped_total", Help: "Snapshots replaced in a client's mailbox before its writer took them (slow clients)."}),
-		bytesOut:  prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_bytes_out_total", Help: "Message bytes written to clients."}),
+		skipped:   prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_snapshots_skipped_total", Help: "Snapshots replaced in a client's mailbox before a sender took them (slow clients)."}),
+		bytesOut:  prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_bytes_out_total", Help: "Bytes written to clients: WebSocket frames, headers included."}),
+		stalled: prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_writes_stalled_total",
+			Help: "Writes the kernel could not take at once (a client not reading fast enough), finished by a goroutine of that client's own."}),
 		kicked: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "skirmish_sessions_closed_by_server_total", Help: "Sessions the server closed, by close code."},
 			[]string{"code"}),
 	}
-	reg.MustRegister(m.tickDuration, m.tickLateness, m.overruns, m.dropped, m.snapshots, m.skipped, m.bytesOut, m.kicked)
+	reg.MustRegister(m.tickDuration, m.tickLateness, m.overruns, m.dropped, m.snapshots, m.skipped, m.bytesOut, m.stalled, m.kicked)
 	return m
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/matchmaking"
 )
@@ -37,6 +38,12 @@ type Options struct {
 	// (Input.Ack) is this much older than the newest one written to it:
 	// it has stopped reading, or cannot keep up. Default 5s.
 	AckTimeout time.Duration
+
+	// Senders is how many goroutines encode and write snapshots for all
+	// the server's clients; a write the kernel cannot take at once is
+	// finished by a goroutine of that client's own, so a slow client never
+	// holds a sender. Default GOMAXPROCS, at least 2.
+	Senders int
 
 	// HandshakeTimeout bounds the wait for a client's Hello. Default 5s.
 	HandshakeTimeout time.Duration
@@ -71,7 +78,8 @@ type Options struct {
 	Seed uint64
 
 	// Registry receives the server's Prometheus metrics, served at
-	// /metrics. Default a registry of its own.
+	// /metrics. Default a registry of its own, with the Go runtime's and
+	// the process's metrics (go_*, process_*) too.
 	Registry *prometheus.Registry
 
 	// Clock drives match loops. Default SystemClock.
@@ -118,6 +126,7 @@ func (o *Options) withDefaults() Options {
 	c.Interest = c.Interest.withDefaults()
 	if c.Registry == nil {
 		c.Registry = prometheus.NewRegistry()
+		c.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	c.metrics = newMetrics(c.Registry)
 	if c.Clock == nil {

@@ -16,7 +16,8 @@ import (
 )
 
 var (
-	errMatchEnded = errors.New("server: match ended before the player joined")
+	errMatchEnded   = errors.New("server: match ended before the player joined")
+	errSessionEnded = errors.New("server: the connection ended before the player joined")
 	// ErrClosed is returned by calls on a closed Server.
 	ErrClosed = errors.New("server: closed")
 )
@@ -37,12 +38,15 @@ type Server struct {
 	seq     uint64 // seeds matches when Options.Seed is set
 
 	wg sync.WaitGroup // match loops and connection handlers
+
+	batches batchPool   // write batch buffers of every connection
+	senders *senderPool // write every session
 }
 
 // New creates a Server for rules. opts may be nil.
 func New(rules game.Rules, opts *Options) (*Server, error) {
 	o := opts.withDefaults()
-	srv := &Server{rules: rules, opts: o, schemas: map[game.Rules]wireSchema{}}
+	srv := &Server{rules: rules, opts: o, schemas: map[game.Rules]wireSchema{}, senders: newSenderPool(o.Senders)}
 	srv.opts.metrics.registerGauges(srv)
 	all := []game.Rules{rules}
 	for _, r := range o.Modes {
@@ -120,6 +124,7 @@ func (s *Server) Close(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		s.wg.Wait()
+		s.senders.close() // after the sessions: their last words go through them
 		close(done)
 	}()
 	select {
@@ -199,10 +204,12 @@ func newMatchID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// serveWS runs one player's connection: handshake, join, then this goroutine
-// reads while a second one writes.
+// serveWS upgrades a player's connection and hands it to a goroutine of its
+// own, letting this handler (and what net/http keeps for it: the request,
+// its buffers) go: a player's connection lives for minutes.
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	lean := &leanHijacker{ResponseWriter: w, batches: &s.batches}
+	conn, err := websocket.Accept(lean, r, &websocket.AcceptOptions{
 		CompressionMode: websocket.CompressionDisabled,
 		// Browsers on other origins may play; the protocol carries no
 		// ambient credentials.
@@ -212,13 +219,22 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		return // Accept has written the HTTP error
 	}
 	s.wg.Add(1)
-	defer s.wg.Done()
+	go func() {
+		defer s.wg.Done()
+		s.runSession(conn, lean.conn)
+	}()
+}
+
+// runSession runs one player's connection: handshake, join, then this
+// goroutine reads while the server's senders write.
+func (s *Server) runSession(conn *websocket.Conn, out *batchConn) {
 	defer conn.CloseNow()
 	conn.SetReadLimit(protocol.MaxClientFrame)
 
-	sess := newSession(context.WithoutCancel(r.Context()), conn, &s.opts, &s.wg)
-	defer sess.cancel()
-	buf := make([]byte, 0, protocol.MaxClientFrame+1)
+	sess := newSession(conn, &s.opts, &s.wg)
+	sess.out, sess.pool = out, s.senders
+	defer sess.end()
+	var buf []byte // grows to the largest message read, at most MaxClientFrame+1
 	hello, buf, err := sess.readHello(buf)
 	if err != nil {
 		return
@@ -230,15 +246,9 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		sess.closeWith(admitCloseCode(err))
 		return
 	}
-	var writerDone sync.WaitGroup
-	writerDone.Add(1)
-	go func() {
-		defer writerDone.Done()
-		sess.writeLoop(m.counts)
-	}()
 	defer func() {
-		sess.cancel()
-		writerDone.Wait()
+		sess.end()
+		sess.stopSending()
 	}()
 	sess.match.Store(m)
 	dropped := sess.readLoop(buf, m)
@@ -316,8 +326,8 @@ func (s *Server) handOver(m *Match, sess *session) error {
 	case m.joins <- sess:
 	case <-m.done:
 		return errMatchEnded
-	case <-sess.ctx.Done():
-		return sess.ctx.Err()
+	case <-sess.done:
+		return errSessionEnded
 	}
 	select {
 	case err := <-sess.joined:
@@ -330,7 +340,7 @@ func (s *Server) handOver(m *Match, sess *session) error {
 		default:
 			return errMatchEnded
 		}
-	case <-sess.ctx.Done():
-		return sess.ctx.Err()
+	case <-sess.done:
+		return errSessionEnded
 	}
 }

@@ -1,27 +1,28 @@
 package server
 
 import (
-	"context"
 	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/protocol"
 )
 
-// session is one connected player. Three parties touch it: its reader (the
-// HTTP handler goroutine), its writer goroutine, and its match's tick. Each
-// field says who owns it.
+// session is one connected player. Three parties touch it: its reader (a
+// goroutine of its own), whichever sender of the server's pool writes it,
+// and its match's tick. Each field says who owns it.
 type session struct {
 	conn  *websocket.Conn
+	out   *batchConn            // conn's network connection; nil in tests without one
 	match atomic.Pointer[Match] // once joined
 	name  string                // set before joining, then read-only
 	opts  *Options
 	wg    *sync.WaitGroup // the server's, so Close waits for kicks too
 
-	ctx    context.Context // cancelled when the session ends
-	cancel context.CancelFunc
+	done    chan struct{} // closed when the session ends
+	endOnce sync.Once
 
 	// resume is the token that takes this seat back after a drop; resuming
 	// says the session asks for a held seat rather than a new one. Set
@@ -48,22 +49,30 @@ type session struct {
 	held        game.Input
 	heldButtons uint8
 
-	// mailbox: the newest view not yet taken by the writer, and the last
+	// mailbox: the newest view not yet taken by a sender, and the last
 	// input sequence applied when it was made. Written by the tick, taken by
-	// the writer.
+	// the session's sender.
 	boxMu   sync.Mutex
 	boxView *view
 	boxSeq  uint32
-	notify  chan struct{} // capacity 1: "the mailbox has something"
 
 	// reliable carries encoded messages that must all arrive, in order; a
 	// nil one is the order to close with closing's code and reason once
-	// everything before it is written. Slices keep the queue small: it is
-	// much of a session's memory.
-	reliable chan []byte
+	// everything before it is written. A sender drains it on every run.
+	reliable reliableQueue
 	closing  atomic.Pointer[closeOrder]
 
+	// Sending (see senderPool): the pool, the session's place in it and
+	// who runs it, and what its runs keep between snapshots. snap belongs
+	// to whoever runs the session.
+	pool       *senderPool // nil without a connection (tests)
+	sendState  atomic.Int32
+	nextQueued *session // guarded by pool.mu
+	counts     *protocol.FieldCounts
+	snap       snapshotState
+
 	kicked     atomic.Bool
+	closeSent  atomic.Bool   // the close order was reached: nothing more is written
 	writeStart atomic.Int64  // UnixNano when the current write began, 0 when idle
 	written    atomic.Uint32 // tick of the newest snapshot written
 	first      atomic.Uint32 // tick of the first: the acknowledgement clock starts there
@@ -72,7 +81,7 @@ type session struct {
 	stats sessionStats
 }
 
-// closeOrder is how the writer closes the connection after the queue.
+// closeOrder is how the sender closes the connection after the queue.
 type closeOrder struct {
 	code   websocket.StatusCode
 	reason string
@@ -84,23 +93,36 @@ type sessionStats struct {
 	bytesOut  atomic.Uint64
 }
 
-func newSession(ctx context.Context, conn *websocket.Conn, opts *Options, wg *sync.WaitGroup) *session {
-	ctx, cancel := context.WithCancel(ctx)
-	s := &session{
+func newSession(conn *websocket.Conn, opts *Options, wg *sync.WaitGroup) *session {
+	return &session{
 		conn:     conn,
 		opts:     opts,
 		wg:       wg,
-		ctx:      ctx,
-		cancel:   cancel,
+		done:     make(chan struct{}),
 		joined:   make(chan error, 1),
-		notify:   make(chan struct{}, 1),
-		reliable: make(chan []byte, opts.ReliableQueue),
+		reliable: reliableQueue{limit: opts.ReliableQueue},
 	}
-	if conn != nil {
-		// Ending the session ends its reads: they wait without a context.
-		context.AfterFunc(ctx, func() { conn.CloseNow() })
+}
+
+// end ends the session: its reads (which wait without a context) and
+// writes fail, its waits return. Idempotent; never blocks. Any goroutine.
+func (s *session) end() {
+	s.endOnce.Do(func() {
+		close(s.done)
+		if s.conn != nil {
+			s.conn.CloseNow()
+		}
+	})
+}
+
+// ended reports whether end was called.
+func (s *session) ended() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
 	}
-	return s
 }
 
 // pushInput records a decoded input from the client. Reader only.
@@ -128,8 +150,10 @@ func (s *session) takeInput() {
 }
 
 // offer puts v in the mailbox, replacing (and skipping) an untaken one. It
-// never blocks. Tick only.
-func (s *session) offer(v *view, lastSeq uint32) {
+// never blocks. It reports whether the session must be pushed to its
+// sender pool, which the caller does for all its sessions at once. Tick
+// only.
+func (s *session) offer(v *view, lastSeq uint32) bool {
 	v.retain()
 	s.boxMu.Lock()
 	old := s.boxView
@@ -140,10 +164,7 @@ func (s *session) offer(v *view, lastSeq uint32) {
 		s.stats.skipped.Add(1)
 		s.opts.metrics.skipped.Inc()
 	}
-	select {
-	case s.notify <- struct{}{}:
-	default:
-	}
+	return s.schedule()
 }
 
 // take empties the mailbox. Writer only (and the match when dropping the
@@ -156,14 +177,39 @@ func (s *session) take() (*view, uint32) {
 	return v, seq
 }
 
-// send queues a reliable message without blocking; a client too far behind
-// to take it is closed. Any goroutine.
+// send queues a reliable message and wakes a sender: for what the client
+// waits on (its Welcome, a Pong, a close). It never blocks; a client too far
+// behind to take the message is closed. Any goroutine.
 func (s *session) send(msg []byte) {
-	select {
-	case s.reliable <- msg:
-	default:
-		s.kick(websocket.StatusPolicyViolation, "too slow: reliable message queue overflow")
+	if s.enqueue(msg) {
+		s.wake()
 	}
+}
+
+// queue queues a reliable message without waking a sender: it goes out
+// with the next snapshot, in the same write, so a tick's events cost no
+// system call of their own. A sender is woken anyway once the queue is
+// half full. Tick only.
+func (s *session) queue(msg []byte) {
+	ok, n := s.reliable.push(msg)
+	switch {
+	case !ok:
+		s.overflow()
+	case 2*n > s.reliable.limit:
+		s.wake()
+	}
+}
+
+func (s *session) enqueue(msg []byte) bool {
+	ok, _ := s.reliable.push(msg)
+	if !ok {
+		s.overflow()
+	}
+	return ok
+}
+
+func (s *session) overflow() {
+	s.kick(websocket.StatusPolicyViolation, "too slow: reliable message queue overflow")
 }
 
 // closeAfterQueued closes the connection once the messages queued before
@@ -191,6 +237,6 @@ func (s *session) kick(code websocket.StatusCode, reason string) {
 			m.leave(s, false)
 		}
 		s.conn.Close(code, reason)
-		s.cancel()
+		s.end()
 	}()
 }

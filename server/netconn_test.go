@@ -1,0 +1,171 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+// TestHelloRightBehindTheUpgrade sends the upgrade request and the first
+// WebSocket frame in one TCP write, so net/http has read the frame into its
+// own buffer by the time the connection is hijacked: the lean reader must
+// carry those bytes over, or the Hello is lost and the handshake times out.
+func TestHelloRightBehindTheUpgrade(t *testing.T) {
+	_, url := startServer(t, &Options{HandshakeTimeout: 3 * time.Second})
+	addr := strings.TrimSuffix(strings.TrimPrefix(url, "ws://"), "/ws")
+	nc, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.SetDeadline(time.Now().Add(10 * time.Second))
+
+	hello := (&protocol.Hello{Version: protocol.Version, Name: "early"}).Append(nil)
+	req := "GET /ws HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+	if _, err := nc.Write(append([]byte(req), maskedFrame(hello)...)); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(nc)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("upgrade: %s", resp.Status)
+	}
+	payload := readServerFrame(t, br)
+	typ, err := protocol.PeekType(payload)
+	if err != nil || typ != protocol.MsgWelcome {
+		t.Fatalf("first message: type %d (%v), want a Welcome", typ, err)
+	}
+}
+
+// maskedFrame is a client's binary frame carrying p.
+func maskedFrame(p []byte) []byte {
+	if len(p) > 125 {
+		panic("test frame too long")
+	}
+	key := [4]byte{1, 2, 3, 4}
+	f := []byte{0x82, 0x80 | byte(len(p)), key[0], key[1], key[2], key[3]}
+	for i, b := range p {
+		f = append(f, b^key[i%4])
+	}
+	return f
+}
+
+// readServerFrame reads one unmasked, unfragmented frame's payload.
+func readServerFrame(t *testing.T, r io.Reader) []byte {
+	t.Helper()
+	var h [2]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		t.Fatalf("frame header: %v", err)
+	}
+	n := int(h[1] & 0x7f)
+	switch n {
+	case 126:
+		var ext [2]byte
+		io.ReadFull(r, ext[:])
+		n = int(binary.BigEndian.Uint16(ext[:]))
+	case 127:
+		t.Fatal("frame too long for the test")
+	}
+	p := make([]byte, n)
+	if _, err := io.ReadFull(r, p); err != nil {
+		t.Fatalf("frame payload: %v", err)
+	}
+	return p
+}
+
+// TestBatchConn checks that a batch goes out in one write, in order, after
+// nothing, and that a write from another goroutine during a batch waits for
+// the batch rather than overtaking it or landing inside it.
+func TestBatchConn(t *testing.T) {
+	rec := &writeRecorder{}
+	c := &batchConn{Conn: rec, pool: &batchPool{}}
+
+	c.Write([]byte("direct"))
+	c.begin()
+	c.Write([]byte("a"))
+	c.Write([]byte("bc"))
+	if got := rec.writes(); len(got) != 1 {
+		t.Fatalf("writes during a batch reached the network: %q", got)
+	}
+	// A control frame from another goroutine joins the batch's end.
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c.Write([]byte("close"))
+	}()
+	wg.Wait()
+	n, err := c.flush()
+	if err != nil || n != len("abcclose") {
+		t.Fatalf("flush: %d, %v", n, err)
+	}
+	c.Write([]byte("after"))
+	if n, err := c.flush(); n != 0 || err != nil {
+		t.Fatalf("flush without a batch: %d, %v", n, err)
+	}
+	want := []string{"direct", "abcclose", "after"}
+	if got := rec.writes(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("writes %q, want %q", got, want)
+	}
+}
+
+// TestBatchConnPoolsBuffers checks that a connection holds no buffer
+// between batches and that a huge batch's buffer is not kept.
+func TestBatchConnPoolsBuffers(t *testing.T) {
+	c := &batchConn{Conn: discardConn{}, pool: &batchPool{}}
+	c.begin()
+	c.Write(bytes.Repeat([]byte{1}, maxPooledBatch+1))
+	c.flush()
+	if c.buf != nil {
+		t.Fatal("the connection kept its batch buffer after the flush")
+	}
+	if raceEnabled {
+		return // the race detector makes sync.Pool drop buffers on purpose
+	}
+	msg := make([]byte, 300)
+	if allocs := testing.AllocsPerRun(100, func() {
+		c.begin()
+		c.Write(msg)
+		c.flush()
+	}); allocs > 0 {
+		t.Errorf("a batch allocates %.1f times in steady state, want 0", allocs)
+	}
+}
+
+// writeRecorder is a net.Conn that records its writes.
+type writeRecorder struct {
+	net.Conn
+	mu  sync.Mutex
+	got []string
+}
+
+func (w *writeRecorder) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.got = append(w.got, string(p))
+	return len(p), nil
+}
+
+func (w *writeRecorder) writes() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.got...)
+}
+
+// discardConn is a net.Conn whose writes succeed and go nowhere.
+type discardConn struct{ net.Conn }
+
+func (discardConn) Write(p []byte) (int, error) { return len(p), nil }
