@@ -20,10 +20,13 @@ var (
 func PeekType(b []byte) (MsgType, error) {
 	r := reader{b: b}
 	n := r.arrayHeader()
-	if r.err == nil && (n == 0 || n > len(r.b)) {
-		// Empty, or claiming more elements than there are bytes left: not
-		// a message, whatever its first element says.
+	switch {
+	case r.err == nil && n == 0:
 		return 0, errNoType
+	case r.err == nil && n > len(r.b):
+		// Claiming more elements than there are bytes left: not a
+		// message, whatever its first element says.
+		return 0, errShort
 	}
 	t := r.u64()
 	switch {

@@ -20,6 +20,7 @@ const (
 	CloseHandshakeTimeout = 4003 // no Hello in time
 	CloseBadResume        = 4004 // the resume token is not valid (or expired)
 	CloseBadToken         = 4005 // no join token, or one this host refuses (expired, reused, forged, unknown match)
+	CloseReplaced         = 4006 // a newer connection resumed this seat
 )
 
 // MaxCloseReason is the most bytes a close frame's reason may hold.

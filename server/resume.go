@@ -4,13 +4,15 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/protocol"
 )
 
-// errUnknownResume means a resume token names no held seat: unknown,
-// expired, or its player is still connected.
+// errUnknownResume means a resume token names no seat: unknown or
+// expired.
 var errUnknownResume = errors.New("server: unknown or expired resume token")
 
 // heldSeat is the place of a player whose connection dropped: the player
@@ -42,7 +44,19 @@ func (m *Match) holdSeat(s *session) {
 
 // resumeSession gives a held seat back to a new connection: same player,
 // same place in the world, a full snapshot to start from. Loop only.
+//
+// When the seat's player is still connected as far as the match knows (its
+// old connection dropped without the server noticing yet, as after a
+// network change), the newest connection takes the seat: the old one is
+// closed with 4006.
 func (m *Match) resumeSession(s *session) {
+	if _, held := m.held[s.resume]; !held {
+		if i := slices.IndexFunc(m.sessions, func(o *session) bool { return o.resume == s.resume }); i >= 0 {
+			old := m.sessions[i]
+			m.removeSession(old, true)
+			old.closeAfterQueued(protocol.CloseReplaced, "replaced: the seat was resumed by a newer connection")
+		}
+	}
 	h, ok := m.held[s.resume]
 	if !ok {
 		s.joined <- errUnknownResume

@@ -15,12 +15,20 @@ func TestResumeTakesBackTheSeat(t *testing.T) {
 	if first.Resume == "" {
 		t.Fatal("welcome carries no resume token")
 	}
-	// While the player is connected its token resumes nothing.
+	// A resume while the player still looks connected (its network
+	// changed and the server has not noticed the old connection is dead)
+	// moves the seat to the newer connection and closes the older one.
 	other := dial(t, url)
 	writeMsg(t, other, &protocol.Hello{Version: protocol.Version, Resume: first.Resume})
-	expectClose(t, other, protocol.CloseBadResume, "resume token")
+	if w := readWelcome(t, other); w.Player != first.Player {
+		t.Fatalf("the newer connection got player %d, want %d", w.Player, first.Player)
+	}
+	expectClose(t, c, protocol.CloseReplaced, "replaced")
+	if got := srv.Matches()[0].Players; got != 1 {
+		t.Fatalf("%d seats taken after the replacement, want 1", got)
+	}
 
-	c.CloseNow() // the connection drops without a close handshake
+	other.CloseNow() // the connection drops without a close handshake
 	time.Sleep(100 * time.Millisecond)
 	if got := srv.Matches()[0].Players; got != 1 {
 		t.Fatalf("%d seats taken after the drop, want the held one", got)

@@ -255,10 +255,10 @@ func TestBadInputIsClosedWhileOthersPlayOn(t *testing.T) {
 		}, protocol.ClosePolicyViolation, "rate limit"},
 		{"huge array length", true, func(t *testing.T, c *websocket.Conn) {
 			c.Write(context.Background(), websocket.MessageBinary, huge)
-		}, protocol.CloseInvalidPayload, ""},
+		}, protocol.CloseInvalidPayload, "length beyond the end of the message"},
 		{"huge string length", false, func(t *testing.T, c *websocket.Conn) {
 			c.Write(context.Background(), websocket.MessageBinary, hugeStr)
-		}, protocol.CloseInvalidPayload, ""},
+		}, protocol.CloseInvalidPayload, "length over limit: string"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -78,12 +78,14 @@ var (
 // finalClose reports whether a close status from the server ends the
 // session for good: reconnecting cannot help (the match is over, the
 // client broke a rule or the protocol, its version is not spoken) or
-// must not be done automatically.
+// must not be done automatically (a newer connection took the seat: two
+// clients of one player must not take it from each other in turn).
 func finalClose(code websocket.StatusCode) bool {
 	switch code {
 	case protocol.CloseNormal, protocol.ClosePolicyViolation, protocol.CloseBadVersion,
 		protocol.CloseUnsupportedData, protocol.CloseInvalidPayload, protocol.CloseTooBig,
-		protocol.CloseUnknownType, protocol.CloseUnexpected, protocol.CloseBadResume:
+		protocol.CloseUnknownType, protocol.CloseUnexpected, protocol.CloseBadResume,
+		protocol.CloseReplaced:
 		return true
 	}
 	return false

@@ -47,8 +47,9 @@ func under(path, prefix string) bool {
 
 // TestLayering enforces the dependency direction of ARCHITECTURE.md: game
 // and protocol are pure (no network, rendering, wall clock, global
-// randomness or other Skirmish packages), and server and client never import
-// each other.
+// randomness or other Skirmish packages); matchmaking knows no transport;
+// the client's logic (networking, bots, screens) imports no ebiten, so
+// plain go test covers it; and server and client never import each other.
 func TestLayering(t *testing.T) {
 	rules := []struct {
 		name      string
@@ -76,6 +77,30 @@ func TestLayering(t *testing.T) {
 			pkgs:      "server",
 			noDeep:    []string{module + "/client", "github.com/hajimehoshi/ebiten"},
 			ownAllows: []string{"server", "game", "protocol", "matchmaking"},
+		},
+		{
+			name:      "matchmaking knows nothing of transports",
+			pkgs:      "matchmaking",
+			noDeep:    []string{"net", "github.com/coder/websocket", "github.com/hajimehoshi/ebiten"},
+			ownAllows: []string{"matchmaking", "protocol", "game"},
+		},
+		{
+			name:      "client networking draws nothing",
+			pkgs:      "client/net",
+			noDeep:    []string{"github.com/hajimehoshi/ebiten"},
+			ownAllows: []string{"client/net", "game", "protocol"},
+		},
+		{
+			name:      "bots draw nothing",
+			pkgs:      "client/bot",
+			noDeep:    []string{"github.com/hajimehoshi/ebiten"},
+			ownAllows: []string{"client/bot", "client/net", "game", "protocol"},
+		},
+		{
+			name:      "the client's screens are plain Go",
+			pkgs:      "client/ui/play",
+			noDeep:    []string{"github.com/hajimehoshi/ebiten"},
+			ownAllows: []string{"client/ui/play", "client/net", "game", "protocol"},
 		},
 		{
 			name:      "client does not import server",

@@ -1,0 +1,103 @@
+package server
+
+import (
+	"crypto/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/game/arena"
+	"github.com/skirmishgg/skirmish/matchmaking"
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+// TestHostRefusesBadJoinTokens plays the host's side of matchmaking over
+// real WebSockets: a player may join only with a join token the
+// matchmaker signed for a match running here, before it expires, once.
+// Each refusal is a 4003-style close with a reason that says why.
+func TestHostRefusesBadJoinTokens(t *testing.T) {
+	signer, err := matchmaking.GenerateTokenSigner(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := matchmaking.GenerateTokenSigner(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ledger := matchmaking.NewSeatLedger(signer.Verifier(), nil)
+	srv, url := startServer(t, &Options{Seats: ledger, Modes: map[string]game.Rules{"ffa": arena.New(nil)}})
+
+	issue := func(s *matchmaking.TokenSigner, player, match string, expires time.Time) (string, matchmaking.Claims) {
+		tok, c, err := s.Issue(player, match, "local", expires)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok, c
+	}
+	soon := time.Now().Add(time.Minute)
+	good, goodClaims := issue(signer, "alice", "m_1", soon)
+	if err := srv.Expect(matchmaking.MatchAssignment{
+		MatchID: "m_1", Mode: "ffa", ExpiresAt: soon,
+		Players: []matchmaking.AssignedPlayer{{PlayerID: "alice", Nonce: goodClaims.Nonce}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The rightful player joins, and stays connected.
+	alice := dial(t, url)
+	writeMsg(t, alice, &protocol.Hello{Version: protocol.Version, Name: "alice", Resume: good})
+	if w := readWelcome(t, alice); w.Match != "m_1" {
+		t.Fatalf("alice joined %q, want m_1", w.Match)
+	}
+
+	expired, _ := issue(signer, "bob", "m_1", time.Now().Add(-time.Second))
+	wrongKey, _ := issue(other, "mallory", "m_1", soon)
+	elsewhere, _ := issue(signer, "carol", "m_2", soon)
+	payload, sig, _ := strings.Cut(good, ".")
+	tampered := payload[:len(payload)-2] + flipBase64(payload[len(payload)-2]) + payload[len(payload)-1:] + "." + sig
+	tests := []struct {
+		name, token, reason string
+	}{
+		{"no token", "", "a join token is required"},
+		{"garbage", "not-a-token", "token malformed"},
+		{"expired", expired, "token expired"},
+		{"wrong key", wrongKey, "signature invalid"},
+		{"tampered", tampered, "signature invalid"},
+		{"match not on this host", elsewhere, "not running on this host"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := dial(t, url)
+			writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: "x", Resume: tc.token})
+			expectClose(t, c, protocol.CloseBadToken, tc.reason)
+		})
+	}
+	if n := srv.Matches()[0].Players; n != 1 {
+		t.Errorf("match m_1 has %d players after the refusals, want alice alone", n)
+	}
+
+	// The same token again while alice plays: her newer connection (a
+	// network change the server has not noticed) takes the seat back.
+	alice2 := dial(t, url)
+	writeMsg(t, alice2, &protocol.Hello{Version: protocol.Version, Name: "alice", Resume: good})
+	w2 := readWelcome(t, alice2)
+	expectClose(t, alice, protocol.CloseReplaced, "replaced")
+	if n := srv.Matches()[0].Players; n != 1 || w2.Match != "m_1" {
+		t.Errorf("after the resume: %d players, match %q; want alice alone in m_1", n, w2.Match)
+	}
+	// Once she has left for good, the token takes no seat again.
+	alice2.Close(websocket.StatusNormalClosure, "bye")
+	waitFor(t, "alice to leave", func() bool { return srv.Matches()[0].Players == 0 })
+	again := dial(t, url)
+	writeMsg(t, again, &protocol.Hello{Version: protocol.Version, Name: "alice", Resume: good})
+	expectClose(t, again, protocol.CloseBadToken, "token already used")
+}
+
+// flipBase64 returns another base64url character than c.
+func flipBase64(c byte) string {
+	if c == 'A' {
+		return "B"
+	}
+	return "A"
+}
