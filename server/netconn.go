@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // Buffer sizes under the WebSocket library. A client sends small messages
@@ -173,10 +174,10 @@ func (c *batchConn) tryFlush() (n int, done bool, err error) {
 	return n, true, err
 }
 
-// flush writes the rest of the open batch, waiting as long as it takes. A
-// write stalled on a client that stopped reading holds the batch until the
-// connection is closed (the match's watchdog does that), which fails it.
-func (c *batchConn) flush() (int, error) {
+// flush writes the rest of the open batch, waiting until deadline at most
+// (zero: no limit): a client that stopped reading fails it with
+// os.ErrDeadlineExceeded.
+func (c *batchConn) flush(deadline time.Time) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.batching {
@@ -185,19 +186,14 @@ func (c *batchConn) flush() (int, error) {
 	var n int
 	var err error
 	if rest := (*c.buf)[c.sent:]; len(rest) > 0 {
+		if !deadline.IsZero() {
+			c.Conn.SetWriteDeadline(deadline)
+			defer c.Conn.SetWriteDeadline(time.Time{})
+		}
 		n, err = c.Conn.Write(rest)
 	}
 	c.close()
 	return n, err
-}
-
-// abort drops the open batch unwritten: the connection has failed.
-func (c *batchConn) abort() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.batching {
-		c.close()
-	}
 }
 
 func (c *batchConn) close() {

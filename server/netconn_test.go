@@ -108,12 +108,12 @@ func TestBatchConn(t *testing.T) {
 		c.Write([]byte("close"))
 	}()
 	wg.Wait()
-	n, err := c.flush()
+	n, err := c.flush(time.Time{})
 	if err != nil || n != len("abcclose") {
 		t.Fatalf("flush: %d, %v", n, err)
 	}
 	c.Write([]byte("after"))
-	if n, err := c.flush(); n != 0 || err != nil {
+	if n, err := c.flush(time.Time{}); n != 0 || err != nil {
 		t.Fatalf("flush without a batch: %d, %v", n, err)
 	}
 	want := []string{"direct", "abcclose", "after"}
@@ -128,7 +128,7 @@ func TestBatchConnPoolsBuffers(t *testing.T) {
 	c := &batchConn{Conn: discardConn{}, pool: &batchPool{}}
 	c.begin()
 	c.Write(bytes.Repeat([]byte{1}, maxPooledBatch+1))
-	c.flush()
+	c.flush(time.Time{})
 	if c.buf != nil {
 		t.Fatal("the connection kept its batch buffer after the flush")
 	}
@@ -139,7 +139,7 @@ func TestBatchConnPoolsBuffers(t *testing.T) {
 	if allocs := testing.AllocsPerRun(100, func() {
 		c.begin()
 		c.Write(msg)
-		c.flush()
+		c.flush(time.Time{})
 	}); allocs > 0 {
 		t.Errorf("a batch allocates %.1f times in steady state, want 0", allocs)
 	}

@@ -23,7 +23,8 @@ type senderPool struct {
 	stop       chan struct{}
 	start      sync.Once
 	stopOnce   sync.Once
-	wg         sync.WaitGroup
+	wg         sync.WaitGroup // the senders
+	async      sync.WaitGroup // writes finished off the senders, close handshakes
 }
 
 func newSenderPool(workers int) *senderPool {
@@ -113,6 +114,7 @@ func (p *senderPool) close() {
 		p.start.Do(func() {}) // a pool never started stays so
 	})
 	p.wg.Wait()
+	p.async.Wait() // only senders start these: none can start now
 }
 
 // senderScratch is a sender's working memory, lent to the session it

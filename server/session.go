@@ -71,12 +71,13 @@ type session struct {
 	counts     *protocol.FieldCounts
 	snap       snapshotState
 
-	kicked     atomic.Bool
-	closeSent  atomic.Bool   // the close order was reached: nothing more is written
-	writeStart atomic.Int64  // UnixNano when the current write began, 0 when idle
-	written    atomic.Uint32 // tick of the newest snapshot written
-	first      atomic.Uint32 // tick of the first: the acknowledgement clock starts there
-	acked      atomic.Uint32 // newest snapshot tick the client acknowledged
+	kicked      atomic.Bool
+	closeSent   atomic.Bool   // the close order was reached: nothing more is written
+	writeFailed atomic.Bool   // the connection refused a write: nothing more is written
+	writeStart  atomic.Int64  // UnixNano when the current write began, 0 when idle
+	written     atomic.Uint32 // tick of the newest snapshot written
+	first       atomic.Uint32 // tick of the first: the acknowledgement clock starts there
+	acked       atomic.Uint32 // newest snapshot tick the client acknowledged
 
 	stats sessionStats
 }
@@ -105,12 +106,16 @@ func newSession(conn *websocket.Conn, opts *Options, wg *sync.WaitGroup) *sessio
 }
 
 // end ends the session: its reads (which wait without a context) and
-// writes fail, its waits return. Idempotent; never blocks. Any goroutine.
+// writes fail, its waits return. It closes the network connection under
+// the WebSocket library, not the library's: that may wait for a close
+// handshake in progress, and end runs on senders too. The reader's
+// goroutine closes the library's side when it returns. Idempotent; never
+// blocks. Any goroutine.
 func (s *session) end() {
 	s.endOnce.Do(func() {
 		close(s.done)
-		if s.conn != nil {
-			s.conn.CloseNow()
+		if s.out != nil {
+			s.out.Conn.Close()
 		}
 	})
 }

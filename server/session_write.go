@@ -3,6 +3,9 @@ package server
 import (
 	"context"
 	"errors"
+	"os"
+	"strconv"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
@@ -30,29 +33,24 @@ func (s *session) runSender(w *senderScratch) {
 	}
 	if !s.out.tryBegin() {
 		// Another goroutine is writing (a close frame to a client that
-		// stopped reading): write this batch when it is done.
-		s.opts.metrics.stalled.Inc()
+		// stopped reading): write this batch once it is done.
 		s.async(func() {
 			s.out.begin()
-			s.writeBatch(&senderScratch{})
+			s.finishBatch(s.fillBatch(&senderScratch{}))
 		})
 		return
 	}
-	closing, ok := s.fillBatch(w)
-	if !ok {
-		s.out.abort()
-		s.fail(nil)
-		s.doneSending()
-		return
-	}
+	closing := s.fillBatch(w)
 	n, done, err := s.out.tryFlush()
 	s.countOut(n)
 	switch {
 	case err != nil:
 		s.fail(err)
 	case !done:
-		// The client's socket buffer is full: a slow client.
-		s.opts.metrics.stalled.Inc()
+		if s.out.raw != nil {
+			// The client's socket buffer is full: a slow client.
+			s.opts.metrics.stalled.Inc()
+		}
 		s.async(func() { s.finishBatch(closing) })
 		return
 	case closing:
@@ -62,50 +60,43 @@ func (s *session) runSender(w *senderScratch) {
 	s.doneSending()
 }
 
-// writeBatch fills an open batch and writes it, waiting as long as it takes.
-func (s *session) writeBatch(w *senderScratch) {
-	closing, ok := s.fillBatch(w)
-	if !ok {
-		s.out.abort()
-		s.fail(nil)
-		return
-	}
-	s.finishBatch(closing)
-}
-
-// finishBatch writes the rest of the open batch, then carries out a close
-// order found in it.
+// finishBatch writes the rest of the open batch, waiting at most
+// WriteTimeout, then carries out a close order found in it.
 func (s *session) finishBatch(closing bool) {
 	s.writeStart.Store(s.opts.Clock.Now().UnixNano())
-	n, err := s.out.flush()
+	n, err := s.out.flush(time.Now().Add(s.opts.WriteTimeout))
 	s.writeStart.Store(0)
 	s.countOut(n)
-	if err != nil {
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		s.writeTimedOut()
+	case err != nil:
 		s.fail(err)
-		return
-	}
-	if closing {
+	case closing:
 		s.carryOutClose()
 	}
 }
 
 // async runs the rest of a session's run on a goroutine of its own, which
-// may wait on the network; the run ends when f returns.
+// may wait on the network; the run ends when f returns. Senders only: the
+// pool waits for these after its senders.
 func (s *session) async(f func()) {
-	s.wg.Add(1)
+	s.pool.async.Add(1)
 	go func() {
-		defer s.wg.Done()
+		defer s.pool.async.Done()
 		f()
 		s.doneSending()
 	}()
 }
 
 // fillBatch writes into the open batch every queued reliable message, then
-// the newest snapshot: a tick's events are queued before its view is
-// offered, so a snapshot never runs ahead of its events. closing reports a
-// close order (everything before it is in the batch); ok false, a failed
-// write.
-func (s *session) fillBatch(w *senderScratch) (closing, ok bool) {
+// the newest snapshot. The snapshot is taken first: every event of its tick
+// was queued before it was offered, so none of them can follow it. closing
+// reports a close order, with everything before it in the batch. A failed
+// write leaves the batch as it is (it may hold another goroutine's close
+// frame, which must still go out) and ends the session's writing.
+func (s *session) fillBatch(w *senderScratch) (closing bool) {
+	v, lastSeq := s.take()
 	for {
 		msg, queued := s.reliable.pop()
 		if !queued {
@@ -113,22 +104,26 @@ func (s *session) fillBatch(w *senderScratch) (closing, ok bool) {
 		}
 		if msg == nil {
 			s.closeSent.Store(true)
-			return true, true
+			closing = true
+			break
 		}
-		if s.write(msg) != nil {
-			return false, false
+		if !s.write(msg) {
+			break
 		}
 	}
-	return false, s.writeSnapshot(w)
+	if v != nil {
+		if closing || s.over() {
+			v.release()
+		} else {
+			s.writeSnapshot(w, v, lastSeq)
+		}
+	}
+	return closing
 }
 
-// writeSnapshot writes the newest view in the mailbox, if any, as a delta
-// against the last one written; false means the write failed.
-func (s *session) writeSnapshot(w *senderScratch) bool {
-	v, lastSeq := s.take()
-	if v == nil {
-		return true
-	}
+// writeSnapshot writes v as a delta against the last snapshot written; it
+// takes over the caller's reference to v.
+func (s *session) writeSnapshot(w *senderScratch, v *view, lastSeq uint32) {
 	st := &s.snap
 	if st.filter == nil && s.opts.Interest != nil {
 		st.filter = &interestFilter{cfg: s.opts.Interest}
@@ -144,23 +139,25 @@ func (s *session) writeSnapshot(w *senderScratch) bool {
 		st.base.release()
 	}
 	st.base = v
-	if s.write(w.buf) != nil {
-		return false
+	if !s.write(w.buf) {
+		return
 	}
 	s.written.Store(v.tick)
 	s.first.CompareAndSwap(0, v.tick)
 	s.stats.snapshots.Add(1)
 	s.opts.metrics.snapshots.Inc()
-	return true
 }
 
-// write puts one binary message into the open batch.
-func (s *session) write(b []byte) error {
+// write puts one binary message into the open batch. It fails once the
+// connection is closing or closed; nothing more is written then.
+func (s *session) write(b []byte) bool {
 	err := s.conn.Write(context.Background(), websocket.MessageBinary, b)
-	if err != nil && !errors.Is(err, context.Canceled) {
+	if err != nil {
+		s.writeFailed.Store(true)
 		s.opts.Logger.Debug("write failed", "player", s.player, "err", err)
+		return false
 	}
-	return err
+	return true
 }
 
 // countOut adds bytes that reached the network to the session's figures.
@@ -171,18 +168,26 @@ func (s *session) countOut(n int) {
 	}
 }
 
-// fail ends the session after a failed write.
+// fail ends the session after the network refused a write.
 func (s *session) fail(err error) {
-	if err != nil {
-		s.opts.Logger.Debug("write failed", "player", s.player, "err", err)
+	s.opts.Logger.Debug("write failed", "player", s.player, "err", err)
+	s.end()
+}
+
+// writeTimedOut ends a session whose client took nothing for WriteTimeout:
+// it is not reading. No close frame: it would not be read either.
+func (s *session) writeTimedOut() {
+	if s.kicked.CompareAndSwap(false, true) {
+		s.opts.Logger.Info("closing session", "player", s.player, "code", protocol.ClosePolicyViolation, "reason", "too slow: write timed out")
+		s.opts.metrics.kicked.WithLabelValues(strconv.Itoa(protocol.ClosePolicyViolation)).Inc()
 	}
 	s.end()
 }
 
-// over reports that nothing more is to be written: the session ended, or
-// its close order has gone out.
+// over reports that nothing more is to be written: the session ended, a
+// close frame was sent or ordered, or a write failed.
 func (s *session) over() bool {
-	return s.ended() || s.closeSent.Load()
+	return s.ended() || s.closeSent.Load() || s.kicked.Load() || s.writeFailed.Load()
 }
 
 // carryOutClose closes the connection with the close order's code and

@@ -170,3 +170,36 @@ func counterValue(t *testing.T, c prometheus.Counter) float64 {
 	}
 	return m.GetCounter().GetValue()
 }
+
+// TestUnansweredCloseHoldsNoSender: a client breaks the protocol and never
+// reads again, so the server's close handshake with it waits its full
+// timeout. That wait must not happen on a sender: with one sender for the
+// whole server, another player keeps its snapshot rate meanwhile.
+func TestUnansweredCloseHoldsNoSender(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures a snapshot rate: run alone (make test does)")
+	}
+	_, url := startServer(t, &Options{Senders: 1})
+	w := watch(t, url)
+	bad := make([]*websocket.Conn, 3)
+	for i := range bad {
+		bad[i] = dial(t, url)
+		handshake(t, bad[i], "breaker")
+	}
+	time.Sleep(200 * time.Millisecond) // every breaker is in the match and being sent snapshots
+	start, before := time.Now(), w.snapshots.Load()
+	for _, c := range bad {
+		// Garbage, then silence: the server's close frame is never read
+		// nor answered.
+		c.Write(context.Background(), websocket.MessageBinary, []byte{0xc1})
+	}
+	time.Sleep(1500 * time.Millisecond)
+	got := float64(w.snapshots.Load() - before)
+	want := time.Since(start).Seconds() * 30
+	if err, _ := w.err.Load().(error); err != nil {
+		t.Fatalf("the player failed: %v", err)
+	}
+	if got < want*0.9 {
+		t.Errorf("the player got %.0f snapshots while breakers went unanswered, want about %.0f", got, want)
+	}
+}
