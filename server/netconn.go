@@ -79,7 +79,7 @@ func (h *leanHijacker) Unwrap() http.ResponseWriter { return h.ResponseWriter }
 // from a pool, so an idle connection holds none.
 type batchConn struct {
 	net.Conn
-	raw  syscall.RawConn // for writes that must not wait; nil: every write may wait
+	raw  *rawWriter // for writes that must not wait; nil: every write may wait
 	pool *batchPool
 
 	mu       sync.Mutex
@@ -91,7 +91,9 @@ type batchConn struct {
 func newBatchConn(nc net.Conn, pool *batchPool) *batchConn {
 	c := &batchConn{Conn: nc, pool: pool}
 	if sc, ok := nc.(syscall.Conn); ok {
-		c.raw, _ = sc.SyscallConn()
+		if raw, err := sc.SyscallConn(); err == nil {
+			c.raw = newRawWriter(raw)
+		}
 	}
 	return c
 }
@@ -164,7 +166,7 @@ func (c *batchConn) tryFlush() (n int, done bool, err error) {
 		return 0, true, nil
 	}
 	if rest := (*c.buf)[c.sent:]; len(rest) > 0 && c.raw != nil {
-		n, err = writeNow(c.raw, rest)
+		n, err = c.raw.writeNow(rest)
 		c.sent += n
 	}
 	if err == nil && c.sent < len(*c.buf) {

@@ -169,3 +169,46 @@ func (w *writeRecorder) writes() []string {
 type discardConn struct{ net.Conn }
 
 func (discardConn) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestBatchConnWritesWithoutWaitingOrAllocating flushes batches over a
+// real TCP connection: the write that must not wait goes through the
+// socket directly and allocates nothing in steady state.
+func TestBatchConnWritesWithoutWaitingOrAllocating(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			io.Copy(io.Discard, c)
+			c.Close()
+		}
+	}()
+	nc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	c := newBatchConn(nc, &batchPool{})
+	if c.raw == nil {
+		t.Skip("no raw socket writes on this platform")
+	}
+	msg := make([]byte, 300)
+	flush := func() {
+		c.begin()
+		c.Write(msg)
+		n, done, err := c.tryFlush()
+		if err != nil || !done || n != len(msg) {
+			t.Fatalf("tryFlush: %d, %v, %v", n, done, err)
+		}
+	}
+	flush()
+	if raceEnabled {
+		return // sync.Pool drops buffers on purpose under the race detector
+	}
+	if allocs := testing.AllocsPerRun(200, flush); allocs > 0 {
+		t.Errorf("a batch written without waiting allocates %.1f times, want 0", allocs)
+	}
+}

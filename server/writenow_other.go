@@ -4,6 +4,10 @@ package server
 
 import "syscall"
 
-// writeNow writes nothing where the socket cannot be written without
-// waiting portably: every batch is finished by a write that may wait.
-func writeNow(raw syscall.RawConn, b []byte) (int, error) { return 0, nil }
+// rawWriter writes nothing where a socket cannot portably be written
+// without waiting: every batch is finished by a write that may wait.
+type rawWriter struct{}
+
+func newRawWriter(syscall.RawConn) *rawWriter { return nil }
+
+func (*rawWriter) writeNow(b []byte) (int, error) { return 0, nil }
