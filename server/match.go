@@ -62,6 +62,7 @@ type Match struct {
 	gameEvents       []game.Event
 	gameView         []game.Entity
 	ready            []*session // sessions to hand to the senders, per snapshot
+	outbox           [][]byte   // a step's encoded events
 	views            *viewPool
 	emptySince       time.Time
 	lastHousekeeping time.Time
@@ -254,9 +255,16 @@ func (m *Match) step() bool {
 	m.stats.ticks.Add(1)
 
 	m.gameEvents = m.world.AppendEvents(m.gameEvents[:0])
-	for _, e := range m.gameEvents {
-		ev := protocol.Event{Tick: e.Tick, Kind: uint8(e.Kind), Actor: uint32(e.Actor), Target: uint32(e.Target), Value: e.Value, X: e.X, Y: e.Y}
-		m.broadcast(ev.Append(nil))
+	if len(m.gameEvents) > 0 {
+		m.outbox = m.outbox[:0]
+		for _, e := range m.gameEvents {
+			ev := protocol.Event{Tick: e.Tick, Kind: uint8(e.Kind), Actor: uint32(e.Actor), Target: uint32(e.Target), Value: e.Value, X: e.X, Y: e.Y}
+			m.outbox = append(m.outbox, ev.Append(nil)) // shared by every session until written
+		}
+		for _, s := range m.sessions {
+			s.queueAll(m.outbox)
+		}
+		clear(m.outbox)
 	}
 
 	// Snapshot ticks are spread evenly for any ratio of rates.

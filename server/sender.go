@@ -118,9 +118,11 @@ func (p *senderPool) close() {
 }
 
 // senderScratch is a sender's working memory, lent to the session it
-// writes: the encode buffer and the interest filter's scratch.
+// writes: the encode buffer, the run's reliable messages and the interest
+// filter's scratch.
 type senderScratch struct {
 	buf     []byte
+	msgs    [][]byte // a run's reliable messages
 	scratch filterScratch
 }
 

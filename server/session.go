@@ -205,6 +205,17 @@ func (s *session) queue(msg []byte) {
 	}
 }
 
+// queueAll is queue for several messages at once: a tick's events.
+func (s *session) queueAll(msgs [][]byte) {
+	ok, n := s.reliable.pushAll(msgs)
+	switch {
+	case !ok:
+		s.overflow()
+	case 2*n > s.reliable.limit:
+		s.wake()
+	}
+}
+
 func (s *session) enqueue(msg []byte) bool {
 	ok, _ := s.reliable.push(msg)
 	if !ok {

@@ -97,11 +97,8 @@ func (s *session) async(f func()) {
 // frame, which must still go out) and ends the session's writing.
 func (s *session) fillBatch(w *senderScratch) (closing bool) {
 	v, lastSeq := s.take()
-	for {
-		msg, queued := s.reliable.pop()
-		if !queued {
-			break
-		}
+	w.msgs = s.reliable.drain(w.msgs[:0])
+	for _, msg := range w.msgs {
 		if msg == nil {
 			s.closeSent.Store(true)
 			closing = true
@@ -111,6 +108,7 @@ func (s *session) fillBatch(w *senderScratch) (closing bool) {
 			break
 		}
 	}
+	clear(w.msgs) // hold no message past the run
 	if v != nil {
 		if closing || s.over() {
 			v.release()

@@ -8,14 +8,14 @@ import (
 
 const benchPlayers = 16
 
-// benchInputs scripts a loop of inputs for 16 players who run in changing
+// benchInputs scripts a loop of inputs for n players who run in changing
 // directions, sweep their aim and hold fire: the default rules' workload.
-func benchInputs() [][]game.PlayerInput {
+func benchInputs(n int) [][]game.PlayerInput {
 	rng := splitmix{42}
 	frames := make([][]game.PlayerInput, 600)
-	var cur [benchPlayers]game.Input
+	cur := make([]game.Input, n)
 	for f := range frames {
-		frames[f] = make([]game.PlayerInput, benchPlayers)
+		frames[f] = make([]game.PlayerInput, n)
 		for p := range cur {
 			in := &cur[p]
 			if f%40 == p%40 || f == 0 {
@@ -30,25 +30,32 @@ func benchInputs() [][]game.PlayerInput {
 	return frames
 }
 
-// benchWorld is a default world with 16 players after a warm-up, so that
+// benchWorld is a default world with n players after a warm-up, so that
 // bullets are in flight and every buffer has reached its working size.
-func benchWorld(tb testing.TB) *World {
-	w := New(nil).NewWorld(1).(*World)
-	for id := game.PlayerID(1); id <= benchPlayers; id++ {
+func benchWorld(tb testing.TB, n int) *World {
+	var cfg *Config
+	if n != benchPlayers {
+		cfg = &Config{MaxPlayers: n}
+	}
+	w := New(cfg).NewWorld(1).(*World)
+	for id := game.PlayerID(1); id <= game.PlayerID(n); id++ {
 		if err := w.AddPlayer(id); err != nil {
 			tb.Fatal(err)
 		}
 	}
-	inputs := benchInputs()
+	inputs := benchInputs(n)
 	for tick := uint32(1); tick <= 300; tick++ {
 		w.Step(tick, inputs[tick%uint32(len(inputs))])
 	}
 	return w
 }
 
-func BenchmarkStep16Players(b *testing.B) {
-	inputs := benchInputs()
-	w := benchWorld(b)
+func BenchmarkStep16Players(b *testing.B)  { benchStep(b, benchPlayers) }
+func BenchmarkStep256Players(b *testing.B) { benchStep(b, 256) }
+
+func benchStep(b *testing.B, n int) {
+	inputs := benchInputs(n)
+	w := benchWorld(b, n)
 	tick := w.tick
 	bullets := 0
 	b.ReportAllocs()
@@ -57,9 +64,9 @@ func BenchmarkStep16Players(b *testing.B) {
 		tick++
 		w.Step(tick, inputs[tick%uint32(len(inputs))])
 		bullets += len(w.bullets)
-		if w.ended { // a match lasts at most 18000 steps: start another
+		if w.ended { // a match ends on its score or time limit: start another
 			b.StopTimer()
-			w = benchWorld(b)
+			w = benchWorld(b, n)
 			tick = w.tick
 			b.StartTimer()
 		}
@@ -68,7 +75,7 @@ func BenchmarkStep16Players(b *testing.B) {
 }
 
 func BenchmarkAppendView(b *testing.B) {
-	w := benchWorld(b)
+	w := benchWorld(b, benchPlayers)
 	dst := w.AppendView(nil)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -79,7 +86,7 @@ func BenchmarkAppendView(b *testing.B) {
 }
 
 func BenchmarkHash(b *testing.B) {
-	w := benchWorld(b)
+	w := benchWorld(b, benchPlayers)
 	b.ReportAllocs()
 	for b.Loop() {
 		w.Hash()

@@ -69,6 +69,11 @@ func (w *World) newBulletID() uint32 {
 // advanceBullets moves every bullet to where it is at tick, resolving what
 // it meets on the way, and drops the spent ones.
 func (w *World) advanceBullets(tick uint32) {
+	w.cellsOn = len(w.players) >= gridMinPlayers && !w.noCells
+	if w.cellsOn {
+		w.cells.build(w.r.width, w.r.height, w.players)
+		defer func() { w.cellsOn = false }()
+	}
 	kept := w.bullets[:0]
 	for _, b := range w.bullets {
 		if w.ended || w.advance(&b, tick) {
@@ -100,18 +105,7 @@ func (w *World) advance(b *bullet, tick uint32) bool {
 		dx, dy = dx*tn/td, dy*tn/td
 	}
 
-	victim, best := -1, int64(0)
-	var ix, iy int64
-	for i := range w.players {
-		p := &w.players[i]
-		if p.id == b.owner {
-			continue
-		}
-		hit, along, cx, cy := segmentHitsCircle(int64(b.x), int64(b.y), dx, dy, int64(p.x), int64(p.y), r.hitR)
-		if hit && (victim < 0 || along < best) {
-			victim, best, ix, iy = i, along, cx, cy
-		}
-	}
+	victim, ix, iy := w.firstHit(b, int64(b.x), int64(b.y), dx, dy)
 	if victim >= 0 {
 		w.hit(b.owner, victim, int32(ix), int32(iy))
 		return false

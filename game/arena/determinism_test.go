@@ -128,7 +128,7 @@ func TestDeterminism(t *testing.T) {
 
 // TestHashCoversState: changing any part of the state changes the hash.
 func TestHashCoversState(t *testing.T) {
-	base := benchWorld(t)
+	base := benchWorld(t, benchPlayers)
 	mutations := map[string]func(w *World){
 		"rng":        func(w *World) { w.rng.state++ },
 		"tick":       func(w *World) { w.tick++ },

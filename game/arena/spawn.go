@@ -11,6 +11,9 @@ func (w *World) respawn(i int) {
 	x, y := w.pickSpawn(i)
 	p := &w.players[i]
 	p.x, p.y, p.hp = x, y, w.r.cfg.MaxHP
+	if w.cellsOn {
+		w.cells.move(i, x, y)
+	}
 	w.emit(game.Event{Kind: game.EventSpawn, Actor: p.id, X: ToView(x), Y: ToView(y)})
 }
 

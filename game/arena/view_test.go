@@ -86,12 +86,12 @@ func TestAppendViewAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
 	}
-	w := benchWorld(t)
+	w := benchWorld(t, benchPlayers)
 	dst := w.AppendView(nil)
 	if n := testing.AllocsPerRun(100, func() { dst = w.AppendView(dst[:0]) }); n != 0 {
 		t.Errorf("AppendView allocates %v times", n)
 	}
-	inputs := benchInputs()
+	inputs := benchInputs(benchPlayers)
 	tick := w.tick
 	if n := testing.AllocsPerRun(100, func() {
 		tick++

@@ -42,6 +42,12 @@ type World struct {
 	reason string
 	winner game.PlayerID
 
+	// cells index the players while bullets advance, in big worlds;
+	// noCells turns them off (tests compare both ways).
+	cells   playerCells
+	cellsOn bool
+	noCells bool
+
 	events    []game.Event // of the last Step
 	pending   []game.Event // spawns of players added since, for the next Step
 	standings []game.Result
