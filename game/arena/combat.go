@@ -15,6 +15,7 @@ func (w *World) hit(shooter game.PlayerID, vi int, x, y int32) {
 	}
 	w.emit(game.Event{Kind: game.EventDeath, Actor: shooter, Target: v.id, X: ToView(v.x), Y: ToView(v.y)})
 	v.deaths++
+	w.ranked = false
 	var s *player
 	if si, ok := w.find(shooter); ok {
 		s = &w.players[si]

@@ -51,6 +51,7 @@ type World struct {
 	events    []game.Event // of the last Step
 	pending   []game.Event // spawns of players added since, for the next Step
 	standings []game.Result
+	ranked    bool // standings are current
 	final     []game.Result
 }
 
@@ -95,6 +96,7 @@ func (w *World) AddPlayer(id game.PlayerID) error {
 	}
 	x, y := w.pickSpawn(-1)
 	w.players = slices.Insert(w.players, i, player{id: id, x: x, y: y, hp: w.r.cfg.MaxHP})
+	w.ranked = false
 	w.pending = append(w.pending, game.Event{Kind: game.EventSpawn, Actor: id, X: ToView(x), Y: ToView(y)})
 	return nil
 }
@@ -107,6 +109,7 @@ func (w *World) RemovePlayer(id game.PlayerID) {
 		return
 	}
 	w.players = slices.Delete(w.players, i, i+1)
+	w.ranked = false
 	w.bullets = slices.DeleteFunc(w.bullets, func(b bullet) bool { return b.owner == id })
 	w.pending = slices.DeleteFunc(w.pending, func(e game.Event) bool { return e.Actor == id })
 }
@@ -192,7 +195,10 @@ func (w *World) Outcome() game.Outcome {
 	if w.ended {
 		return game.Outcome{Ended: true, Reason: w.reason, Winner: w.winner, Results: w.final}
 	}
-	w.standings = w.rank(w.standings[:0])
+	if !w.ranked { // scores change on kills only: most steps rank nothing
+		w.standings = w.rank(w.standings[:0])
+		w.ranked = true
+	}
 	return game.Outcome{Results: w.standings}
 }
 

@@ -272,3 +272,32 @@ func TestExtremeConfig(t *testing.T) {
 		w.Hash()
 	}
 }
+
+// TestLiveStandingsFollowKills: the standings a running match reports are
+// ranked again after every kill, though most steps rank nothing.
+func TestLiveStandingsFollowKills(t *testing.T) {
+	cfg := openConfig()
+	cfg.Damage = 100
+	cfg.ScoreLimit = 10
+	h := newHarness(t, cfg, 1, 2)
+	if out := h.w.Outcome(); !slices.Equal(out.Results, []game.Result{{Player: 1}, {Player: 2}}) {
+		t.Fatalf("standings before any kill: %+v", out.Results)
+	}
+	h.place(1, 500, 500)
+	h.place(2, 600, 500)
+	h.in[2] = fireInput(aimLeft)
+	for h.player(2).score < 1 && h.tick < 1000 {
+		h.step(1)
+	}
+	want := []game.Result{{Player: 2, Score: 1}, {Player: 1, Deaths: 1}}
+	if out := h.w.Outcome(); out.Ended || !slices.Equal(out.Results, want) {
+		t.Fatalf("standings after a kill: %+v, want %+v", out, want)
+	}
+	if err := h.w.AddPlayer(3); err != nil {
+		t.Fatal(err)
+	}
+	want = append(want[:1], game.Result{Player: 3}, want[1])
+	if out := h.w.Outcome(); !slices.Equal(out.Results, want) {
+		t.Fatalf("standings after a join: %+v, want %+v", out.Results, want)
+	}
+}
