@@ -11,6 +11,10 @@ import (
 	"github.com/skirmishgg/skirmish/protocol"
 )
 
+// maxEventSize bounds an encoded Event: a fixarray, a type and seven
+// integers of at most nine bytes each.
+const maxEventSize = 2 + 7*9
+
 // emptyMatchLinger is how long a match with no players stays open for new
 // ones before it stops.
 const emptyMatchLinger = 10 * time.Second
@@ -256,10 +260,16 @@ func (m *Match) step() bool {
 
 	m.gameEvents = m.world.AppendEvents(m.gameEvents[:0])
 	if len(m.gameEvents) > 0 {
+		// The step's events are encoded into one new buffer, which every
+		// session shares until its sender has written them: one allocation
+		// a step, not one an event.
 		m.outbox = m.outbox[:0]
+		buf := make([]byte, 0, len(m.gameEvents)*maxEventSize)
 		for _, e := range m.gameEvents {
 			ev := protocol.Event{Tick: e.Tick, Kind: uint8(e.Kind), Actor: uint32(e.Actor), Target: uint32(e.Target), Value: e.Value, X: e.X, Y: e.Y}
-			m.outbox = append(m.outbox, ev.Append(nil)) // shared by every session until written
+			start := len(buf)
+			buf = ev.Append(buf)
+			m.outbox = append(m.outbox, buf[start:len(buf):len(buf)])
 		}
 		for _, s := range m.sessions {
 			s.queueAll(m.outbox)
