@@ -97,6 +97,10 @@ func (p *senderPool) sender() {
 		// after that finds room for its wake-up in the channel.
 		for s := p.pop(); s != nil; s = p.pop() {
 			s.runSender(w)
+			// A burst of runs never blocks, so without this the Go
+			// scheduler would not look at this P's timers, the match
+			// loops' among them, until it ends: ticks would start late.
+			runtime.Gosched()
 		}
 		select {
 		case <-p.wake:

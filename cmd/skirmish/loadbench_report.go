@@ -103,9 +103,10 @@ bots play %v more so the closing scrape never sees them leave.
   /proc/self/auxv; 100 by default: Go cannot call sysconf without cgo).
 - RSS per client: the server's peak resident memory (VmHWM) at the window's
   end minus its resident memory (VmRSS) before the bots came, over CCU.
-- KB is 1000 bytes. KB/s per client: the bots' received payload bytes a
-  second, p50 over bots (over their connected time), and the server's
-  skirmish_bytes_out_total over the window / CCU / window.
+- KB is 1000 bytes. KB/s per client: the bots' received message payload
+  bytes a second, p50 over bots (over their connected time), and the
+  server's skirmish_bytes_out_total (WebSocket frames as written, their
+  headers included) over the window / CCU / window.
 - Tick duration and lateness: quantiles of the window's share of the
   server's histograms (bucket differences between two /metrics scrapes,
   interpolated within buckets 1.2× wide, so ±10%%); max is the upper bound
