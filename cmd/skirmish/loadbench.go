@@ -29,6 +29,7 @@ type loadbenchFlags struct {
 	retries  int // reruns of a step not held
 	note     string
 	botLevel slog.Level
+	pin      bool // the server on one CPU, the load tool on the others
 }
 
 // parseLoadbenchFlags reads the flags; with -smoke, the ones not given take
@@ -48,6 +49,7 @@ func parseLoadbenchFlags(args []string, stderr io.Writer) (*loadbenchFlags, erro
 	retries := fs.Int("retries", 1, "how often a step not held is run again before its mode stops (neighbours on a shared machine can stall it)")
 	note := fs.String("note", "", "a line for the report's notes (what is special about this run)")
 	botLog := fs.String("bot-log-level", "error", "log level of the bots: debug, info, warn or error")
+	pin := fs.Bool("pin", false, "run the server on the first CPU and the load tool on the others (Linux, at least 2 CPUs), so neither takes the other's time slices; the report goes to arena-v1-<date>-pinned.md")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -56,7 +58,7 @@ func parseLoadbenchFlags(args []string, stderr io.Writer) (*loadbenchFlags, erro
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	f := &loadbenchFlags{window: *window, ramp: *ramp, out: *out, bin: *bin, big: *big, smoke: *smoke, seed: *seed, retries: *retries, note: *note}
+	f := &loadbenchFlags{window: *window, ramp: *ramp, out: *out, bin: *bin, big: *big, smoke: *smoke, seed: *seed, retries: *retries, note: *note, pin: *pin}
 	if f.smoke {
 		if !set["retries"] {
 			f.retries = 0
@@ -145,6 +147,12 @@ func runLoadbench(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if f.note != "" {
 		run.Notes = append(run.Notes, f.note)
 	}
+	if f.pin {
+		if run.ServerCPUs, run.LoadgenCPUs, err = splitCPUs(); err != nil {
+			fmt.Fprintf(stderr, "skirmish loadbench: -pin: %v\n", err)
+			return 1
+		}
+	}
 	steps := len(f.ccus)*len(f.interest) + map[bool]int{true: 1}[f.big]
 	probe := stepConfig{Ramp: f.ramp, Window: f.window}
 	fmt.Fprintf(stdout, "loadbench: up to %d steps (+%d reruns each when not held) of %v ramp + %v window, each bounded by %v; server %s\n",
@@ -171,7 +179,8 @@ func runSteps(ctx context.Context, f *loadbenchFlags, run *benchRun, stdout, std
 	flags := serveFlags(ctx, f.bin)
 	base := stepConfig{
 		Bin: f.bin, Ramp: f.ramp, Window: f.window, Seed: f.seed, HZ: run.HZ,
-		NoWeb:     flags["web"],
+		NoWeb:      flags["web"],
+		ServerCPUs: run.ServerCPUs,
 		BotLogger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: f.botLevel})),
 	}
 	// record runs a step, again while it is not held and retries are
@@ -283,6 +292,8 @@ func writeReport(run *benchRun, f *loadbenchFlags, stdout io.Writer) error {
 		}
 		path = tmp.Name()
 		tmp.Close()
+	case path == "" && f.pin:
+		path = filepath.Join("bench", "results", "arena-v1-"+run.Started.Format("2006-01-02")+"-pinned.md")
 	case path == "":
 		path = filepath.Join("bench", "results", "arena-v1-"+run.Started.Format("2006-01-02")+".md")
 	}

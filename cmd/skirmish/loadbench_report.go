@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -23,6 +24,9 @@ type benchRun struct {
 	Retries    int // reruns of a step not held
 	Steps      []stepOutcome
 	Notes      []string // skipped steps, stopped escalations
+	// ServerCPUs and LoadgenCPUs are the CPUs each was pinned to (-pin);
+	// nil: not pinned.
+	ServerCPUs, LoadgenCPUs []int
 }
 
 // stepOutcome is one row: a measured step, or a harness failure.
@@ -92,9 +96,7 @@ bots play %v more so the closing scrape never sees them leave.
 
 - %d CPUs: %s; %s memory; %s; %s
 - load average (1/5/15 min) before: %s, after: %s — a shared machine
-- the bots run inside the load tool's process on the same machine, so they
-  compete with the server for the same cores (their CPU is in Details, and
-  so is what every other process on the machine used during each window)
+- %s
 
 ## Method
 
@@ -119,7 +121,7 @@ bots play %v more so the closing scrape never sees them leave.
 `, arenaMatchSize, arenaSnapshotRate, arenaSnapshotRate, arenaInputRate, interestView,
 		b.Ramp, stepSettle, b.Window, stepGuard,
 		b.Machine.CPUs, b.Machine.CPUModel, b.Machine.Memory, b.Machine.Kernel, b.Machine.Go,
-		b.LoadBefore, b.LoadAfter, b.HZ, holdMaxLatenessP99, holdMinSnapshotsP50, holdMaxDisconnectPct, b.Retries)
+		b.LoadBefore, b.LoadAfter, b.placement(), b.HZ, holdMaxLatenessP99, holdMinSnapshotsP50, holdMaxDisconnectPct, b.Retries)
 }
 
 func (b *benchRun) writeResults(s *strings.Builder) {
@@ -179,4 +181,24 @@ func oneLine(msg string) string {
 		msg = msg[:300] + "…"
 	}
 	return msg
+}
+
+// placement says where the server and the bots ran.
+func (b *benchRun) placement() string {
+	if b.ServerCPUs == nil {
+		return `the bots run inside the load tool's process on the same machine, so they
+  compete with the server for the same cores (their CPU is in Details, and
+  so is what every other process on the machine used during each window)`
+	}
+	return fmt.Sprintf(`pinned (-pin): the server ran on CPU %s only (its GOMAXPROCS follows),
+  the load tool and its bots on CPU %s, so neither took the other's time
+  slices; other processes may still run anywhere`, joinInts(b.ServerCPUs), joinInts(b.LoadgenCPUs))
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
 }

@@ -31,11 +31,12 @@ type serverProc struct {
 }
 
 // startServer runs bin with args (which must make it print its listening
-// address, as `serve -addr 127.0.0.1:0` does) and waits until /healthz
+// address, as `serve -addr 127.0.0.1:0` does), on cpus only when given,
+// and waits until /healthz
 // answers. Cancelling ctx terminates the child with SIGTERM. When it
 // fails after starting the process, the process has exited and the
 // returned serverProc holds its log.
-func startServer(ctx context.Context, bin string, args []string) (*serverProc, error) {
+func startServer(ctx context.Context, bin string, args []string, cpus []int) (*serverProc, error) {
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = serverStopTimeout
@@ -49,7 +50,7 @@ func startServer(ctx context.Context, bin string, args []string) (*serverProc, e
 	}
 	cmd.Stdout = &addrWatcher{found: addrc}
 	cmd.Stderr = p.stderr
-	if err := cmd.Start(); err != nil {
+	if err := startOn(cmd, cpus); err != nil {
 		return nil, fmt.Errorf("start server %s: %w", bin, err)
 	}
 	p.pid = strconv.Itoa(cmd.Process.Pid)

@@ -42,7 +42,8 @@ type stepConfig struct {
 	Window     time.Duration
 	Seed       uint64
 	HZ         int  // USER_HZ, for /proc CPU times
-	NoWeb      bool // pass -web= (no browser client at /): the server has -web
+	NoWeb      bool  // pass -web= (no browser client at /): the server has -web
+	ServerCPUs []int // run the server on these CPUs only (-pin); nil: anywhere
 	BotLogger  *slog.Logger
 }
 
@@ -110,7 +111,7 @@ type windowMetrics struct {
 func runStep(ctx context.Context, cfg stepConfig) (stepResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout())
 	defer cancel()
-	srv, err := startServer(ctx, cfg.Bin, cfg.serveArgs())
+	srv, err := startServer(ctx, cfg.Bin, cfg.serveArgs(), cfg.ServerCPUs)
 	if err != nil {
 		res := stepResult{Config: cfg}
 		if srv != nil {
