@@ -181,7 +181,7 @@ func runSteps(ctx context.Context, f *loadbenchFlags, run *benchRun, stdout, std
 		Bin: f.bin, Ramp: f.ramp, Window: f.window, Seed: f.seed, HZ: run.HZ,
 		NoWeb:      flags["web"],
 		ServerCPUs: run.ServerCPUs,
-		BotLogger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: f.botLevel})),
+		BotLogger:  slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: f.botLevel})),
 	}
 	// record runs a step, again while it is not held and retries are
 	// left, and reports whether it held in the end.

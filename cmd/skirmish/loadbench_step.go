@@ -41,7 +41,7 @@ type stepConfig struct {
 	Ramp       time.Duration
 	Window     time.Duration
 	Seed       uint64
-	HZ         int  // USER_HZ, for /proc CPU times
+	HZ         int   // USER_HZ, for /proc CPU times
 	NoWeb      bool  // pass -web= (no browser client at /): the server has -web
 	ServerCPUs []int // run the server on these CPUs only (-pin); nil: anywhere
 	BotLogger  *slog.Logger
