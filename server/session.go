@@ -195,19 +195,14 @@ func (s *session) send(msg []byte) {
 // with the next snapshot, in the same write, so a tick's events cost no
 // system call of their own. A sender is woken anyway once the queue is
 // half full. Tick only.
-func (s *session) queue(msg []byte) {
-	ok, n := s.reliable.push(msg)
-	switch {
-	case !ok:
-		s.overflow()
-	case 2*n > s.reliable.limit:
-		s.wake()
-	}
-}
+func (s *session) queue(msg []byte) { s.queued(s.reliable.push(msg)) }
 
 // queueAll is queue for several messages at once: a tick's events.
-func (s *session) queueAll(msgs [][]byte) {
-	ok, n := s.reliable.pushAll(msgs)
+func (s *session) queueAll(msgs [][]byte) { s.queued(s.reliable.pushAll(msgs)) }
+
+// queued closes a client whose queue overflowed and wakes a sender for one
+// whose queue is half full; n messages wait.
+func (s *session) queued(ok bool, n int) {
 	switch {
 	case !ok:
 		s.overflow()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -159,7 +160,7 @@ func (p promScrape) Histogram(name string) (promHistogram, error) {
 	if len(h.Buckets) == 0 {
 		return promHistogram{}, fmt.Errorf("histogram %s: not in the scrape", name)
 	}
-	slices.SortFunc(h.Buckets, func(a, b promBucket) int { return compareFloat(a.UpperBound, b.UpperBound) })
+	slices.SortFunc(h.Buckets, func(a, b promBucket) int { return cmp.Compare(a.UpperBound, b.UpperBound) })
 	if !math.IsInf(h.Buckets[len(h.Buckets)-1].UpperBound, 1) {
 		return promHistogram{}, fmt.Errorf("histogram %s: no +Inf bucket", name)
 	}
@@ -170,16 +171,6 @@ func (p promScrape) Histogram(name string) (promHistogram, error) {
 		return promHistogram{}, fmt.Errorf("histogram %s: _count or _sum missing", name)
 	}
 	return h, nil
-}
-
-func compareFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Sub returns the observations h holds beyond earlier, a scrape of the same

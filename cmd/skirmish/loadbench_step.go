@@ -189,15 +189,7 @@ func measureWindow(ctx context.Context, srv *serverProc, from time.Time, window 
 	if err != nil {
 		return windowMetrics{}, err
 	}
-	cpu0, err := readProcCPU(srv.pid)
-	if err != nil {
-		return windowMetrics{}, fmt.Errorf("server: %w", err)
-	}
-	self0, err := readProcCPU("self")
-	if err != nil {
-		return windowMetrics{}, err
-	}
-	all0, err := readMachineCPU()
+	cpu0, err := sampleCPU(srv.pid)
 	if err != nil {
 		return windowMetrics{}, err
 	}
@@ -206,15 +198,7 @@ func measureWindow(ctx context.Context, srv *serverProc, from time.Time, window 
 	if !sleepCtx(ctx, window) {
 		return windowMetrics{}, ctx.Err()
 	}
-	cpu1, err := readProcCPU(srv.pid)
-	if err != nil {
-		return windowMetrics{}, fmt.Errorf("server: %w", err)
-	}
-	self1, err := readProcCPU("self")
-	if err != nil {
-		return windowMetrics{}, err
-	}
-	all1, err := readMachineCPU()
+	cpu1, err := sampleCPU(srv.pid)
 	if err != nil {
 		return windowMetrics{}, err
 	}
@@ -227,9 +211,9 @@ func measureWindow(ctx context.Context, srv *serverProc, from time.Time, window 
 	if err != nil {
 		return windowMetrics{}, err
 	}
-	res.ServerCPU = cpu1.Total(hz) - cpu0.Total(hz)
-	res.LoadgenCPU = self1.Total(hz) - self0.Total(hz)
-	res.MachineBusy = time.Duration(all1.Busy-all0.Busy) * time.Second / time.Duration(hz)
+	res.ServerCPU = cpu1.server.Total(hz) - cpu0.server.Total(hz)
+	res.LoadgenCPU = cpu1.self.Total(hz) - cpu0.self.Total(hz)
+	res.MachineBusy = time.Duration(cpu1.machine.Busy-cpu0.machine.Busy) * time.Second / time.Duration(hz)
 	res.PeakRSS = mem.HWM
 	return metricDeltas(before, after)
 }
@@ -303,4 +287,24 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// cpuSample is the CPU time used so far by the server, by this process
+// (the load tool) and by the whole machine.
+type cpuSample struct {
+	server, self procCPU
+	machine      machineCPU
+}
+
+func sampleCPU(serverPID string) (cpuSample, error) {
+	var c cpuSample
+	var err error
+	if c.server, err = readProcCPU(serverPID); err != nil {
+		return c, fmt.Errorf("server: %w", err)
+	}
+	if c.self, err = readProcCPU("self"); err != nil {
+		return c, err
+	}
+	c.machine, err = readMachineCPU()
+	return c, err
 }

@@ -1,6 +1,7 @@
 package arena
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"testing"
@@ -65,7 +66,7 @@ func TestBulletIDWrap(t *testing.T) {
 	for range 40 {
 		h.step(1)
 		v := h.w.AppendView(nil)
-		if !slices.IsSortedFunc(v, func(a, b game.Entity) int { return cmpInt(game.PlayerID(a.ID), game.PlayerID(b.ID)) }) {
+		if !slices.IsSortedFunc(v, func(a, b game.Entity) int { return cmp.Compare(a.ID, b.ID) }) {
 			t.Fatalf("tick %d: view not sorted by ID", h.tick)
 		}
 		for _, e := range v {

@@ -1,6 +1,7 @@
 package arena
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 
@@ -163,7 +164,7 @@ func (w *World) takeInputs(inputs []game.PlayerInput) {
 // find returns the index of player id, or where it would be inserted.
 func (w *World) find(id game.PlayerID) (int, bool) {
 	return slices.BinarySearchFunc(w.players, id, func(p player, id game.PlayerID) int {
-		return cmpInt(p.id, id)
+		return cmp.Compare(p.id, id)
 	})
 }
 
@@ -209,23 +210,13 @@ func (w *World) rank(dst []game.Result) []game.Result {
 		dst = append(dst, game.Result{Player: p.id, Score: p.score, Deaths: p.deaths})
 	}
 	slices.SortFunc(dst, func(a, b game.Result) int {
-		if c := cmpInt(b.Score, a.Score); c != 0 {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
 			return c
 		}
-		if c := cmpInt(a.Deaths, b.Deaths); c != 0 {
+		if c := cmp.Compare(a.Deaths, b.Deaths); c != 0 {
 			return c
 		}
-		return cmpInt(a.Player, b.Player)
+		return cmp.Compare(a.Player, b.Player)
 	})
 	return dst
-}
-
-func cmpInt[T int32 | game.PlayerID](a, b T) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
