@@ -43,12 +43,10 @@ type interestFilter struct {
 	known   []uint32 // IDs the client holds, ascending
 	hasSelf bool
 	cx, cy  int32 // the last known centre: the own player's position
-	// scratch computes the next snapshot's entities. Senders lend theirs,
-	// so an idle session holds none; nil takes one of the filter's own.
-	scratch *filterScratch
 }
 
-// filterScratch is the working memory of one filter call.
+// filterScratch is the working memory of a filter call. Senders own one
+// each, so an idle session holds none.
 type filterScratch struct {
 	from []protocol.Entity
 	to   []protocol.Entity
@@ -59,12 +57,8 @@ type filterScratch struct {
 // and what it should hold after this snapshot (the entities of cur in its
 // area, its own player always), both sorted by ID, ready for
 // AppendSnapshot. A nil base means the client holds nothing. The result
-// is valid until the next call; it then becomes what the client knows.
-func (f *interestFilter) filter(base, cur *view, self uint32) (from, to []protocol.Entity) {
-	if f.scratch == nil {
-		f.scratch = &filterScratch{}
-	}
-	sc := f.scratch
+// lives in sc until its next use; it then becomes what the client knows.
+func (f *interestFilter) filter(sc *filterScratch, base, cur *view, self uint32) (from, to []protocol.Entity) {
 	sc.from = sc.from[:0]
 	if base == nil {
 		f.known = f.known[:0]
@@ -81,7 +75,7 @@ func (f *interestFilter) filter(base, cur *view, self uint32) (from, to []protoc
 		// No position yet to centre on: the client gets everything.
 		sc.to = append(sc.to, ents...)
 	} else {
-		sc.to = f.inArea(sc.to, cur, self)
+		sc.to = f.inArea(sc, sc.to, cur, self)
 	}
 	f.known = f.known[:0]
 	for i := range sc.to {
@@ -91,12 +85,11 @@ func (f *interestFilter) filter(base, cur *view, self uint32) (from, to []protoc
 }
 
 // inArea appends the entities of cur the client should hold, ascending.
-func (f *interestFilter) inArea(dst []protocol.Entity, cur *view, self uint32) []protocol.Entity {
+func (f *interestFilter) inArea(sc *filterScratch, dst []protocol.Entity, cur *view, self uint32) []protocol.Entity {
 	c := f.cfg
 	outer := [4]int32{f.cx - c.HalfWidth - c.Margin, f.cy - c.HalfHeight - c.Margin, f.cx + c.HalfWidth + c.Margin, f.cy + c.HalfHeight + c.Margin}
 	inner := [4]int32{f.cx - c.HalfWidth, f.cy - c.HalfHeight, f.cx + c.HalfWidth, f.cy + c.HalfHeight}
 	words := (len(cur.entities) + 63) / 64
-	sc := f.scratch
 	if cap(sc.bits) < words {
 		sc.bits = make([]uint64, words)
 	}

@@ -78,7 +78,7 @@ func TestInterestPropertyClientSeesExactlyItsArea(t *testing.T) {
 				ents = append(ents, entity(uint32(1000+tick), rng.Int32N(2000), rng.Int32N(2000)))
 			}
 			cur := testView(tick, ents, cfg)
-			from, to := f.filter(base, cur, self)
+			from, to := f.filter(&filterScratch{}, base, cur, self)
 			var baseTick uint32
 			if base != nil {
 				baseTick = base.tick
@@ -121,7 +121,7 @@ func TestInterestHysteresisAndEnterLeave(t *testing.T) {
 	var base *view
 	step := func(tick uint32, otherX int32) (created, removed int) {
 		cur := testView(tick, []protocol.Entity{entity(1, 0, 0), entity(2, otherX, 0)}, cfg)
-		from, to := f.filter(base, cur, 1)
+		from, to := f.filter(&filterScratch{}, base, cur, 1)
 		var bt uint32
 		if base != nil {
 			bt = base.tick

@@ -470,14 +470,13 @@ func (m *Match) closeAll(code websocket.StatusCode, reason string) {
 	}
 }
 
-// housekeeping runs about once a second: it closes stalled writers and ends
-// a match that has stayed empty. It reports whether the match ended.
+// housekeeping runs about once a second: it closes clients that stopped
+// acknowledging snapshots and ends a match that has stayed empty. (A write
+// that stalls is ended by its own deadline; see finishBatch.) It reports
+// whether the match ended.
 func (m *Match) housekeeping(now time.Time) bool {
 	ackLimit := uint32(m.opts.AckTimeout / m.period)
 	for _, s := range m.sessions {
-		if began := s.writeStart.Load(); began != 0 && now.Sub(time.Unix(0, began)) > m.opts.WriteTimeout {
-			s.kick(websocket.StatusPolicyViolation, "too slow: write timed out")
-		}
 		// The first snapshot written starts the clock: acked is 0 until
 		// the client acknowledges one.
 		if first := s.first.Load(); first != 0 && s.written.Load()-max(s.acked.Load(), first) > ackLimit {

@@ -5,22 +5,19 @@ import (
 	"testing"
 )
 
-// TestReliableQueue checks order, the limit, and that a drained queue lets
-// a burst's backing array go once bursts stop.
+// TestReliableQueue checks order and the limit, and that room grown for a
+// burst is let go once bursts stop.
 func TestReliableQueue(t *testing.T) {
 	tests := []struct {
 		name        string
 		limit       int
 		pushes      int
-		pops        int
 		wantRefused int
-		wantLen     int
 	}{
 		{name: "empty", limit: 4},
-		{name: "fifo", limit: 4, pushes: 3, pops: 2, wantLen: 1},
-		{name: "full refuses", limit: 4, pushes: 6, wantRefused: 2, wantLen: 4},
-		{name: "drained burst", limit: 100, pushes: 40, pops: 40},
-		{name: "room after pops", limit: 3, pushes: 3, pops: 3, wantLen: 0},
+		{name: "fifo", limit: 4, pushes: 3},
+		{name: "full refuses", limit: 4, pushes: 6, wantRefused: 2},
+		{name: "burst", limit: 100, pushes: 40},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -31,51 +28,55 @@ func TestReliableQueue(t *testing.T) {
 					refused++
 				}
 			}
-			for i := range tc.pops {
-				msg, ok := q.pop()
-				if !ok || string(msg) != fmt.Sprint(i) {
-					t.Fatalf("pop %d: %q, %v", i, msg, ok)
+			got := q.drain(nil)
+			if refused != tc.wantRefused || len(got) != tc.pushes-tc.wantRefused {
+				t.Fatalf("refused %d, drained %d; want %d, %d", refused, len(got), tc.wantRefused, tc.pushes-tc.wantRefused)
+			}
+			for i, msg := range got {
+				if string(msg) != fmt.Sprint(i) {
+					t.Fatalf("message %d is %q: out of order", i, msg)
 				}
 			}
-			if refused != tc.wantRefused || q.len() != tc.wantLen {
-				t.Fatalf("refused %d, len %d; want %d, %d", refused, q.len(), tc.wantRefused, tc.wantLen)
+			if again := q.drain(nil); len(again) != 0 {
+				t.Fatalf("a drained queue still holds %d", len(again))
 			}
-			if q.len() == 0 {
-				// Quiet rounds after the burst let the burst's room go.
-				for range shrinkAfter {
-					q.push([]byte("a"))
-					q.push([]byte("b"))
-					q.drain(nil)
-				}
-				if cap(q.msgs) > shrinkAbove {
-					t.Errorf("a drained queue keeps %d slots after quiet rounds", cap(q.msgs))
-				}
+			// Quiet rounds after the burst let the burst's room go.
+			for range shrinkAfter {
+				q.push([]byte("a"))
+				q.push([]byte("b"))
+				q.drain(nil)
+			}
+			if cap(q.msgs) > shrinkAbove {
+				t.Errorf("a drained queue keeps %d slots after quiet rounds", cap(q.msgs))
 			}
 		})
 	}
 }
 
-// TestReliableQueueInterleaved keeps a queue near its limit while popping,
-// so the front is reused and order holds across it.
-func TestReliableQueueInterleaved(t *testing.T) {
+// TestReliableQueueRefillsAfterDrain keeps a queue at its limit across
+// drains: a drain makes room for exactly limit more, in order, and a nil
+// close order queues like any message.
+func TestReliableQueueRefillsAfterDrain(t *testing.T) {
 	q := reliableQueue{limit: 5}
 	next, want := 0, 0
-	for round := range 50 {
-		for q.len() < 5 {
-			if ok, _ := q.push([]byte(fmt.Sprint(next))); !ok {
-				t.Fatal("refused below the limit")
+	for round := range 20 {
+		for range 5 {
+			if ok, n := q.push([]byte(fmt.Sprint(next))); !ok || n > 5 {
+				t.Fatalf("round %d: refused below the limit (%d waiting)", round, n)
 			}
 			next++
 		}
-		for range 1 + round%4 {
-			msg, ok := q.pop()
-			if !ok || string(msg) != fmt.Sprint(want) {
-				t.Fatalf("round %d: popped %q, want %d", round, msg, want)
+		if ok, _ := q.push([]byte("over")); ok {
+			t.Fatalf("round %d: took a sixth message", round)
+		}
+		for _, msg := range q.drain(nil) {
+			if string(msg) != fmt.Sprint(want) {
+				t.Fatalf("round %d: drained %q, want %d", round, msg, want)
 			}
 			want++
 		}
 	}
-	if ok, _ := q.push(nil); q.len() < 5 && !ok {
+	if ok, _ := q.push(nil); !ok || len(q.drain(nil)) != 1 {
 		t.Fatal("a nil close order must queue like any message")
 	}
 }

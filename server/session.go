@@ -74,7 +74,6 @@ type session struct {
 	kicked      atomic.Bool
 	closeSent   atomic.Bool   // the close order was reached: nothing more is written
 	writeFailed atomic.Bool   // the connection refused a write: nothing more is written
-	writeStart  atomic.Int64  // UnixNano when the current write began, 0 when idle
 	written     atomic.Uint32 // tick of the newest snapshot written
 	first       atomic.Uint32 // tick of the first: the acknowledgement clock starts there
 	acked       atomic.Uint32 // newest snapshot tick the client acknowledged
@@ -186,9 +185,11 @@ func (s *session) take() (*view, uint32) {
 // waits on (its Welcome, a Pong, a close). It never blocks; a client too far
 // behind to take the message is closed. Any goroutine.
 func (s *session) send(msg []byte) {
-	if s.enqueue(msg) {
-		s.wake()
+	if ok, _ := s.reliable.push(msg); !ok {
+		s.overflow()
+		return
 	}
+	s.wake()
 }
 
 // queue queues a reliable message without waking a sender: it goes out
@@ -209,14 +210,6 @@ func (s *session) queued(ok bool, n int) {
 	case 2*n > s.reliable.limit:
 		s.wake()
 	}
-}
-
-func (s *session) enqueue(msg []byte) bool {
-	ok, _ := s.reliable.push(msg)
-	if !ok {
-		s.overflow()
-	}
-	return ok
 }
 
 func (s *session) overflow() {

@@ -63,9 +63,7 @@ func (s *session) runSender(w *senderScratch) {
 // finishBatch writes the rest of the open batch, waiting at most
 // WriteTimeout, then carries out a close order found in it.
 func (s *session) finishBatch(closing bool) {
-	s.writeStart.Store(s.opts.Clock.Now().UnixNano())
 	n, err := s.out.flush(time.Now().Add(s.opts.WriteTimeout))
-	s.writeStart.Store(0)
 	s.countOut(n)
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
@@ -123,16 +121,7 @@ func (s *session) fillBatch(w *senderScratch) (closing bool) {
 // takes over the caller's reference to v.
 func (s *session) writeSnapshot(w *senderScratch, v *view, lastSeq uint32) {
 	st := &s.snap
-	if st.filter == nil && s.opts.Interest != nil {
-		st.filter = &interestFilter{cfg: s.opts.Interest}
-	}
-	if st.filter != nil {
-		st.filter.scratch = &w.scratch
-	}
-	w.buf = s.encode(w.buf[:0], st.base, v, lastSeq, st.filter, s.counts)
-	if st.filter != nil {
-		st.filter.scratch = nil
-	}
+	w.buf = s.encode(w, v, lastSeq)
 	if st.base != nil {
 		st.base.release()
 	}
@@ -198,23 +187,28 @@ func (s *session) carryOutClose() {
 	s.end()
 }
 
-// encode appends the snapshot that brings the client from base (nil: it
-// holds nothing) to v: everything, or what its interest filter keeps.
-func (s *session) encode(buf []byte, base, v *view, lastSeq uint32, filter *interestFilter, counts *protocol.FieldCounts) []byte {
+// encode returns, in w's buffer, the snapshot that brings the client from
+// the last one written (none: it holds nothing) to v: everything, or what
+// its interest filter keeps.
+func (s *session) encode(w *senderScratch, v *view, lastSeq uint32) []byte {
+	st := &s.snap
+	if st.filter == nil && s.opts.Interest != nil {
+		st.filter = &interestFilter{cfg: s.opts.Interest}
+	}
 	var baseTick uint32
 	from, to := []protocol.Entity(nil), v.entities
-	if filter != nil {
-		from, to = filter.filter(base, v, uint32(s.player))
-	} else if base != nil {
-		from = base.entities
+	if st.filter != nil {
+		from, to = st.filter.filter(&w.scratch, st.base, v, uint32(s.player))
+	} else if st.base != nil {
+		from = st.base.entities
 	}
-	if base == nil {
+	if st.base == nil {
 		from = nil
 	} else {
-		baseTick = base.tick
+		baseTick = st.base.tick
 		if from == nil {
 			from = to[:0] // holds nothing, yet a delta: not a full snapshot
 		}
 	}
-	return protocol.AppendSnapshot(buf, v.tick, baseTick, lastSeq, from, to, counts)
+	return protocol.AppendSnapshot(w.buf[:0], v.tick, baseTick, lastSeq, from, to, s.counts)
 }
