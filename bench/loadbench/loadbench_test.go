@@ -202,22 +202,22 @@ func TestLoadbenchMetricDeltasNeedServerMetrics(t *testing.T) {
 }
 
 func TestLoadbenchFlags(t *testing.T) {
-	f, err := parseLoadbenchFlags([]string{"-smoke", "-window", "2s"}, io.Discard)
+	f, err := ParseFlags([]string{"-smoke", "-window", "2s"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.ccus) != 1 || f.ccus[0] != 32 || f.window != 2*time.Second || f.ramp != time.Second || f.big || len(f.interest) != 2 {
+	if len(f.CCUs) != 1 || f.CCUs[0] != 32 || f.Window != 2*time.Second || f.Ramp != time.Second || f.Big || len(f.Interest) != 2 {
 		t.Errorf("smoke flags %+v", f)
 	}
-	f, err = parseLoadbenchFlags(nil, io.Discard)
+	f, err = ParseFlags(nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []int{256, 512, 1024, 2048}; len(f.ccus) != 4 || f.ccus[3] != want[3] || !f.big || f.window != 20*time.Second {
+	if want := []int{256, 512, 1024, 2048}; len(f.CCUs) != 4 || f.CCUs[3] != want[3] || !f.Big || f.Window != 20*time.Second {
 		t.Errorf("default flags %+v", f)
 	}
 	for _, bad := range [][]string{{"-ccu", "256,x"}, {"-ccu", "0"}, {"-interest", "maybe"}, {"-window", "10ms"}, {"extra"}} {
-		if _, err := parseLoadbenchFlags(bad, io.Discard); err == nil {
+		if _, err := ParseFlags(bad, io.Discard); err == nil {
 			t.Errorf("flags %q accepted", bad)
 		}
 	}
