@@ -1,0 +1,73 @@
+package loadbench
+
+import (
+	"io"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/skirmishgg/skirmish/client/bot"
+)
+
+// heldStep is a step that held, for the verdict and report tests.
+func heldStep(interest bool, ccu int) stepResult {
+	late := promHistogram{Buckets: []promBucket{{0.0005, 990}, {0.001, 1000}, {math.Inf(1), 1000}}, Count: 1000, Sum: 0.3}
+	return stepResult{
+		Config:    stepConfig{Interest: interest, CCU: ccu},
+		Window:    10 * time.Second,
+		ServerCPU: 2 * time.Second,
+		IdleRSS:   10e6, PeakRSS: 10e6 + uint64(ccu)*20e3,
+		Tick: late, Lateness: late,
+		BytesOut: float64(ccu) * 10 * 2000,
+		Matches:  float64(ccu / 16),
+		Bots:     bot.Summary{Bots: ccu, Connects: ccu, SnapshotsPerSecP50: 20, BytesPerSecP50: 2100},
+	}
+}
+
+func TestLoadbenchVerdict(t *testing.T) {
+	r := heldStep(false, 1024)
+	if p := r.Problems(); len(p) != 0 {
+		t.Fatalf("problems %q", p)
+	}
+	if got := r.CPUPerClientSec(); math.Abs(got-2000.0/10240) > 1e-9 {
+		t.Errorf("CPU ms per client-second %v", got)
+	}
+	if got := r.RSSPerClient(); math.Abs(got-20) > 1e-9 {
+		t.Errorf("RSS per client %v KB, want 20", got)
+	}
+	if got := r.ServerKBps(); math.Abs(got-2) > 1e-9 {
+		t.Errorf("server KB/s per client %v, want 2", got)
+	}
+	r.Dropped = 3
+	r.Bots.SnapshotsPerSecP50 = 12
+	r.Bots.Disconnects = 50
+	if p := r.Problems(); len(p) != 3 {
+		t.Errorf("problems %q, want dropped ticks, snapshot rate and disconnects", p)
+	}
+}
+
+func TestLoadbenchMarkdown(t *testing.T) {
+	run := &benchRun{Started: time.Now(), Command: "skirmish loadbench", HZ: 100, Window: 10 * time.Second}
+	run.Steps = []stepOutcome{
+		{Result: heldStep(false, 1024)},
+		{Result: heldStep(true, 1024)},
+		{Result: stepResult{Config: stepConfig{Interest: true, CCU: 2048}}, Err: io.ErrUnexpectedEOF},
+	}
+	var b strings.Builder
+	if err := run.writeMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, want := range []string{
+		"| off | 1024 | 64 | 20 | 0.195 | 20.0 | 2.10 / 2.00 | 20.0 |",
+		"| on | 2048 | | | | | | | | | | | harness error: unexpected EOF |",
+		"server CPU per client-second: 0.195 ms ≤ 0.2 ms: **met**",
+		"KB/s per client (the larger of bots p50 and server): 2.1 KB/s ≤ 2.5 KB/s: **met**",
+		"one 256-player match: not measured",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+}
