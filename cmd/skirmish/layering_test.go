@@ -49,7 +49,8 @@ func under(path, prefix string) bool {
 // and protocol are pure (no network, rendering, wall clock, global
 // randomness or other Skirmish packages); matchmaking knows no transport;
 // the client's logic (networking, bots, screens) imports no ebiten, so
-// plain go test covers it; and server and client never import each other.
+// plain go test covers it; server and client never import each other; and
+// the load bench drives the server as a child process, over the network.
 func TestLayering(t *testing.T) {
 	rules := []struct {
 		name      string
@@ -101,6 +102,12 @@ func TestLayering(t *testing.T) {
 			pkgs:      "client/ui/play",
 			noDeep:    []string{"github.com/hajimehoshi/ebiten"},
 			ownAllows: []string{"client/ui/play", "client/net", "game", "protocol"},
+		},
+		{
+			name:      "the load bench knows the server only over the network",
+			pkgs:      "bench/loadbench",
+			noDeep:    []string{module + "/server", module + "/matchmaking", "github.com/hajimehoshi/ebiten"},
+			ownAllows: []string{"bench/loadbench", "client/bot", "client/net", "game", "protocol"},
 		},
 		{
 			name:      "client does not import server",
