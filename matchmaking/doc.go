@@ -20,12 +20,12 @@
 //   - Directory tracks match hosts (address, region, seat capacity, running
 //     matches with open seats), picks the least loaded host in a match's
 //     region and reserves its seats.
-//   - TokenSigner, TokenVerifier and SeatLedger are the join tokens: the
-//     matchmaker signs one per player with Ed25519; the host verifies it
-//     with the public key, lets each token take its seat once, and keeps a
-//     dropped player's seat for a grace period so they can resume.
+//   - TokenSigner and TokenVerifier are the join tokens: the matchmaker
+//     signs one per player with Ed25519; the host verifies it with the
+//     public key. The host's seats (server/match) let each token take its
+//     seat once and keep a dropped player's seat for a grace period.
 //
 // The package imports no transport: WebSocket and HTTP adapters call its
-// API. Time is always an input: Pass takes now, and the service and the
-// ledgers read an injected clock function.
+// API. Time is always an input: Pass takes now, and the service reads an
+// injected clock function.
 package matchmaking

@@ -45,22 +45,16 @@ var (
 	ErrBadHost = errors.New("matchmaking: bad host")
 )
 
-// Errors of join tokens and seats. Verify and the SeatLedger wrap exactly
-// one of them.
+// Errors of join tokens. Verify wraps exactly one of them; a host refusing
+// a token wraps one too.
 var (
 	ErrTokenMalformed    = errors.New("matchmaking: token malformed")
 	ErrTokenBadSignature = errors.New("matchmaking: token signature invalid")
 	ErrTokenExpired      = errors.New("matchmaking: token expired")
 	ErrTokenWrongMatch   = errors.New("matchmaking: token is for another match")
-	// ErrTokenReused: the token's seat was already claimed (and not
-	// released for a resume), or its grace period is over.
+	// ErrTokenReused: the token's seat was taken and released: a token
+	// takes one seat, once.
 	ErrTokenReused = errors.New("matchmaking: token already used")
-	// ErrGraceExpired: a resume came after the seat's grace period; the
-	// seat was freed.
-	ErrGraceExpired = errors.New("matchmaking: seat grace period over")
-	// ErrSeatNotHeld: a resume or release for a seat the ledger never
-	// gave out.
-	ErrSeatNotHeld = errors.New("matchmaking: seat not held")
 )
 
 // ValidationError says which field of a ticket is wrong and why. It matches

@@ -2,6 +2,7 @@ package matchmaking_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -76,14 +77,13 @@ func ExampleMatchmaker() {
 	st, _ := mm.Status(ctx, ids[0])
 	fmt.Println(st.State, st.Assignment.HostURL)
 
-	// The host side: verify with the matchmaker's public key; a seat is
-	// taken once.
-	ledger := matchmaking.NewSeatLedger(mm.Verifier(), &matchmaking.LedgerOptions{Clock: clock})
+	// The host side: verify with the matchmaker's public key; the token
+	// is good for its own match only.
 	token, _ := st.Assignment.TokenFor("alice")
-	claims, err := ledger.Claim(token, st.Assignment.MatchID)
+	claims, err := mm.Verifier().Verify(token, st.Assignment.MatchID, clock())
 	fmt.Println(claims.PlayerID, err)
-	_, err = ledger.Claim(token, st.Assignment.MatchID)
-	fmt.Println(err != nil)
+	_, err = mm.Verifier().Verify(token, "another-match", clock())
+	fmt.Println(errors.Is(err, matchmaking.ErrTokenWrongMatch))
 	// Output:
 	// assigned ws://localhost:8080/ws
 	// alice <nil>

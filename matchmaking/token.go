@@ -25,8 +25,8 @@ const (
 )
 
 // Claims is what a join token says: this player may take one seat in this
-// match on this host until ExpiresAt. Nonce makes the token unique; the
-// SeatLedger spends it.
+// match on this host until ExpiresAt. Nonce makes the token unique: the
+// host keys the seat by it and lets the token take it once.
 type Claims struct {
 	PlayerID  string    `json:"player_id"`
 	MatchID   string    `json:"match_id"`
@@ -139,7 +139,7 @@ func NewTokenVerifier(keys ...ed25519.PublicKey) (*TokenVerifier, error) {
 // ErrTokenMalformed (not a token), ErrTokenBadSignature (another key
 // signed it, or it was changed), ErrTokenExpired, ErrTokenWrongMatch.
 func (v *TokenVerifier) Verify(token, matchID string, now time.Time) (Claims, error) {
-	c, err := v.signed(token)
+	c, err := v.Signed(token)
 	if err != nil {
 		return Claims{}, err
 	}
@@ -159,8 +159,11 @@ func (c *Claims) forMatch(matchID string) error {
 	return nil
 }
 
-// signed parses a token and checks its signature and fields.
-func (v *TokenVerifier) signed(token string) (Claims, error) {
+// Signed parses a token and checks its signature and fields, but not its
+// expiry or match: a host that resumes a seat taken with the token checks
+// those against the seat (a seat held for a dropped player outlives the
+// token). It fails with ErrTokenMalformed or ErrTokenBadSignature.
+func (v *TokenVerifier) Signed(token string) (Claims, error) {
 	if len(token) > maxTokenLen {
 		return Claims{}, fmt.Errorf("%w: %d bytes", ErrTokenMalformed, len(token))
 	}

@@ -1,9 +1,19 @@
 package protocol
 
-import "unicode/utf8"
+import (
+	"errors"
+	"fmt"
+	"unicode/utf8"
+)
+
+// CloseCode is a WebSocket close code (RFC 6455, section 7.4), as it
+// travels in a close frame.
+type CloseCode int
 
 // WebSocket close codes the server uses, and what each means to a client.
 // Codes below 4000 are standard (RFC 6455); 4000-4099 are Skirmish's own.
+// They are untyped, so they compare with a WebSocket library's own code
+// type as well as with CloseCode.
 const (
 	CloseNormal          = 1000 // the match is over, or the client said goodbye
 	CloseGoingAway       = 1001 // the server is shutting down or draining
@@ -37,4 +47,31 @@ func Truncate(s string, n int) string {
 		s = s[:len(s)-1]
 	}
 	return s
+}
+
+// CloseError is a close the protocol decided on: the code and reason a
+// connection is (or was) closed with.
+type CloseError struct {
+	Code   CloseCode
+	Reason string
+}
+
+func (e CloseError) Error() string {
+	return fmt.Sprintf("close %d: %s", e.Code, e.Reason)
+}
+
+// Refuse returns a CloseError whose reason is the formatted text, cut to
+// what a close frame holds.
+func Refuse(code CloseCode, format string, args ...any) CloseError {
+	return CloseError{Code: code, Reason: Truncate(fmt.Sprintf(format, args...), MaxCloseReason)}
+}
+
+// CloseStatus returns the code of the CloseError in err's chain, or -1 when
+// there is none.
+func CloseStatus(err error) CloseCode {
+	var ce CloseError
+	if errors.As(err, &ce) {
+		return ce.Code
+	}
+	return -1
 }

@@ -1,21 +1,24 @@
-// Package server is Skirmish's match runtime and its network adapter.
+// Package server is a Skirmish match host: it puts together the packages
+// below it into one Server that runs matches and serves players.
 //
-// A Match is one goroutine that owns a game.World and advances it on a fixed
-// tick from an injected Clock. Player sessions feed it inputs through small
-// bounded inboxes that the tick drains at its boundary; after a snapshot tick
-// each session is offered the newest world view through a one-slot mailbox
-// and handed to the server's pool of senders (see senderPool). A sender
-// encodes the delta against what that client already has and writes it,
-// with the reliable events queued since, in one batch and one system call,
-// without waiting on the network: a client whose socket is full is finished
-// off the pool. Nothing inside the tick writes to the network, waits on a
-// lock another goroutine holds for long, or sends on a channel that could
+//   - match: the transport-free runtime. A Match is a goroutine that owns
+//     a game world, advances it on a fixed tick from an injected clock,
+//     and owns its seats (reserved → claimed → held → released). It
+//     reaches players only through the small Peer interface.
+//   - registry: which matches the host runs and where the free seats are;
+//     creates matches for the matchmaker's assignments and reports the
+//     host's load to its directory.
+//   - admission: which seat a player who said Hello takes (join tokens,
+//     resume tokens, direct placement), and the close code of a refusal.
+//   - ws: the WebSocket adapter: one reader goroutine per connection, a
+//     pool of senders that encode each client's delta and write it in one
+//     batched system call, the session's send state machine.
+//   - web: the browser client's static files.
+//   - clock: injected time.
+//
+// Server serves /ws for players, /metrics (Prometheus) and /healthz for
+// operators. Nothing inside a tick writes to the network, waits on a lock
+// another goroutine holds for long, or sends on a channel that could
 // block: a slow client skips snapshots, and one that cannot keep up with
 // reliable events is closed.
-//
-// Each connection has one goroutine of its own, its reader, which owns the
-// WebSocket's read side: handshake, inputs, pings.
-//
-// Server places players into matches and serves HTTP: /ws for players,
-// /metrics (Prometheus) and /healthz for operators.
 package server

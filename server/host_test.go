@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"crypto/rand"
@@ -7,10 +7,13 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 // TestHostRefusesBadJoinTokens plays the host's side of matchmaking over
@@ -26,8 +29,7 @@ func TestHostRefusesBadJoinTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ledger := matchmaking.NewSeatLedger(signer.Verifier(), nil)
-	srv, url := startServer(t, &Options{Seats: ledger, Modes: map[string]game.Rules{"ffa": arena.New(nil)}})
+	srv, url := startServer(t, &server.Options{Tokens: signer.Verifier(), Modes: map[string]game.Rules{"ffa": arena.New(nil)}})
 
 	issue := func(s *matchmaking.TokenSigner, player, match string, expires time.Time) (string, matchmaking.Claims) {
 		tok, c, err := s.Issue(player, match, "local", expires)
@@ -88,7 +90,7 @@ func TestHostRefusesBadJoinTokens(t *testing.T) {
 	}
 	// Once she has left for good, the token takes no seat again.
 	alice2.Close(websocket.StatusNormalClosure, "bye")
-	waitFor(t, "alice to leave", func() bool { return srv.Matches()[0].Players == 0 })
+	servertest.WaitFor(t, "alice to leave", func() bool { return srv.Matches()[0].Players == 0 })
 	again := dial(t, url)
 	writeMsg(t, again, &protocol.Hello{Version: protocol.Version, Name: "alice", Resume: good})
 	expectClose(t, again, protocol.CloseBadToken, "token already used")

@@ -1,15 +1,18 @@
-package server
+package server_test
 
 import (
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
+
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 func TestResumeTakesBackTheSeat(t *testing.T) {
-	srv, url := startServer(t, &Options{ResumeGrace: 5 * time.Second})
+	srv, url := startServer(t, &server.Options{ResumeGrace: 5 * time.Second})
 	c := dial(t, url)
 	first := handshake(t, c, "dropper")
 	if first.Resume == "" {
@@ -48,12 +51,12 @@ func TestResumeTakesBackTheSeat(t *testing.T) {
 }
 
 func TestResumeGraceExpires(t *testing.T) {
-	srv, url := startServer(t, &Options{ResumeGrace: 100 * time.Millisecond})
+	srv, url := startServer(t, &server.Options{ResumeGrace: 100 * time.Millisecond})
 	c := dial(t, url)
 	w := handshake(t, c, "gone")
 	c.CloseNow()
 	// Held seats are checked about once a second.
-	waitFor(t, "the held seat to expire", func() bool {
+	servertest.WaitFor(t, "the held seat to expire", func() bool {
 		ms := srv.Matches()
 		return len(ms) == 1 && ms[0].Players == 0
 	})
@@ -67,7 +70,7 @@ func TestNormalCloseFreesTheSeat(t *testing.T) {
 	c := dial(t, url)
 	w := handshake(t, c, "quitter")
 	c.Close(websocket.StatusNormalClosure, "bye")
-	waitFor(t, "the seat to be freed", func() bool {
+	servertest.WaitFor(t, "the seat to be freed", func() bool {
 		ms := srv.Matches()
 		return len(ms) == 1 && ms[0].Players == 0
 	})

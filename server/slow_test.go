@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"context"
@@ -6,7 +6,10 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 // TestSlowClientIsClosedAndNobodyElseNotices: in a busy match one client
@@ -18,7 +21,7 @@ func TestSlowClientIsClosedAndNobodyElseNotices(t *testing.T) {
 		t.Skip("measures snapshot rates: run alone (make test does)")
 	}
 	const ackTimeout = 1500 * time.Millisecond
-	srv, url := startServer(t, &Options{AckTimeout: ackTimeout})
+	srv, url := startServer(t, &server.Options{AckTimeout: ackTimeout})
 	watchers := make([]*watcher, 12)
 	for i := range watchers {
 		watchers[i] = watch(t, url)
@@ -48,7 +51,7 @@ func TestSlowClientIsClosedAndNobodyElseNotices(t *testing.T) {
 		counts[i] = w.snapshots.Load()
 	}
 	// Closed within the limit plus the once-a-second check.
-	waitFor(t, "the laggard to be closed", func() bool {
+	servertest.WaitFor(t, "the laggard to be closed", func() bool {
 		return srv.Matches()[0].Players == len(watchers)
 	})
 	closedAfter := time.Since(start)

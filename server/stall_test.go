@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"context"
@@ -13,9 +13,11 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
+
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 // noisyRules is a game whose every entity changes every step, so each
@@ -57,7 +59,9 @@ func TestStalledClientHoldsNoSender(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measures a snapshot rate: run alone (make test does)")
 	}
-	srv, err := New(noisyRules{}, &Options{
+	reg := prometheus.NewRegistry()
+	srv, err := server.New(noisyRules{}, &server.Options{
+		Registry:     reg,
 		Senders:      1,
 		WriteTimeout: time.Second,
 		AckTimeout:   time.Minute, // the write watchdog, not the ack check, must close it
@@ -104,8 +108,8 @@ func TestStalledClientHoldsNoSender(t *testing.T) {
 		}
 	}()
 
-	waitFor(t, "the laggard's writes to stall", func() bool {
-		return counterValue(t, srv.opts.metrics.stalled) > 0
+	servertest.WaitFor(t, "the laggard's writes to stall", func() bool {
+		return servertest.Metric(t, reg, "skirmish_writes_stalled_total") > 0
 	})
 	// Count the player's snapshots over the next second and a half, while
 	// the laggard's last write hangs.
@@ -130,10 +134,10 @@ count:
 	if want := int(window.Seconds() * 30 * 0.9); got < want {
 		t.Errorf("the player got %d snapshots in %v beside a stalled client, want at least %d", got, window, want)
 	}
-	waitFor(t, "the stalled client to be closed", func() bool {
+	servertest.WaitFor(t, "the stalled client to be closed", func() bool {
 		return srv.Matches()[0].Players == 1
 	})
-	if n := counterValue(t, srv.opts.metrics.kicked.WithLabelValues("1008")); n != 1 {
+	if n := servertest.Metric(t, reg, "skirmish_sessions_closed_by_server_total", "code", "1008"); n != 1 {
 		t.Errorf("%v sessions closed with 1008, want the laggard's", n)
 	}
 }
@@ -161,16 +165,6 @@ func dialSmallReadBuffer(t *testing.T, url string) *websocket.Conn {
 	return c
 }
 
-// counterValue reads a Prometheus counter.
-func counterValue(t *testing.T, c prometheus.Counter) float64 {
-	t.Helper()
-	var m dto.Metric
-	if err := c.Write(&m); err != nil {
-		t.Fatal(err)
-	}
-	return m.GetCounter().GetValue()
-}
-
 // TestUnansweredCloseHoldsNoSender: a client breaks the protocol and never
 // reads again, so the server's close handshake with it waits its full
 // timeout. That wait must not happen on a sender: with one sender for the
@@ -179,7 +173,7 @@ func TestUnansweredCloseHoldsNoSender(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measures a snapshot rate: run alone (make test does)")
 	}
-	_, url := startServer(t, &Options{Senders: 1})
+	_, url := startServer(t, &server.Options{Senders: 1})
 	w := watch(t, url)
 	bad := make([]*websocket.Conn, 3)
 	for i := range bad {

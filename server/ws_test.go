@@ -1,47 +1,28 @@
-package server
+package server_test
 
 import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
+
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 // startServer runs a Server with the arena on a loopback HTTP server and
 // returns its WebSocket URL. Both are closed when the test ends.
-func startServer(t *testing.T, opts *Options) (*Server, string) {
+func startServer(t *testing.T, opts *server.Options) (*server.Server, string) {
 	t.Helper()
-	o := Options{}
-	if opts != nil {
-		o = *opts
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	srv, err := New(arena.New(nil), &o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Close(ctx); err != nil {
-			t.Errorf("close: %v", err)
-		}
-		hs.Close()
-	})
-	return srv, "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"
+	return servertest.StartServer(t, arena.New(nil), opts)
 }
 
 func dial(t *testing.T, url string) *websocket.Conn {
@@ -207,7 +188,7 @@ func TestBadInputIsClosedWhileOthersPlayOn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measures another client's snapshot rate: run alone (make test does)")
 	}
-	_, url := startServer(t, &Options{HandshakeTimeout: 300 * time.Millisecond})
+	_, url := startServer(t, &server.Options{HandshakeTimeout: 300 * time.Millisecond})
 	w := watch(t, url)
 	start := time.Now()
 

@@ -5,9 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"net/http/httptest"
 	"runtime"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,38 +16,21 @@ import (
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
+	"github.com/skirmishgg/skirmish/server/setup"
 )
 
 // startStack runs what `skirmish serve` runs, with matchmaking, on loopback
 // and returns the game endpoint's URL and a stop function (also run at
 // cleanup).
-func startStack(t *testing.T, base *arena.Config) (*stack, string, func()) {
+func startStack(t *testing.T, base *arena.Config) (*servertest.Stack, string, func()) {
 	t.Helper()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := newStack(stackConfig{
-		Server:      server.Options{Seed: 3, Logger: quiet},
-		Matchmaking: true,
-		Capacity:    4096,
-		PublicURL:   "ws://elsewhere.invalid/ws", // the local host is reached as "here"
-		Arena:       base,
+	st := servertest.StartStack(t, setup.Options{
+		Server:   server.Options{Seed: 3},
+		Modes:    arena.Modes(base),
+		Capacity: 4096,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(st.handler)
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if err := st.close(ctx); err != nil {
-				t.Errorf("close: %v", err)
-			}
-			hs.Close()
-		})
-	}
-	t.Cleanup(stop)
-	return st, "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws", stop
+	return st, st.URL, st.Stop
 }
 
 // TestMatchmaking200Bots queues 200 bots at once in two modes; every one
@@ -90,7 +71,7 @@ func TestMatchmaking200Bots(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		full, players := map[string]int{}, 0
-		for _, m := range st.srv.Matches() {
+		for _, m := range st.Server.Matches() {
 			players += m.Players
 			if m.Players == m.MaxPlayers {
 				full[m.Mode]++

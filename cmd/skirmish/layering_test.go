@@ -45,15 +45,16 @@ func under(path, prefix string) bool {
 	return path == prefix || strings.HasPrefix(path, prefix+"/")
 }
 
-// TestLayering enforces the dependency direction of ARCHITECTURE.md: game
-// and protocol are pure (no network, rendering, wall clock, global
-// randomness or other Skirmish packages); matchmaking knows no transport;
-// the client's logic (networking, bots, screens) imports no ebiten, so
-// plain go test covers it; server and client never import each other; and
-// the load bench drives the server as a child process, over the network.
+// TestLayering enforces the dependency direction described in the
+// README's "Architecture" section and in each package's doc comment:
+// dependencies point inward. Every rule says why it exists; a failure
+// names the package, what it reached and the rule.
 func TestLayering(t *testing.T) {
+	websocket := "github.com/coder/websocket"
+	ebiten := "github.com/hajimehoshi/ebiten"
 	rules := []struct {
 		name      string
+		why       string
 		pkgs      string   // module-relative prefix the rule applies to
 		noDirect  []string // forbidden direct imports (exact)
 		noDeep    []string // forbidden transitive imports (prefixes)
@@ -61,56 +62,93 @@ func TestLayering(t *testing.T) {
 	}{
 		{
 			name:      "game is pure",
+			why:       "game code runs unchanged on the server, in the native client and in the browser (game/game.go), so it takes time and randomness as inputs",
 			pkgs:      "game",
 			noDirect:  []string{"time", "math/rand", "crypto/rand", "os", "syscall"},
-			noDeep:    []string{"net", "github.com/hajimehoshi/ebiten", "github.com/coder/websocket"},
+			noDeep:    []string{"net", ebiten, websocket},
 			ownAllows: []string{"game"},
 		},
 		{
 			name:      "protocol is pure",
+			why:       "the wire format is shared by the server and every client, and compiles to WebAssembly (protocol/messages.go, docs/PROTOCOL.md)",
 			pkgs:      "protocol",
 			noDirect:  []string{"time", "math/rand", "crypto/rand", "os", "syscall"},
-			noDeep:    []string{"net", "github.com/hajimehoshi/ebiten", "github.com/coder/websocket"},
+			noDeep:    []string{"net", ebiten, websocket},
 			ownAllows: []string{"protocol"},
 		},
 		{
-			name:      "server does not import client",
+			name:      "the match runtime is transport-free",
+			why:       "a match reaches players only through match.Peer (server/match/peer.go): another transport or an in-memory peer is one new package",
+			pkgs:      "server/match",
+			noDeep:    []string{websocket, module + "/matchmaking"},
+			ownAllows: []string{"server/match", "server/clock", "game", "protocol"},
+		},
+		{
+			name:      "the registry and admission know no transport",
+			why:       "which matches exist (server/registry) and who takes which seat (server/admission) are the same for every transport",
+			pkgs:      "server/registry",
+			noDeep:    []string{websocket},
+			ownAllows: []string{"server/registry", "server/match", "server/clock", "game", "protocol", "matchmaking"},
+		},
+		{
+			name:      "admission knows no transport",
+			why:       "who takes which seat (server/admission) is the same for every transport",
+			pkgs:      "server/admission",
+			noDeep:    []string{websocket},
+			ownAllows: []string{"server/admission", "server/registry", "server/match", "server/clock", "game", "protocol", "matchmaking"},
+		},
+		{
+			name:      "the WebSocket adapter knows matches only through the runtime",
+			why:       "server/ws adapts the runtime's Peer to WebSockets; admission reaches it through ws.Admitter (server/ws/handler.go)",
+			pkgs:      "server/ws",
+			noDeep:    []string{module + "/matchmaking"},
+			ownAllows: []string{"server/ws", "server/match", "server/clock", "game", "protocol"},
+		},
+		{
+			name:      "server never names a concrete game",
+			why:       "the host serves whatever games setup is given (server/setup/setup.go); only cmd/ and tests name the arena",
 			pkgs:      "server",
-			noDeep:    []string{module + "/client", "github.com/hajimehoshi/ebiten"},
+			noDeep:    []string{module + "/game/arena", module + "/client", ebiten},
 			ownAllows: []string{"server", "game", "protocol", "matchmaking"},
 		},
 		{
 			name:      "matchmaking knows nothing of transports",
+			why:       "the matchmaker is a library (matchmaking/doc.go); its network adapter is server/matchapi",
 			pkgs:      "matchmaking",
-			noDeep:    []string{"net", "github.com/coder/websocket", "github.com/hajimehoshi/ebiten"},
+			noDeep:    []string{"net", websocket, ebiten},
 			ownAllows: []string{"matchmaking", "protocol", "game"},
 		},
 		{
 			name:      "client networking draws nothing",
+			why:       "plain go test covers the client's networking (client/net/doc.go)",
 			pkgs:      "client/net",
-			noDeep:    []string{"github.com/hajimehoshi/ebiten"},
+			noDeep:    []string{ebiten},
 			ownAllows: []string{"client/net", "game", "protocol"},
 		},
 		{
 			name:      "bots draw nothing",
+			why:       "bots are the load tool and run headless (client/bot/doc.go)",
 			pkgs:      "client/bot",
-			noDeep:    []string{"github.com/hajimehoshi/ebiten"},
+			noDeep:    []string{ebiten},
 			ownAllows: []string{"client/bot", "client/net", "game", "protocol"},
 		},
 		{
 			name:      "the client's screens are plain Go",
+			why:       "the screens' state machine is tested without a window (client/ui/play)",
 			pkgs:      "client/ui/play",
-			noDeep:    []string{"github.com/hajimehoshi/ebiten"},
+			noDeep:    []string{ebiten},
 			ownAllows: []string{"client/ui/play", "client/net", "game", "protocol"},
 		},
 		{
 			name:      "the load bench knows the server only over the network",
+			why:       "loadbench measures a server process from outside, as an operator would (bench/loadbench/doc.go)",
 			pkgs:      "bench/loadbench",
-			noDeep:    []string{module + "/server", module + "/matchmaking", "github.com/hajimehoshi/ebiten"},
+			noDeep:    []string{module + "/server", module + "/matchmaking", ebiten},
 			ownAllows: []string{"bench/loadbench", "client/bot", "client/net", "game", "protocol"},
 		},
 		{
 			name:      "client does not import server",
+			why:       "the client talks to any server that speaks docs/PROTOCOL.md",
 			pkgs:      "client",
 			noDeep:    []string{module + "/server", module + "/matchmaking"},
 			ownAllows: []string{"client", "game", "protocol"},
@@ -133,18 +171,18 @@ func TestLayering(t *testing.T) {
 					for _, imp := range p.Imports {
 						for _, bad := range r.noDirect {
 							if imp == bad {
-								t.Errorf("%s imports %s", path, imp)
+								t.Errorf("%s imports %s: %s", path, imp, r.why)
 							}
 						}
 					}
 					for _, dep := range p.Deps {
 						for _, bad := range r.noDeep {
 							if under(dep, bad) {
-								t.Errorf("%s depends on %s", path, dep)
+								t.Errorf("%s depends on %s: %s", path, dep, r.why)
 							}
 						}
 						if under(dep, module) && !allowed(dep, r.ownAllows) {
-							t.Errorf("%s depends on %s, outside %v", path, dep, r.ownAllows)
+							t.Errorf("%s depends on %s, outside %v: %s", path, dep, r.ownAllows, r.why)
 						}
 					}
 				}

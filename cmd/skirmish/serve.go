@@ -2,24 +2,23 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	iofs "io/fs"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"runtime/debug"
 	"time"
 
+	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/setup"
 )
 
-// runServe runs the all-in-one server until ctx is cancelled (SIGINT or
-// SIGTERM), then drains: matches close their players with 1001 and the
-// process waits for them, bounded by -shutdown-timeout.
+// runServe runs the all-in-one server with the arena until ctx is
+// cancelled (SIGINT or SIGTERM), then shuts down (setup.Serve).
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("skirmish serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -39,39 +38,37 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	fail := func(code int, format string, args ...any) int {
+		fmt.Fprintf(stderr, "skirmish serve: "+format+"\n", args...)
+		return code
+	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "skirmish serve: unexpected argument %q\n", fs.Arg(0))
-		return 2
+		return fail(2, "unexpected argument %q", fs.Arg(0))
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		fmt.Fprintf(stderr, "skirmish serve: bad -log-level: %v\n", err)
-		return 2
+		return fail(2, "bad -log-level: %v", err)
 	}
 	if *snapshotRate <= 0 {
-		fmt.Fprintln(stderr, "skirmish serve: -snapshot-rate must be positive")
-		return 2
+		return fail(2, "-snapshot-rate must be positive")
+	}
+	if *maxPlayers <= 0 || *maxPlayers > 1024 {
+		return fail(2, "-max-players must be in 1..1024")
+	}
+	interest, err := setup.ParseView(*viewSize, arena.ViewUnitsPerUnit)
+	if err != nil {
+		return fail(2, "bad -view: %v", err)
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if _, set := os.LookupEnv("GOGC"); !set && *gcPercent > 0 {
 		debug.SetGCPercent(*gcPercent)
 	}
 
-	if *maxPlayers <= 0 || *maxPlayers > 1024 {
-		fmt.Fprintln(stderr, "skirmish serve: -max-players must be in 1..1024")
-		return 2
-	}
-	interest, err := parseView(*viewSize)
-	if err != nil {
-		fmt.Fprintf(stderr, "skirmish serve: bad -view: %v\n", err)
-		return 2
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
-		return 1
+		return fail(1, "%v", err)
 	}
-	st, err := newStack(stackConfig{
+	opts := setup.Options{
 		Server: server.Options{
 			SnapshotRate: *snapshotRate,
 			Seed:         *seed,
@@ -79,63 +76,24 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			Interest:     interest,
 			Logger:       logger,
 		},
-		Matchmaking: *withMM,
-		MaxPlayers:  *maxPlayers,
-		Capacity:    *capacity,
-		PublicURL:   publicURL(ln.Addr()),
-		Web:         webFS(*webDir),
-	})
+		Direct:    arena.New(&arena.Config{MaxPlayers: *maxPlayers}),
+		Capacity:  *capacity,
+		PublicURL: setup.PublicURL(ln.Addr()),
+		Web:       webFS(*webDir),
+	}
+	if *withMM {
+		opts.Modes = arena.Modes(nil)
+	}
+	st, err := setup.New(opts)
 	if err != nil {
 		ln.Close()
-		fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
-		return 1
+		return fail(1, "%v", err)
 	}
-	hs := &http.Server{
-		Handler:           st.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	logger.Info("serving", "addr", ln.Addr().String(), "ws", fmt.Sprintf("ws://%s/ws", ln.Addr()))
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-
-	var admin *adminServer
-	if *adminAddr != "" {
-		if admin, err = newAdminServer(*adminAddr, st.handler, logger); err != nil {
-			ln.Close()
-			st.close(context.Background())
-			fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
-			return 1
-		}
-		defer admin.Close()
+	if err := setup.Serve(ctx, ln, st, setup.ServeOptions{AdminAddr: *adminAddr, ShutdownTimeout: *shutdownTimeout, Logger: logger}); err != nil {
+		return fail(1, "%v", err)
 	}
-	errc := make(chan error, 2)
-	go func() { errc <- hs.Serve(ln) }()
-	if admin != nil {
-		go func() { errc <- admin.Serve() }()
-	}
-	select {
-	case err := <-errc:
-		fmt.Fprintf(stderr, "skirmish serve: %v\n", err)
-		return 1
-	case <-ctx.Done():
-	}
-
-	logger.Info("shutting down")
-	st.stopMatchmaking()
-	sctx, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
-	defer cancel()
-	code := 0
-	// Stop taking connections first, then close the matches: hijacked
-	// WebSocket connections are not tracked by http.Server.
-	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		logger.Warn("http shutdown", "err", err)
-		code = 1
-	}
-	if err := st.srv.Close(sctx); err != nil {
-		logger.Warn("match shutdown", "err", err)
-		code = 1
-	}
-	return code
+	return 0
 }
 
 // webFS is the browser client's build directory, nil for none.

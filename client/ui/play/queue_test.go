@@ -2,19 +2,14 @@ package play
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/game/arena"
-	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/server"
-	"github.com/skirmishgg/skirmish/server/matchapi"
+	"github.com/skirmishgg/skirmish/server/servertest"
+	"github.com/skirmishgg/skirmish/server/setup"
 )
 
 // startMatchmadeServer runs a match server that admits players only
@@ -22,58 +17,17 @@ import (
 // a 2-player "duel" mode.
 func startMatchmadeServer(t *testing.T, rules *arena.Rules) string {
 	t.Helper()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	var srv *server.Server
-	mm, err := matchmaking.New(&matchmaking.Options{
-		Modes:  []matchmaking.ModeConfig{{Name: "duel", MaxPlayers: 2}},
-		Logger: quiet,
-		OnAssign: func(a matchmaking.MatchAssignment) {
-			if err := srv.Expect(a); err != nil {
-				t.Errorf("assignment refused: %v", err)
-			}
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err = server.New(rules, &server.Options{
-		Logger: quiet,
-		Modes:  map[string]game.Rules{"duel": rules},
-		Seats:  matchmaking.NewSeatLedger(mm.Verifier(), &matchmaking.LedgerOptions{Grace: time.Second}),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/", srv.Handler())
-	matchapi.New(mm, &matchapi.Options{LocalHostID: "local", Logger: quiet}).Register(mux)
-	hs := httptest.NewServer(mux)
-	wsURL := "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"
-	ctx, cancel := context.WithCancel(context.Background())
-	host := matchmaking.Host{ID: "local", URL: wsURL, Capacity: 64}
-	if err := mm.Directory().Heartbeat(ctx, srv.Report(host)); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{}, 2)
-	go func() { srv.Heartbeat(ctx, mm.Directory(), host, 100*time.Millisecond); done <- struct{}{} }()
-	go func() { mm.Run(ctx); done <- struct{}{} }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		<-done
-		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer scancel()
-		srv.Close(sctx)
-		hs.Close()
-	})
-	return wsURL
+	return servertest.StartStack(t, setup.Options{
+		Server: server.Options{ResumeGrace: time.Second},
+		Modes:  []game.Mode{{Name: "duel", Rules: rules}},
+	}).URL
 }
 
 // TestMachineQueuesThroughTheMatchmaker: on a server with a matchmaker a
 // direct join is refused (4005); the session then queues, waits for a
 // second player on the waiting screen, and plays once matched.
 func TestMachineQueuesThroughTheMatchmaker(t *testing.T) {
-	rules := arena.New(nil)
+	rules := arena.New(&arena.Config{MaxPlayers: 2})
 	url := startMatchmadeServer(t, rules)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

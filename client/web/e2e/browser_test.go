@@ -5,9 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"math"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +18,8 @@ import (
 	clientnet "github.com/skirmishgg/skirmish/client/net"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/protocol"
-	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
+	"github.com/skirmishgg/skirmish/server/setup"
 )
 
 // result is what play.mjs prints.
@@ -40,10 +40,9 @@ type result struct {
 	} `json:"timing"`
 }
 
-// browserEnv is what a browser test needs: the web build's handler and
-// Chromium.
+// browserEnv is what a browser test needs: the web build and Chromium.
 type browserEnv struct {
-	web      http.Handler
+	web      fs.FS
 	chromium string
 }
 
@@ -62,39 +61,11 @@ func needBrowser(t *testing.T) browserEnv {
 			t.Fatalf("missing %s (make deps-client installs it): %v", need, err)
 		}
 	}
-	web, err := server.WebHandler(os.DirFS(dir))
-	if err != nil {
+	web := os.DirFS(dir)
+	if _, err := fs.Stat(web, "index.html"); err != nil {
 		t.Fatalf("web build %s: %v", dir, err)
 	}
 	return browserEnv{web: web, chromium: chromium}
-}
-
-// serve serves the game's endpoints and, at every other path, the web
-// client, as `skirmish serve` wires them; extra adds routes (the
-// matchmaker's). It returns the base URL.
-func serve(t *testing.T, srv *server.Server, web http.Handler, extra func(*http.ServeMux)) string {
-	t.Helper()
-	api := srv.Handler()
-	mux := http.NewServeMux()
-	mux.Handle("/ws", api)
-	mux.Handle("/healthz", api)
-	mux.Handle("/", web)
-	if extra != nil {
-		extra(mux)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: mux}
-	go hs.Serve(ln)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		hs.Shutdown(ctx)
-		srv.Close(ctx)
-	})
-	return "http://" + ln.Addr().String()
 }
 
 // runNode runs a script of this directory with the base URL, a screenshot
@@ -137,11 +108,7 @@ func runNode(t *testing.T, ctx context.Context, env browserEnv, script, base, sh
 // browser's player moved up and fired. Console errors fail it.
 func TestBrowserPlays(t *testing.T) {
 	env := needBrowser(t)
-	srv, err := server.New(arena.New(nil), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := serve(t, srv, env.web, nil)
+	base := servertest.StartStack(t, setup.Options{Direct: arena.New(nil), Web: env.web}).HTTP
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()

@@ -2,9 +2,6 @@ package e2e
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -12,10 +9,9 @@ import (
 	clientnet "github.com/skirmishgg/skirmish/client/net"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/game/arena"
-	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/protocol"
-	"github.com/skirmishgg/skirmish/server"
-	"github.com/skirmishgg/skirmish/server/matchapi"
+	"github.com/skirmishgg/skirmish/server/servertest"
+	"github.com/skirmishgg/skirmish/server/setup"
 )
 
 // TestBrowserQueues: against a server that admits players only through
@@ -24,44 +20,13 @@ import (
 // from Go) makes the match. The "ffa" mode here takes two players.
 func TestBrowserQueues(t *testing.T) {
 	env := needBrowser(t)
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rules := arena.New(nil)
-	var srv *server.Server
-	mm, err := matchmaking.New(&matchmaking.Options{
-		Modes:  []matchmaking.ModeConfig{{Name: "ffa", MaxPlayers: 2}},
-		Logger: quiet,
-		OnAssign: func(a matchmaking.MatchAssignment) {
-			if err := srv.Expect(a); err != nil {
-				t.Errorf("assignment refused: %v", err)
-			}
-		},
+	st := servertest.StartStack(t, setup.Options{
+		Modes: []game.Mode{{Name: "ffa", Rules: arena.New(&arena.Config{MaxPlayers: 2})}},
+		Web:   env.web,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err = server.New(rules, &server.Options{
-		Logger: quiet,
-		Modes:  map[string]game.Rules{"ffa": rules},
-		Seats:  matchmaking.NewSeatLedger(mm.Verifier(), nil),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := serve(t, srv, env.web, func(mux *http.ServeMux) {
-		matchapi.New(mm, &matchapi.Options{LocalHostID: "local", Logger: quiet}).Register(mux)
-	})
-	wsURL := "ws" + strings.TrimPrefix(base, "http") + "/ws"
+	base, wsURL, mm := st.HTTP, st.URL, st.Matchmaker
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	host := matchmaking.Host{ID: "local", URL: wsURL, Capacity: 64}
-	if err := mm.Directory().Heartbeat(ctx, srv.Report(host)); err != nil {
-		t.Fatal(err)
-	}
-	mmCtx, stopMM := context.WithCancel(ctx)
-	done := make(chan struct{}, 2)
-	go func() { srv.Heartbeat(mmCtx, mm.Directory(), host, 200*time.Millisecond); done <- struct{}{} }()
-	go func() { mm.Run(mmCtx); done <- struct{}{} }()
-	defer func() { stopMM(); <-done; <-done }()
 
 	// The second player queues from Go once the page is in the queue.
 	const name = "e2e-queued"

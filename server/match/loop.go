@@ -1,0 +1,221 @@
+package match
+
+import (
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+// maxEventSize bounds an encoded Event: a fixarray, a type and seven
+// integers of at most nine bytes each.
+const maxEventSize = 2 + 7*9
+
+// Run is the match's loop: it runs until the world ends the match, Stop is
+// called, or the match has stayed empty for a while. Call it once, on a
+// goroutine of its own.
+func (m *Match) Run() {
+	defer m.exit()
+	clock := m.opts.Clock
+	// Steps are anchored to a start read before the ticker exists, so every
+	// fire lands at or after a step's due time: anchored after it, a fire
+	// that wakes quickly finds its step not yet due and the step waits a
+	// whole period.
+	start := clock.Now()
+	t := clock.NewTicker(m.period)
+	defer t.Stop()
+	sched := newSchedule(start, m.period, m.opts.MaxCatchUp)
+	m.emptySince, m.lastHousekeeping = start, start
+	for {
+		select {
+		case o := <-m.stopc:
+			m.closeAll(o.code, o.reason)
+			return
+		case <-t.C():
+		}
+		now := clock.Now()
+		steps, dropped, late := sched.due(now)
+		if dropped > 0 {
+			m.stats.dropped.Add(dropped)
+			m.opts.Metrics.dropped.Add(float64(dropped))
+		}
+		if steps > 0 {
+			storeMax(&m.stats.maxLateNano, int64(late))
+			m.opts.Metrics.tickLateness.Observe(late.Seconds())
+		}
+		for range steps {
+			began := clock.Now()
+			ended := m.step()
+			took := clock.Now().Sub(began)
+			storeMax(&m.stats.maxStepNano, int64(took))
+			m.opts.Metrics.tickDuration.Observe(took.Seconds())
+			if took > m.period {
+				m.stats.overruns.Add(1)
+				m.opts.Metrics.overruns.Inc()
+			}
+			if ended {
+				return
+			}
+		}
+		if now.Sub(m.lastHousekeeping) >= time.Second {
+			m.lastHousekeeping = now
+			if m.housekeeping(now) {
+				return
+			}
+		}
+	}
+}
+
+// step runs one fixed step: membership changes, inputs, the world, events
+// and, on snapshot ticks, a new view for every peer. It reports whether
+// the match ended.
+func (m *Match) step() bool {
+	m.drainControl()
+	m.tick++
+	m.currentTick.Store(m.tick)
+
+	m.inputs = m.inputs[:0]
+	for _, p := range m.players {
+		p.takeInput()
+		m.inputs = append(m.inputs, game.PlayerInput{Player: p.id, Input: p.current})
+	}
+	m.world.Step(m.tick, m.inputs)
+	m.stats.ticks.Add(1)
+
+	m.gameEvents = m.world.AppendEvents(m.gameEvents[:0])
+	if len(m.gameEvents) > 0 {
+		// The step's events are encoded into one new buffer, which every
+		// peer shares until it has written them: one allocation a step,
+		// not one an event.
+		m.outbox = m.outbox[:0]
+		buf := make([]byte, 0, len(m.gameEvents)*maxEventSize)
+		for _, e := range m.gameEvents {
+			ev := protocol.Event{Tick: e.Tick, Kind: uint8(e.Kind), Actor: uint32(e.Actor), Target: uint32(e.Target), Value: e.Value, X: e.X, Y: e.Y}
+			start := len(buf)
+			buf = ev.Append(buf)
+			m.outbox = append(m.outbox, buf[start:len(buf):len(buf)])
+		}
+		for _, p := range m.players {
+			p.peer.QueueAll(m.outbox)
+		}
+		clear(m.outbox)
+	}
+
+	// Snapshot ticks are spread evenly for any ratio of rates.
+	m.snapAcc += m.snapshotRate
+	if m.snapAcc >= m.rules.TickRate() {
+		m.snapAcc -= m.rules.TickRate()
+		m.publishView()
+	}
+
+	if out := m.world.Outcome(); out.Ended {
+		m.finish(out)
+		return true
+	}
+	return false
+}
+
+// publishView makes the view of this tick and offers it to every peer.
+func (m *Match) publishView() {
+	if len(m.players) == 0 {
+		return
+	}
+	v := m.views.get()
+	v.Tick = m.tick
+	m.gameView = m.world.AppendView(m.gameView[:0])
+	for _, e := range m.gameView {
+		v.Entities = append(v.Entities, protocol.Entity(e))
+	}
+	if m.opts.GridCell > 0 {
+		v.grid.build(v.Entities, m.opts.GridCell)
+	}
+	m.ready = m.ready[:0]
+	for _, p := range m.players {
+		if p.peer.Offer(v, p.current.Seq) {
+			m.ready = append(m.ready, p.peer)
+		}
+	}
+	if len(m.ready) > 0 && m.opts.Dispatcher != nil {
+		m.opts.Dispatcher.Dispatch(m.ready)
+	}
+	clear(m.ready) // hold no peer past the tick
+	v.Release()
+	m.stats.snapshots.Add(1)
+}
+
+// broadcast queues a reliable message for every peer, to go out with the
+// next snapshot.
+func (m *Match) broadcast(msg []byte) {
+	for _, p := range m.players {
+		p.peer.Queue(msg)
+	}
+}
+
+// finish ends the match: every client gets the results, then a normal close.
+func (m *Match) finish(out game.Outcome) {
+	m.seats.setEnding(false)
+	m.outcome.Store(&out)
+	end := protocol.MatchEnd{Tick: m.tick, Reason: out.Reason, Winner: uint32(out.Winner)}
+	for _, r := range out.Results {
+		end.Results = append(end.Results, protocol.Result{Player: uint32(r.Player), Score: r.Score, Deaths: r.Deaths})
+	}
+	m.broadcast(end.Append(nil))
+	m.closeAll(protocol.CloseNormal, "match over")
+}
+
+// closeAll orders every peer closed once its queued messages are out.
+func (m *Match) closeAll(code protocol.CloseCode, reason string) {
+	m.seats.setEnding(false)
+	for _, p := range m.players {
+		p.peer.Close(code, reason)
+	}
+}
+
+// housekeeping runs about once a second: it closes clients that stopped
+// acknowledging snapshots, releases seats whose time is up and ends a
+// match that has stayed empty. It reports whether the match ended.
+func (m *Match) housekeeping(now time.Time) bool {
+	ackLimit := uint32(m.opts.AckTimeout / m.period)
+	for i := len(m.players) - 1; i >= 0; i-- {
+		if p := m.players[i]; p.peer.Lagging(ackLimit) {
+			m.removePlayer(p, false)
+			p.peer.Abort(protocol.ClosePolicyViolation, fmt.Sprintf("too slow: snapshots not acknowledged for %v", m.opts.AckTimeout))
+		}
+	}
+	m.expired = m.seats.expire(now, m.expired[:0])
+	for _, p := range m.expired {
+		m.removeFromWorld(p.id)
+	}
+	clear(m.expired)
+	if len(m.players) == 0 && now.Sub(m.emptySince) >= emptyMatchLinger && len(m.joins) == 0 {
+		// Ending only while no seat is reserved: a player may be on the way.
+		return m.seats.setEnding(true)
+	}
+	return false
+}
+
+// exit runs when the loop ends: every seat is released, joins that raced
+// with the end are refused, and the match reports itself done.
+func (m *Match) exit() {
+	m.seats.releaseAll()
+	close(m.done)
+	for {
+		select {
+		case r := <-m.joins:
+			r.answer <- joinAnswer{err: ErrEnded}
+		default:
+			return
+		}
+	}
+}
+
+func storeMax(a *atomic.Int64, v int64) {
+	for {
+		old := a.Load()
+		if v <= old || a.CompareAndSwap(old, v) {
+			return
+		}
+	}
+}

@@ -1,0 +1,173 @@
+package match
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/protocol"
+)
+
+// emptyMatchLinger is how long a match with no players stays open for new
+// ones before it stops.
+const emptyMatchLinger = 10 * time.Second
+
+// Match is one running match: a goroutine (Run) that owns a game world and
+// advances it on a fixed tick, and the seats of its players.
+type Match struct {
+	id     string
+	rules  game.Rules
+	schema Schema
+	world  game.World
+	opts   *Options
+
+	period       time.Duration
+	snapshotRate int
+
+	seats *seatTable
+
+	// Control channels into the loop. joins has room for every seat, and
+	// a join's seat is reserved (or about to be) before it is sent, so
+	// sending never waits long.
+	joins  chan *joinRequest
+	leaves chan departure
+	stopc  chan stopOrder
+	stopMu sync.Once
+	done   chan struct{}
+
+	currentTick atomic.Uint32
+	stats       loopStats
+	outcome     atomic.Pointer[game.Outcome] // set when the world ended the match
+
+	// Owned by the loop.
+	players          []*Player // connected, in join order
+	nextPlayer       game.PlayerID
+	tick             uint32
+	snapAcc          int
+	inputs           []game.PlayerInput
+	gameEvents       []game.Event
+	gameView         []game.Entity
+	ready            []Peer   // peers to dispatch, per snapshot
+	outbox           [][]byte // a step's encoded events
+	expired          []*Player
+	views            *viewPool
+	emptySince       time.Time
+	lastHousekeeping time.Time
+}
+
+// loopStats is the loop's self-measurement, readable from any goroutine.
+type loopStats struct {
+	ticks       atomic.Uint64
+	dropped     atomic.Uint64 // steps skipped after stalls
+	overruns    atomic.Uint64 // steps that took longer than a period
+	maxStepNano atomic.Int64
+	maxLateNano atomic.Int64
+	snapshots   atomic.Uint64 // views published
+}
+
+// Stats is a snapshot of a match's counters.
+type Stats struct {
+	ID          string
+	MaxPlayers  int
+	Players     int // seats reserved, taken or kept
+	Seats       SeatCounts
+	Tick        uint32
+	Ticks       uint64
+	Dropped     uint64
+	Overruns    uint64
+	MaxStep     time.Duration
+	MaxLateness time.Duration
+	Snapshots   uint64
+}
+
+// New makes a match of rules, seeded with seed, described on the wire by
+// schema (see NewSchema). Run starts it.
+func New(id string, rules game.Rules, schema Schema, seed uint64, opts *Options) *Match {
+	rate := rules.TickRate()
+	snap := min(opts.SnapshotRate, rate)
+	max := rules.MaxPlayers()
+	return &Match{
+		id:           id,
+		rules:        rules,
+		schema:       schema,
+		world:        rules.NewWorld(seed),
+		opts:         opts,
+		period:       time.Second / time.Duration(rate),
+		snapshotRate: snap,
+		seats:        newSeatTable(max),
+		joins:        make(chan *joinRequest, max),
+		leaves:       make(chan departure, max),
+		stopc:        make(chan stopOrder, 1),
+		done:         make(chan struct{}),
+		views:        newViewPool(8, schema.Counts),
+		nextPlayer:   1,
+	}
+}
+
+// ID returns the match's ID.
+func (m *Match) ID() string { return m.id }
+
+// Rules returns the game the match plays.
+func (m *Match) Rules() game.Rules { return m.rules }
+
+// Tick is the newest step run. Any goroutine.
+func (m *Match) Tick() uint32 { return m.currentTick.Load() }
+
+// Done is closed when the match's loop has ended.
+func (m *Match) Done() <-chan struct{} { return m.done }
+
+// Outcome is how the world ended the match, or nil while it runs or when
+// it was stopped.
+func (m *Match) Outcome() *game.Outcome { return m.outcome.Load() }
+
+// Stats returns the match's counters. Any goroutine.
+func (m *Match) Stats() Stats {
+	seats := m.seats.counts()
+	return Stats{
+		ID:          m.id,
+		MaxPlayers:  m.rules.MaxPlayers(),
+		Players:     seats.Taken(),
+		Seats:       seats,
+		Tick:        m.currentTick.Load(),
+		Ticks:       m.stats.ticks.Load(),
+		Dropped:     m.stats.dropped.Load(),
+		Overruns:    m.stats.overruns.Load(),
+		MaxStep:     time.Duration(m.stats.maxStepNano.Load()),
+		MaxLateness: time.Duration(m.stats.maxLateNano.Load()),
+		Snapshots:   m.stats.snapshots.Load(),
+	}
+}
+
+// Seats returns the match's seats by state. Any goroutine.
+func (m *Match) Seats() SeatCounts { return m.seats.counts() }
+
+// Reserve keeps a seat for a player who is coming: the matchmaker assigned
+// them (key: their join token's nonce, kept until the token expires at
+// deadline and refused after its seat is released until spentUntil), or
+// they are being placed here directly (key: their resume token). It fails
+// with ErrFull or ErrEnded. Any goroutine.
+func (m *Match) Reserve(key string, deadline, spentUntil time.Time) error {
+	return m.seats.reserve(key, deadline, spentUntil)
+}
+
+// stopOrder is how Stop ends the match.
+type stopOrder struct {
+	code   protocol.CloseCode
+	reason string
+}
+
+// Stop asks the loop to end the match, closing every player with code and
+// reason once their queued messages are out. It is idempotent and does not
+// wait; Done tells when the loop has ended.
+func (m *Match) Stop(code protocol.CloseCode, reason string) {
+	m.stopMu.Do(func() { m.stopc <- stopOrder{code, reason} })
+}
+
+// Open reports whether the match takes new players: it has not ended and
+// is not ending. Any goroutine.
+func (m *Match) Open() bool {
+	m.seats.mu.Lock()
+	defer m.seats.mu.Unlock()
+	return !m.seats.ending
+}

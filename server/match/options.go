@@ -1,0 +1,72 @@
+package match
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/skirmishgg/skirmish/server/clock"
+)
+
+// Options configures the matches of a host. Call WithDefaults once and
+// share the result: every zero field takes the default documented on it.
+type Options struct {
+	// SnapshotRate is how many views a second each peer is offered.
+	// Default 30. It is capped at the game's tick rate.
+	SnapshotRate int
+
+	// MaxCatchUp is the most steps a match runs back to back after a stall
+	// before it drops the lost time. Default 5.
+	MaxCatchUp int
+
+	// AckTimeout closes a client (1008) that acknowledged no snapshot of
+	// those written to it over this long (see Peer.Lagging). Default 5s.
+	AckTimeout time.Duration
+
+	// ResumeGrace is how long a dropped player's seat is held: the player
+	// stays in the world, still, and its resume token takes the seat back.
+	// Default 30s; negative: a drop releases the seat at once.
+	ResumeGrace time.Duration
+
+	// GridCell, when positive, indexes every view's entities on a grid of
+	// that cell size, for interest filtering (see Filter). Default 0: none.
+	GridCell int32
+
+	// Dispatcher receives the peers to write after each snapshot tick.
+	// Default none: peers read their views themselves.
+	Dispatcher Dispatcher
+
+	// Clock drives the loops and seat deadlines. Default clock.System.
+	Clock clock.Clock
+
+	// Metrics receives the loops' measurements. Default: metrics
+	// registered nowhere.
+	Metrics *Metrics
+}
+
+// WithDefaults returns a copy of o, which may be nil, with the defaults
+// filled in.
+func (o *Options) WithDefaults() *Options {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	if c.SnapshotRate <= 0 {
+		c.SnapshotRate = 30
+	}
+	if c.MaxCatchUp <= 0 {
+		c.MaxCatchUp = 5
+	}
+	if c.AckTimeout <= 0 {
+		c.AckTimeout = 5 * time.Second
+	}
+	if c.ResumeGrace == 0 {
+		c.ResumeGrace = 30 * time.Second
+	}
+	if c.Clock == nil {
+		c.Clock = clock.System{}
+	}
+	if c.Metrics == nil {
+		c.Metrics = NewMetrics(prometheus.NewRegistry())
+	}
+	return &c
+}

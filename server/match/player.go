@@ -1,0 +1,61 @@
+package match
+
+import (
+	"sync"
+
+	"github.com/skirmishgg/skirmish/game"
+)
+
+// Player is one connected player's place in a match, the handle its
+// transport holds: the transport's reader pushes inputs into it and hands
+// it back to Leave. The match's loop owns everything else in it.
+type Player struct {
+	id   game.PlayerID // set when the player joined; read-only afterwards
+	name string        // likewise
+	key  string        // the seat's key: its join token's nonce or resume token
+	peer Peer
+
+	// inbox: written by the transport's reader, drained by the tick.
+	inMu      sync.Mutex
+	inLatest  game.Input
+	inButtons uint8 // buttons OR-ed over every input since the last drain, so a tap is never lost
+	inNew     bool
+
+	// current is the input the tick applies until a newer one arrives, and
+	// currentButtons the buttons of that input itself (current may carry a
+	// tap merged in for one step). Tick only.
+	current        game.Input
+	currentButtons uint8
+}
+
+// ID is the player's ID in its match.
+func (p *Player) ID() game.PlayerID { return p.id }
+
+// Name is the player's display name, cleaned.
+func (p *Player) Name() string { return p.name }
+
+// Push records the newest input from the client. It never blocks on the
+// tick for longer than a copy. Any goroutine, usually the reader.
+func (p *Player) Push(in game.Input) {
+	p.inMu.Lock()
+	p.inLatest = in
+	p.inButtons |= in.Buttons
+	p.inNew = true
+	p.inMu.Unlock()
+}
+
+// takeInput updates current with the newest input, if any arrived. Tick
+// only.
+func (p *Player) takeInput() {
+	p.inMu.Lock()
+	if p.inNew {
+		p.current = p.inLatest
+		p.currentButtons = p.inLatest.Buttons
+		p.current.Buttons |= p.inButtons
+		p.inButtons = 0
+		p.inNew = false
+	} else {
+		p.current.Buttons = p.currentButtons
+	}
+	p.inMu.Unlock()
+}

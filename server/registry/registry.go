@@ -1,0 +1,243 @@
+// Package registry knows which matches a host runs and where their free
+// seats are: it places players directly (first match with a free seat, or
+// a new one), creates and backfills matches the matchmaker assigns, and
+// reports the host's load to the matchmaker's directory. The matches
+// themselves (their loops, worlds and seats) are the match package's; the
+// registry only keeps them, with what matchmaking needs to know of each.
+package registry
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/match"
+)
+
+// ErrClosed is returned by calls on a closed Registry.
+var ErrClosed = errors.New("registry: closed")
+
+// directSeatWindow is how long a directly placed player's reservation
+// waits for its join to reach the match's loop.
+const directSeatWindow = 10 * time.Second
+
+// Options configures a Registry.
+type Options struct {
+	// Direct is the game players are placed in without matchmaking
+	// (Place). Default nil: no direct placement.
+	Direct game.Rules
+	// Modes maps the matchmaker's mode names to the rules their matches
+	// play. Expect refuses other modes.
+	Modes map[string]game.Rules
+	// Match configures every match; it must have its defaults filled in
+	// (match.Options.WithDefaults).
+	Match *match.Options
+	// Seed seeds the worlds of new matches; 0 picks a random seed per
+	// match.
+	Seed uint64
+	// Logger receives structured logs. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Registry is the set of matches one host runs.
+type Registry struct {
+	opts    Options
+	schemas map[game.Rules]match.Schema
+
+	mu      sync.Mutex
+	entries []*entry // in creation order
+	closed  bool
+	seq     uint64 // seeds matches when Options.Seed is set
+
+	wg sync.WaitGroup // match loops
+}
+
+// entry is a running match with what matchmaking knows of it. Guarded by
+// the Registry's mu.
+type entry struct {
+	m    *match.Match
+	mode string // the mode it was made for; empty for direct placement
+	// skill of the players assigned to it, which backfill matches against
+	skillSum, skillSeen float64
+	openSince           time.Time // since when it has had open seats
+}
+
+// MatchStats is a running match's counters and mode.
+type MatchStats struct {
+	match.Stats
+	Mode string // empty without matchmaking
+}
+
+// New returns a registry for the games of opts.
+func New(opts Options) (*Registry, error) {
+	if opts.Match == nil {
+		opts.Match = (&match.Options{}).WithDefaults()
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	r := &Registry{opts: opts, schemas: map[game.Rules]match.Schema{}}
+	for _, rules := range r.Games() {
+		if _, done := r.schemas[rules]; done {
+			continue
+		}
+		s, err := match.NewSchema(rules)
+		if err != nil {
+			return nil, fmt.Errorf("registry: %w", err)
+		}
+		r.schemas[rules] = s
+	}
+	return r, nil
+}
+
+// Games lists every game the registry may run: the direct one and the
+// modes'.
+func (r *Registry) Games() []game.Rules {
+	var all []game.Rules
+	if r.opts.Direct != nil {
+		all = append(all, r.opts.Direct)
+	}
+	for _, rules := range r.opts.Modes {
+		all = append(all, rules)
+	}
+	return all
+}
+
+// Place reserves a seat under key for a player placed without matchmaking:
+// in the first match with a free seat, or in a new match.
+func (r *Registry) Place(key string) (*match.Match, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, ErrClosed
+	}
+	if r.opts.Direct == nil {
+		return nil, errors.New("registry: no game for players without a join token")
+	}
+	deadline := r.opts.Match.Clock.Now().Add(directSeatWindow)
+	for _, e := range r.entries {
+		if e.mode == "" && e.m.Rules() == r.opts.Direct && e.m.Reserve(key, deadline, time.Time{}) == nil {
+			return e.m, nil
+		}
+	}
+	e := r.startLocked(newMatchID(), "", r.opts.Direct)
+	if err := e.m.Reserve(key, deadline, time.Time{}); err != nil {
+		return nil, fmt.Errorf("registry: a new match refused its first player: %w", err)
+	}
+	return e.m, nil
+}
+
+// Find returns the running match with an ID, or nil.
+func (r *Registry) Find(id string) *match.Match {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e := r.findLocked(id); e != nil {
+		return e.m
+	}
+	return nil
+}
+
+// Closed reports whether Close was called.
+func (r *Registry) Closed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.closed
+}
+
+// startLocked creates a match and starts its loop. r.mu is held.
+func (r *Registry) startLocked(id, mode string, rules game.Rules) *entry {
+	m := match.New(id, rules, r.schemas[rules], r.nextSeed(), r.opts.Match)
+	e := &entry{m: m, mode: mode}
+	r.entries = append(r.entries, e)
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		m.Run()
+		r.forget(m)
+	}()
+	r.opts.Logger.Info("match started", "match", id, "mode", mode, "game", rules.Name())
+	return e
+}
+
+// findLocked returns the entry of a running match, or nil. r.mu is held.
+func (r *Registry) findLocked(id string) *entry {
+	for _, e := range r.entries {
+		if e.m.ID() == id {
+			return e
+		}
+	}
+	return nil
+}
+
+func (r *Registry) forget(m *match.Match) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, e := range r.entries {
+		if e.m == m {
+			r.entries = append(r.entries[:i], r.entries[i+1:]...)
+			break
+		}
+	}
+	attrs := []any{"match", m.ID()}
+	if out := m.Outcome(); out != nil {
+		attrs = append(attrs, "reason", out.Reason, "winner", out.Winner)
+	}
+	r.opts.Logger.Info("match ended", attrs...)
+}
+
+// Matches returns the counters of every running match, in creation order.
+func (r *Registry) Matches() []MatchStats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]MatchStats, 0, len(r.entries))
+	for _, e := range r.entries {
+		out = append(out, MatchStats{Stats: e.m.Stats(), Mode: e.mode})
+	}
+	return out
+}
+
+// Close stops every match, closing its players with 1001, and waits until
+// every match loop has ended or ctx is done. Place refuses new players.
+func (r *Registry) Close(ctx context.Context) error {
+	r.mu.Lock()
+	r.closed = true
+	for _, e := range r.entries {
+		e.m.Stop(protocol.CloseGoingAway, "server shutting down")
+	}
+	r.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		r.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("registry: close: %w", ctx.Err())
+	}
+}
+
+func (r *Registry) nextSeed() uint64 {
+	if r.opts.Seed != 0 {
+		r.seq++
+		return r.opts.Seed + r.seq
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+func newMatchID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

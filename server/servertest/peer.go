@@ -1,0 +1,130 @@
+package servertest
+
+import (
+	"sync"
+
+	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/match"
+)
+
+// Peer is an in-memory match.Peer: it keeps the newest view offered (as a
+// transport's mailbox does, counting the views it replaced), every
+// reliable message, and how it was closed. It is safe for concurrent use.
+type Peer struct {
+	mu       sync.Mutex
+	view     *match.View
+	lastSeq  uint32
+	skipped  int
+	msgs     [][]byte
+	closed   *protocol.CloseError
+	aborted  bool
+	detached bool
+	// Lag, when set, is what Lagging reports.
+	Lag bool
+}
+
+var _ match.Peer = (*Peer)(nil)
+
+func (p *Peer) Joined(*match.Match, *match.Player) {}
+
+func (p *Peer) Offer(v *match.View, lastSeq uint32) bool {
+	v.Retain()
+	p.mu.Lock()
+	old := p.view
+	p.view, p.lastSeq = v, lastSeq
+	if old != nil {
+		p.skipped++
+	}
+	p.mu.Unlock()
+	if old != nil {
+		old.Release()
+	}
+	return false
+}
+
+func (p *Peer) Queue(msg []byte) { p.add(msg) }
+
+func (p *Peer) QueueAll(msgs [][]byte) {
+	for _, m := range msgs {
+		p.add(m)
+	}
+}
+
+func (p *Peer) Send(msg []byte) { p.add(msg) }
+
+func (p *Peer) add(msg []byte) {
+	p.mu.Lock()
+	p.msgs = append(p.msgs, msg)
+	p.mu.Unlock()
+}
+
+func (p *Peer) Close(code protocol.CloseCode, reason string) {
+	p.mu.Lock()
+	if p.closed == nil {
+		p.closed = &protocol.CloseError{Code: code, Reason: reason}
+	}
+	p.mu.Unlock()
+}
+
+func (p *Peer) Abort(code protocol.CloseCode, reason string) {
+	p.Close(code, reason)
+	p.mu.Lock()
+	p.aborted = true
+	p.mu.Unlock()
+}
+
+func (p *Peer) Lagging(limit uint32) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.Lag
+}
+
+func (p *Peer) Detach() {
+	p.mu.Lock()
+	v := p.view
+	p.view, p.detached = nil, true
+	p.mu.Unlock()
+	if v != nil {
+		v.Release()
+	}
+}
+
+// Take empties the mailbox: the newest view (the caller releases it) and
+// the input sequence it came with.
+func (p *Peer) Take() (*match.View, uint32) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	v := p.view
+	p.view = nil
+	return v, p.lastSeq
+}
+
+// Skipped is how many offered views were replaced before being taken.
+func (p *Peer) Skipped() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.skipped
+}
+
+// Messages returns the reliable messages queued so far and forgets them.
+func (p *Peer) Messages() [][]byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m := p.msgs
+	p.msgs = nil
+	return m
+}
+
+// Closed returns how the match closed the peer, or nil.
+func (p *Peer) Closed() *protocol.CloseError {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
+// Detached reports whether the match let the peer go.
+func (p *Peer) Detached() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.detached
+}

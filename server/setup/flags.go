@@ -1,0 +1,33 @@
+package setup
+
+import (
+	"fmt"
+	"net"
+
+	"github.com/skirmishgg/skirmish/server/match"
+)
+
+// PublicURL is a host's WebSocket URL for the directory, from the address
+// it listens on: other processes would dial it; players of this process
+// are told "here".
+func PublicURL(addr net.Addr) string {
+	host := addr.String()
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		host = fmt.Sprintf("localhost:%d", tcp.Port)
+	}
+	return "ws://" + host + "/ws"
+}
+
+// ParseView reads a -view flag: WIDTHxHEIGHT in world units, or "all"
+// (nil: no interest management). Entity positions are in view units,
+// viewUnitsPerUnit to a world unit.
+func ParseView(v string, viewUnitsPerUnit int32) (*match.Interest, error) {
+	if v == "all" {
+		return nil, nil
+	}
+	var w, h int32
+	if _, err := fmt.Sscanf(v, "%dx%d", &w, &h); err != nil || w <= 0 || h <= 0 {
+		return nil, fmt.Errorf("%q: want WIDTHxHEIGHT in world units, for example 2000x1200, or all", v)
+	}
+	return &match.Interest{HalfWidth: w * viewUnitsPerUnit / 2, HalfHeight: h * viewUnitsPerUnit / 2}, nil
+}

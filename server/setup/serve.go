@@ -1,0 +1,101 @@
+package setup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"time"
+)
+
+// ServeOptions is how Serve runs a stack.
+type ServeOptions struct {
+	// AdminAddr, when set, serves operators on their own address:
+	// /metrics, /healthz and /debug/pprof, which must never face players.
+	AdminAddr string
+	// ShutdownTimeout bounds the wait for connections and matches to
+	// close once ctx ends. Default 10s.
+	ShutdownTimeout time.Duration
+	// Logger receives structured logs. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Serve serves st on ln until ctx ends (SIGINT or SIGTERM for a command),
+// then shuts down: the matchmaker stops, the listener takes no more
+// connections, and matches close their players with 1001, bounded by
+// ShutdownTimeout. It closes ln and st. It returns nil after a clean
+// shutdown.
+func Serve(ctx context.Context, ln net.Listener, st *Stack, opts ServeOptions) error {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if opts.ShutdownTimeout <= 0 {
+		opts.ShutdownTimeout = 10 * time.Second
+	}
+	hs := &http.Server{
+		Handler:           st.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 2)
+	var admin *http.Server
+	if opts.AdminAddr != "" {
+		aln, err := net.Listen("tcp", opts.AdminAddr)
+		if err != nil {
+			ln.Close()
+			st.Close(context.Background())
+			return fmt.Errorf("admin address: %w", err)
+		}
+		admin = &http.Server{Handler: AdminHandler(st.Handler), ReadHeaderTimeout: 10 * time.Second}
+		logger.Info("admin", "addr", aln.Addr().String())
+		go func() { errc <- serveHTTP(admin, aln) }()
+		defer admin.Close()
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "ws", fmt.Sprintf("ws://%s/ws", ln.Addr()))
+	go func() { errc <- serveHTTP(hs, ln) }()
+	var serveErr error
+	select {
+	case serveErr = <-errc:
+	case <-ctx.Done():
+	}
+
+	logger.Info("shutting down")
+	st.StopMatchmaking()
+	sctx, cancel := context.WithTimeout(context.Background(), opts.ShutdownTimeout)
+	defer cancel()
+	// Stop taking connections first, then close the matches: hijacked
+	// WebSocket connections are not tracked by http.Server.
+	var errs []error
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	}
+	if err := st.Server.Close(sctx); err != nil {
+		errs = append(errs, fmt.Errorf("match shutdown: %w", err))
+	}
+	return errors.Join(append([]error{serveErr}, errs...)...)
+}
+
+func serveHTTP(hs *http.Server, ln net.Listener) error {
+	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// AdminHandler serves operators: app's /metrics and /healthz, and the
+// profiler.
+func AdminHandler(app http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", app)
+	mux.Handle("GET /healthz", app)
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
+}

@@ -1,0 +1,121 @@
+package ws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/coder/websocket"
+	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/match"
+)
+
+// Admitter seats a player who said Hello: host admission (join tokens,
+// resume tokens, placement) as the adapter sees it.
+type Admitter interface {
+	// Admit seats the player of hello on peer and returns its match and
+	// place. cancel is closed when the connection ends. A refusal's error
+	// carries the protocol.CloseError the client is closed with.
+	Admit(hello protocol.Hello, peer match.Peer, cancel <-chan struct{}) (*match.Match, *match.Player, error)
+}
+
+// Handler is the WebSocket adapter: it serves players at GET /ws, reads
+// each connection on a goroutine of its own and writes every session
+// through one pool of senders.
+type Handler struct {
+	admit   Admitter
+	opts    Options
+	metrics *metrics
+
+	wg      sync.WaitGroup // connection goroutines and close handshakes
+	batches batchPool      // write batch buffers of every connection
+	pool    *senderPool
+}
+
+// New returns the adapter for admit's matches; admit may be set later,
+// before serving, with SetAdmitter. opts may be nil.
+func New(admit Admitter, opts *Options) *Handler {
+	o := opts.withDefaults()
+	return &Handler{admit: admit, opts: o, metrics: newMetrics(o.Registry), pool: newSenderPool(o.Senders)}
+}
+
+// SetAdmitter sets the admission when it needs the adapter's Dispatcher
+// first (the matches it admits to are built with it). Before serving only.
+func (h *Handler) SetAdmitter(admit Admitter) { h.admit = admit }
+
+// Dispatcher is what the matches hand their sessions to after a snapshot
+// tick (match.Options.Dispatcher).
+func (h *Handler) Dispatcher() match.Dispatcher { return h.pool }
+
+// ServeHTTP upgrades a player's connection and hands it to a goroutine of
+// its own, letting this handler (and what net/http keeps for it: the
+// request, its buffers) go: a player's connection lives for minutes.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	lean := &leanHijacker{ResponseWriter: w, batches: &h.batches}
+	conn, err := websocket.Accept(lean, r, &websocket.AcceptOptions{
+		CompressionMode: websocket.CompressionDisabled,
+		// Browsers on other origins may play; the protocol carries no
+		// ambient credentials.
+		InsecureSkipVerify: true,
+	})
+	if err != nil {
+		return // Accept has written the HTTP error
+	}
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		h.run(conn, lean.conn)
+	}()
+}
+
+// run runs one player's connection: handshake, admission, then this
+// goroutine reads while the senders write.
+func (h *Handler) run(conn *websocket.Conn, out *batchConn) {
+	defer conn.CloseNow()
+	conn.SetReadLimit(protocol.MaxClientFrame)
+
+	s := newSession(conn, h)
+	s.out = out
+	defer s.end()
+	var buf []byte // grows to the largest message read, at most MaxClientFrame+1
+	hello, buf, err := s.readHello(buf)
+	if err != nil {
+		return
+	}
+	m, p, err := h.admit.Admit(hello, s, s.done)
+	if err != nil {
+		var ce protocol.CloseError
+		if !errors.As(err, &ce) {
+			h.opts.Logger.Warn("admission failed", "err", err)
+			ce = protocol.CloseError{Code: protocol.CloseTryAgainLater, Reason: "no match could take the player"}
+		}
+		s.close(ce.Code, ce.Reason, handshakeInline)
+		return
+	}
+	defer func() {
+		s.end()
+		s.stopSending()
+	}()
+	dropped := s.readLoop(buf, m, p)
+	s.leave(dropped)
+}
+
+// Close waits until every connection and its writing have ended, or ctx is
+// done. The matches close their players first (their Stop), which ends the
+// connections.
+func (h *Handler) Close(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		h.wg.Wait()
+		h.pool.close() // after the sessions: their last words go through it
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("ws: close: %w", ctx.Err())
+	}
+}

@@ -1,0 +1,26 @@
+package ws
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// metrics is the adapter's self-measurement, for Prometheus.
+type metrics struct {
+	snapshots prometheus.Counter
+	skipped   prometheus.Counter
+	bytesOut  prometheus.Counter
+	stalled   prometheus.Counter
+	closed    *prometheus.CounterVec
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		snapshots: prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_snapshots_sent_total", Help: "Snapshot messages written to clients."}),
+		skipped:   prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_snapshots_skipped_total", Help: "Snapshots replaced in a client's mailbox before a sender took them (slow clients)."}),
+		bytesOut:  prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_bytes_out_total", Help: "Bytes written to clients: WebSocket frames, headers included."}),
+		stalled: prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_writes_stalled_total",
+			Help: "Writes the kernel could not take at once (a client not reading fast enough), finished by a goroutine of that client's own."}),
+		closed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "skirmish_sessions_closed_by_server_total", Help: "Sessions the server closed, by close code."},
+			[]string{"code"}),
+	}
+	reg.MustRegister(m.snapshots, m.skipped, m.bytesOut, m.stalled, m.closed)
+	return m
+}

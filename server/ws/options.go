@@ -1,0 +1,88 @@
+package ws
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/skirmishgg/skirmish/server/clock"
+	"github.com/skirmishgg/skirmish/server/match"
+)
+
+// Options configures the WebSocket adapter. A nil *Options, and every zero
+// field, takes the default documented on the field.
+type Options struct {
+	// InputRate and InputBurst bound the messages a client may send: a
+	// token bucket refilled at InputRate per second holding at most
+	// InputBurst. A client that empties it is closed with 1008. Defaults
+	// 120 and 60.
+	InputRate  float64
+	InputBurst int
+
+	// ReliableQueue is how many reliable messages (events, joins, leaves)
+	// may wait for one client's sender; a client that falls further
+	// behind is closed with 1008. Default 64; raise it to fit twice the
+	// largest match's roster (a joining player is sent all of it).
+	ReliableQueue int
+
+	// Senders is how many goroutines encode and write snapshots for all
+	// the clients; a write the kernel cannot take at once is finished by a
+	// goroutine of that client's own, so a slow client never holds a
+	// sender. Default GOMAXPROCS, at least 2.
+	Senders int
+
+	// HandshakeTimeout bounds the wait for a client's Hello. Default 5s.
+	HandshakeTimeout time.Duration
+
+	// WriteTimeout is how long one write to a client may take before the
+	// client is considered stalled and dropped. Default 5s.
+	WriteTimeout time.Duration
+
+	// Interest, when set, sends each client only the entities around its
+	// own player; the matches must index their views with a grid of
+	// Interest.Cell (match.Options.GridCell). Default nil: everything.
+	Interest *match.Interest
+
+	// Registry receives the adapter's metrics. Default a registry of its
+	// own.
+	Registry prometheus.Registerer
+
+	// Clock times input rate limits. Default clock.System.
+	Clock clock.Clock
+
+	// Logger receives structured logs. Default slog.Default().
+	Logger *slog.Logger
+}
+
+func (o *Options) withDefaults() Options {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	if c.InputRate <= 0 {
+		c.InputRate = 120
+	}
+	if c.InputBurst <= 0 {
+		c.InputBurst = 60
+	}
+	if c.ReliableQueue <= 0 {
+		c.ReliableQueue = 64
+	}
+	if c.HandshakeTimeout <= 0 {
+		c.HandshakeTimeout = 5 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 5 * time.Second
+	}
+	c.Interest = c.Interest.WithDefaults()
+	if c.Registry == nil {
+		c.Registry = prometheus.NewRegistry()
+	}
+	if c.Clock == nil {
+		c.Clock = clock.System{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}

@@ -1,0 +1,204 @@
+package ws
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/coder/websocket"
+	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/match"
+)
+
+// session is one connected player: the match's Peer for it. Three parties
+// touch it: its reader (a goroutine of its own), whichever sender of the
+// pool writes it, and its match's tick. Each field says who owns it.
+type session struct {
+	conn *websocket.Conn
+	out  *batchConn // conn's network connection; nil in tests without one
+	h    *Handler
+
+	done    chan struct{} // closed when the session ends
+	endOnce sync.Once
+
+	// The player's match and place in it: set by the match before anything
+	// is sent (Joined), read by senders after taking what was sent and by
+	// the reader after Join returns.
+	m      atomic.Pointer[match.Match]
+	player atomic.Pointer[match.Player]
+
+	// mailbox: the newest view not yet taken by a sender, and the last
+	// input sequence applied when it was made. Written by the tick, taken by
+	// the session's sender.
+	boxMu   sync.Mutex
+	boxView *match.View
+	boxSeq  uint32
+
+	// reliable carries encoded messages that must all arrive, in order; a
+	// nil one is the order to close with closing's code and reason once
+	// everything before it is written. A sender drains it on every run.
+	reliable reliableQueue
+	// closing is the close the server decided on: the first one wins.
+	closing atomic.Pointer[closeOrder]
+
+	// Sending (see pool.go and send.go): the session's place in the pool
+	// and who runs it, and what its runs keep between snapshots. snap
+	// belongs to whoever runs the session.
+	sendState  atomic.Int32
+	nextQueued *session // guarded by pool.mu
+	snap       snapshotState
+
+	closeSent   atomic.Bool   // the close order was reached: nothing more is written
+	writeFailed atomic.Bool   // the connection refused a write: nothing more is written
+	written     atomic.Uint32 // tick of the newest snapshot written
+	first       atomic.Uint32 // tick of the first: the acknowledgement clock starts there
+	acked       atomic.Uint32 // newest snapshot tick the client acknowledged
+
+	stats sessionStats
+}
+
+type sessionStats struct {
+	snapshots atomic.Uint64
+	skipped   atomic.Uint64
+	bytesOut  atomic.Uint64
+}
+
+var _ match.Peer = (*session)(nil)
+
+func newSession(conn *websocket.Conn, h *Handler) *session {
+	return &session{
+		conn:     conn,
+		h:        h,
+		done:     make(chan struct{}),
+		reliable: reliableQueue{limit: h.opts.ReliableQueue},
+	}
+}
+
+// end ends the session: its reads (which wait without a context) and
+// writes fail, its waits return. It closes the network connection under
+// the WebSocket library, not the library's: that may wait for a close
+// handshake in progress, and end runs on senders too. The reader's
+// goroutine closes the library's side when it returns. Idempotent; never
+// blocks. Any goroutine.
+func (s *session) end() {
+	s.endOnce.Do(func() {
+		close(s.done)
+		if s.out != nil {
+			s.out.Conn.Close()
+		}
+	})
+}
+
+// ended reports whether end was called.
+func (s *session) ended() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// playerID is the session's player in its match, 0 before it joined.
+func (s *session) playerID() uint32 {
+	if p := s.player.Load(); p != nil {
+		return uint32(p.ID())
+	}
+	return 0
+}
+
+// Joined records the player's match and place. Tick only, before anything
+// is sent.
+func (s *session) Joined(m *match.Match, p *match.Player) {
+	s.m.Store(m)
+	s.player.Store(p)
+}
+
+// Offer puts v in the mailbox, replacing (and skipping) an untaken one. It
+// never blocks. It reports whether the session must be pushed to the
+// sender pool, which the pool's Dispatch does for a tick's sessions at
+// once. Tick only.
+func (s *session) Offer(v *match.View, lastSeq uint32) bool {
+	v.Retain()
+	s.boxMu.Lock()
+	old := s.boxView
+	s.boxView, s.boxSeq = v, lastSeq
+	s.boxMu.Unlock()
+	if old != nil {
+		old.Release()
+		s.stats.skipped.Add(1)
+		s.h.metrics.skipped.Inc()
+	}
+	return s.schedule()
+}
+
+// take empties the mailbox. Writer only (and the match when letting the
+// session go).
+func (s *session) take() (*match.View, uint32) {
+	s.boxMu.Lock()
+	v, seq := s.boxView, s.boxSeq
+	s.boxView = nil
+	s.boxMu.Unlock()
+	return v, seq
+}
+
+// Detach lets go of an untaken view once the match let the player go.
+func (s *session) Detach() {
+	if v, _ := s.take(); v != nil {
+		v.Release()
+	}
+}
+
+// Send queues a reliable message and wakes a sender: for what the client
+// waits on (its Welcome, a Pong). It never blocks; a client too far behind
+// to take the message is closed. Any goroutine.
+func (s *session) Send(msg []byte) {
+	if ok, _ := s.reliable.push(msg); !ok {
+		s.overflow()
+		return
+	}
+	s.wake()
+}
+
+// Queue queues a reliable message without waking a sender: it goes out
+// with the next snapshot, in the same write, so a tick's events cost no
+// system call of their own. A sender is woken anyway once the queue is
+// half full. Tick only.
+func (s *session) Queue(msg []byte) { s.queued(s.reliable.push(msg)) }
+
+// QueueAll is Queue for several messages at once: a tick's events.
+func (s *session) QueueAll(msgs [][]byte) { s.queued(s.reliable.pushAll(msgs)) }
+
+// queued closes a client whose queue overflowed and wakes a sender for one
+// whose queue is half full; n messages wait.
+func (s *session) queued(ok bool, n int) {
+	switch {
+	case !ok:
+		s.overflow()
+	case 2*n > s.reliable.limit:
+		s.wake()
+	}
+}
+
+func (s *session) overflow() {
+	s.close(protocol.ClosePolicyViolation, "too slow: reliable message queue overflow", handshakeNow)
+}
+
+// Lagging reports whether the client acknowledged none of the snapshots
+// written to it over the last limit ticks. The first snapshot written
+// starts the clock: acked is 0 until the client acknowledges one. Tick
+// only.
+func (s *session) Lagging(limit uint32) bool {
+	first := s.first.Load()
+	return first != 0 && s.written.Load()-max(s.acked.Load(), first) > limit
+}
+
+// Close closes the connection once the messages queued before have been
+// written. Any goroutine; never blocks.
+func (s *session) Close(code protocol.CloseCode, reason string) {
+	s.close(code, reason, afterQueued)
+}
+
+// Abort closes the connection now. Any goroutine; never blocks.
+func (s *session) Abort(code protocol.CloseCode, reason string) {
+	s.close(code, reason, handshakeNow)
+}
