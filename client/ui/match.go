@@ -7,7 +7,7 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
-	clientnet "github.com/skirmishgg/skirmish/client/net"
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/client/ui/play"
 )
 

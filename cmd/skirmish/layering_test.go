@@ -86,21 +86,21 @@ func TestLayering(t *testing.T) {
 		},
 		{
 			name:      "client networking draws nothing",
-			pkgs:      "client/net",
+			pkgs:      "client/clientnet",
 			noDeep:    []string{"github.com/hajimehoshi/ebiten"},
-			ownAllows: []string{"client/net", "game", "protocol"},
+			ownAllows: []string{"client/clientnet", "game", "protocol"},
 		},
 		{
 			name:      "bots draw nothing",
 			pkgs:      "client/bot",
 			noDeep:    []string{"github.com/hajimehoshi/ebiten"},
-			ownAllows: []string{"client/bot", "client/net", "game", "protocol"},
+			ownAllows: []string{"client/bot", "client/clientnet", "game", "protocol"},
 		},
 		{
 			name:      "the client's screens are plain Go",
 			pkgs:      "client/ui/play",
 			noDeep:    []string{"github.com/hajimehoshi/ebiten"},
-			ownAllows: []string{"client/ui/play", "client/net", "game", "protocol"},
+			ownAllows: []string{"client/ui/play", "client/clientnet", "game", "protocol"},
 		},
 		{
 			name:      "client does not import server",

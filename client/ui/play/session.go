@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	clientnet "github.com/skirmishgg/skirmish/client/net"
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/protocol"
