@@ -371,6 +371,7 @@ func (m *Match) welcome(s *session) {
 		SnapshotRate: uint32(m.snapshotRate),
 		Resume:       s.resume,
 		Kinds:        m.welcomeKinds,
+		Static:       wireStatic(m.rules.Static()),
 	}
 	s.send(welcome.Append(nil))
 	for _, o := range m.sessions {

@@ -86,7 +86,22 @@ func newWireSchema(rules game.Rules) (wireSchema, error) {
 	if err != nil {
 		return wireSchema{}, fmt.Errorf("server: game %q has a schema the protocol cannot carry: %w", rules.Name(), err)
 	}
+	if err := wireStatic(rules.Static()).Validate(); err != nil {
+		return wireSchema{}, fmt.Errorf("server: game %q has a static description the protocol cannot carry: %w", rules.Name(), err)
+	}
 	return wireSchema{kinds: kinds, counts: counts}, nil
+}
+
+// wireStatic is a game's static description as Welcome carries it.
+func wireStatic(st game.Static) protocol.Static {
+	w := protocol.Static{Bounds: protocol.Rect(st.Bounds), Walls: make([]protocol.Rect, len(st.Walls)), Params: make([]protocol.Param, len(st.Params))}
+	for i, r := range st.Walls {
+		w.Walls[i] = protocol.Rect(r)
+	}
+	for i, p := range st.Params {
+		w.Params[i] = protocol.Param(p)
+	}
+	return w
 }
 
 // Handler serves /ws (players) and /healthz (liveness).
