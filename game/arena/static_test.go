@@ -105,3 +105,26 @@ func TestStaticMatchesSimulation(t *testing.T) {
 		t.Errorf("a player ran %d view units in a second, want player_speed %d", moved, param(ParamPlayerSpeed))
 	}
 }
+
+// TestDocExampleBullet pins the bullet of docs/PROTOCOL.md's worked
+// snapshot example (protocol/docs_test.go encodes it): player 2 at view
+// (1200, 6400) fires upwards, and its bullet starts muzzle_offset above it.
+func TestDocExampleBullet(t *testing.T) {
+	h := newHarness(t, nil, 2) // the default arena, as in the document
+	h.place(2, 1200/ViewUnitsPerUnit, 6400/ViewUnitsPerUnit)
+	h.in[2] = game.Input{Aim: 49152, Buttons: game.ButtonFire}
+	h.step(1)
+	var got []int32
+	for _, e := range h.w.AppendView(nil) {
+		if e.Kind == KindBullet {
+			got = e.Fields[:5]
+		}
+	}
+	want := []int32{1200, 6304, 49152, int32(h.tick), 2}
+	if !slices.Equal(got, want) {
+		t.Fatalf("bullet fields %v, want %v", got, want)
+	}
+	if m, _ := h.r.Static().Param(ParamMuzzleOffset); 6400-m != 6304 {
+		t.Fatalf("muzzle_offset %d", m)
+	}
+}
