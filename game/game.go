@@ -77,6 +77,35 @@ type Schema struct {
 	Kinds []KindSchema
 }
 
+// Static is a game's fixed description, sent to every client in its Welcome
+// so that clients hard-code nothing about the game. Lengths and positions
+// are in view units (the units of entity fields).
+type Static struct {
+	Bounds Rect    // the playable area
+	Walls  []Rect  // solid, axis-aligned
+	Params []Param // named integers, e.g. "player_radius", "bullet_radius", "muzzle_offset", in a stable order
+}
+
+// Rect is an axis-aligned rectangle from (MinX, MinY) to (MaxX, MaxY).
+type Rect struct{ MinX, MinY, MaxX, MaxY int32 }
+
+// Param is one named integer of a game's static description.
+type Param struct {
+	Name  string
+	Value int32
+}
+
+// Param returns the value of the parameter called name, and whether s has
+// one.
+func (s Static) Param(name string) (int32, bool) {
+	for _, p := range s.Params {
+		if p.Name == name {
+			return p.Value, true
+		}
+	}
+	return 0, false
+}
+
 // EventKind tells what an Event reports. Values below 64 are reserved for
 // the kinds below; games may define their own from 64 up.
 type EventKind uint8
@@ -149,6 +178,9 @@ type Rules interface {
 	MaxPlayers() int
 	// Schema describes the entity kinds of the view.
 	Schema() Schema
+	// Static describes what never changes during a match (the map, sizes),
+	// for clients to draw and predict with. The caller must not modify it.
+	Static() Static
 	// NewWorld creates a fresh match world from a seed.
 	NewWorld(seed uint64) World
 }

@@ -41,10 +41,11 @@ func (m *Hello) Decode(b []byte) error {
 }
 
 // Welcome: [2, version, player, match, tickRate, snapshotRate, resume,
-// [[kindName, [fieldName, ...]], ...]].
+// [[kindName, [fieldName, ...]], ...], static] with static
+// [[minX, minY, maxX, maxY], [[minX, minY, maxX, maxY], ...], [[name, value], ...]].
 
 func (m *Welcome) Append(b []byte) []byte {
-	b = header(b, MsgWelcome, 8)
+	b = header(b, MsgWelcome, 9)
 	b = appendUint(b, uint64(m.Version))
 	b = appendUint(b, uint64(m.Player))
 	b = appendStr(b, m.Match)
@@ -60,12 +61,60 @@ func (m *Welcome) Append(b []byte) []byte {
 			b = appendStr(b, f)
 		}
 	}
+	return m.Static.append(b)
+}
+
+func (s *Static) append(b []byte) []byte {
+	b = appendArray(b, 3)
+	b = appendRect(b, s.Bounds)
+	b = appendArray(b, len(s.Walls))
+	for _, w := range s.Walls {
+		b = appendRect(b, w)
+	}
+	b = appendArray(b, len(s.Params))
+	for _, p := range s.Params {
+		b = appendArray(b, 2)
+		b = appendStr(b, p.Name)
+		b = appendInt(b, int64(p.Value))
+	}
 	return b
+}
+
+func appendRect(b []byte, r Rect) []byte {
+	b = appendArray(b, 4)
+	b = appendInt(b, int64(r.MinX))
+	b = appendInt(b, int64(r.MinY))
+	b = appendInt(b, int64(r.MaxX))
+	return appendInt(b, int64(r.MaxY))
+}
+
+func (s *Static) decode(r *reader) {
+	r.tuple(3)
+	r.rect(&s.Bounds)
+	s.Walls = resize(s.Walls, r.array(MaxWalls))
+	for i := range s.Walls {
+		r.rect(&s.Walls[i])
+	}
+	s.Params = resize(s.Params, r.array(MaxParams))
+	for i := range s.Params {
+		p := &s.Params[i]
+		r.tuple(2)
+		r.string(&p.Name, MaxParamName)
+		p.Value = r.i32()
+	}
+}
+
+func (r *reader) rect(dst *Rect) {
+	r.tuple(4)
+	dst.MinX = r.i32()
+	dst.MinY = r.i32()
+	dst.MaxX = r.i32()
+	dst.MaxY = r.i32()
 }
 
 func (m *Welcome) Decode(b []byte) error {
 	var r reader
-	r.message(b, MsgWelcome, 8)
+	r.message(b, MsgWelcome, 9)
 	m.Version = r.u32()
 	m.Player = r.u32()
 	r.string(&m.Match, MaxMatchLen)
@@ -83,6 +132,7 @@ func (m *Welcome) Decode(b []byte) error {
 			r.string(&k.Fields[j], MaxFieldName)
 		}
 	}
+	m.Static.decode(&r)
 	return r.done()
 }
 

@@ -65,6 +65,28 @@ func maxKinds() []KindSchema {
 	return k
 }
 
+// arenaStatic is a static description like the arena's.
+func arenaStatic() Static {
+	return Static{
+		Bounds: Rect{0, 0, 8000, 8000},
+		Walls:  []Rect{{3200, 1520, 4800, 1760}, {-5, -1 << 31, 1<<31 - 1, 70000}},
+		Params: []Param{{"player_radius", 80}, {"bullet_radius", 16}, {"muzzle_offset", 96}, {"neg", -129}},
+	}
+}
+
+// maxStatic is a static description at every limit.
+func maxStatic() Static {
+	s := Static{Bounds: Rect{math.MinInt32, math.MinInt32, math.MaxInt32, math.MaxInt32},
+		Walls: make([]Rect, MaxWalls), Params: make([]Param, MaxParams)}
+	for i := range s.Walls {
+		s.Walls[i] = Rect{int32(i), -int32(i), math.MaxInt32 - int32(i), 1 << 20}
+	}
+	for i := range s.Params {
+		s.Params[i] = Param{fmt.Sprintf("%0*d", MaxParamName, i), math.MinInt32 + int32(i)}
+	}
+	return s
+}
+
 func manyCreated(n int) []Entity {
 	e := make([]Entity, n)
 	for i := range e {
@@ -89,13 +111,16 @@ func sampleMessages() []Message {
 		&Hello{Version: Version, Name: "alice"},
 		&Hello{},
 		&Hello{Version: math.MaxUint32, Name: long, Resume: strings.Repeat("r", MaxResumeLen)},
-		&Welcome{Version: 1, Player: 7, Match: "0123456789abcdef", TickRate: 60, SnapshotRate: 30, Resume: "tok",
+		&Welcome{Version: Version, Player: 7, Match: "0123456789abcdef", TickRate: 60, SnapshotRate: 30, Resume: "tok",
 			Kinds: []KindSchema{{Name: "player", Fields: []string{"x", "y", "aim", "hp", "score", "deaths"}},
-				{Name: "bullet", Fields: []string{"x0", "y0", "dir", "tick0", "owner"}}}},
+				{Name: "bullet", Fields: []string{"x0", "y0", "dir", "tick0", "owner"}}},
+			Static: arenaStatic()},
 		&Welcome{},
 		&Welcome{Kinds: []KindSchema{{Name: "empty", Fields: []string{}}}},
 		&Welcome{Version: math.MaxUint32, Player: math.MaxUint32, Match: strings.Repeat("m", MaxMatchLen),
-			TickRate: math.MaxUint32, SnapshotRate: math.MaxUint32, Resume: strings.Repeat("r", MaxResumeLen), Kinds: maxKinds()},
+			TickRate: math.MaxUint32, SnapshotRate: math.MaxUint32, Resume: strings.Repeat("r", MaxResumeLen), Kinds: maxKinds(),
+			Static: maxStatic()},
+		&Welcome{Static: Static{Bounds: Rect{1, 2, 3, 4}, Params: []Param{{"", 0}}}},
 		&Input{Seq: 1, Ack: 0, MoveX: 127, MoveY: -127, Aim: 16384, Buttons: 1},
 		&Input{},
 		&Input{Seq: math.MaxUint32, Ack: math.MaxUint32, MoveX: -128, MoveY: -1, Aim: math.MaxUint16, Buttons: math.MaxUint8},
@@ -284,6 +309,9 @@ func TestDecodeLimits(t *testing.T) {
 		&Welcome{Kinds: []KindSchema{{Name: over(MaxFieldName)}}},
 		&Welcome{Kinds: []KindSchema{{Fields: make([]string, MaxFields+1)}}},
 		&Welcome{Kinds: []KindSchema{{Fields: []string{over(MaxFieldName)}}}},
+		&Welcome{Static: Static{Walls: make([]Rect, MaxWalls+1)}},
+		&Welcome{Static: Static{Params: make([]Param, MaxParams+1)}},
+		&Welcome{Static: Static{Params: []Param{{Name: over(MaxParamName)}}}},
 		&Join{Name: over(MaxNameLen)},
 		&MatchEnd{Reason: over(MaxReasonLen)},
 		&MatchEnd{Results: make([]Result, MaxResults+1)},
@@ -361,8 +389,13 @@ var hostile = []struct {
 	{"snapshot with 4G created", "97040a0900ddffffffff0102030405", &Snapshot{}, ErrLimit},
 	{"snapshot with 4G removed", "97040a09009090ddffffffff01", &Snapshot{}, ErrLimit},
 	{"snapshot with 4095 created in 3 bytes", "97040a0900dc0fff010203", &Snapshot{}, ErrMalformed},
-	{"welcome with 4G kinds", "98020101a0 0101a0 ddffffffff01", &Welcome{}, ErrLimit},
-	{"welcome with a 4G kind name", "98020101a0 0101a0 91 92dbffffffff61", &Welcome{}, ErrLimit},
+	{"welcome with 4G kinds", "99020101a0 0101a0 ddffffffff01", &Welcome{}, ErrLimit},
+	{"welcome with a 4G kind name", "99020101a0 0101a0 91 92dbffffffff61", &Welcome{}, ErrLimit},
+	{"welcome with 4G walls", "99020101a0 0101a0 90 93 9400000000 ddffffffff01", &Welcome{}, ErrLimit},
+	{"welcome with 1000 walls in 3 bytes", "99020101a0 0101a0 90 93 9400000000 dc03e8010203", &Welcome{}, ErrMalformed},
+	{"welcome with 4G params", "99020101a0 0101a0 90 93 9400000000 90 ddffffffff01", &Welcome{}, ErrLimit},
+	{"welcome with a 4G param name", "99020101a0 0101a0 90 93 9400000000 90 91 92dbffffffff61", &Welcome{}, ErrLimit},
+	{"welcome of version 1 (8 elements)", "98020101a0 0101a0 90", &Welcome{}, ErrMalformed},
 	{"match end with 4G results", "950a01a000ddffffffff01", &MatchEnd{}, ErrLimit},
 	{"match end with 200 results in 2 bytes", "950a01a000dc00c80102", &MatchEnd{}, ErrMalformed},
 }

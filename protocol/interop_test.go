@@ -66,7 +66,16 @@ func expected(m Message) []any {
 			}
 			kinds = append(kinds, []any{k.Name, fields})
 		}
-		return arr(2, m.Version, m.Player, m.Match, m.TickRate, m.SnapshotRate, m.Resume, kinds)
+		rect := func(r Rect) []any { return []any{r.MinX, r.MinY, r.MaxX, r.MaxY} }
+		walls, params := []any{}, []any{}
+		for _, w := range m.Static.Walls {
+			walls = append(walls, rect(w))
+		}
+		for _, p := range m.Static.Params {
+			params = append(params, []any{p.Name, p.Value})
+		}
+		static := []any{rect(m.Static.Bounds), walls, params}
+		return arr(2, m.Version, m.Player, m.Match, m.TickRate, m.SnapshotRate, m.Resume, kinds, static)
 	case *Input:
 		return arr(3, m.Seq, m.Ack, m.MoveX, m.MoveY, m.Aim, m.Buttons)
 	case *Snapshot:
@@ -171,7 +180,16 @@ func typed(m Message) []any {
 		for _, k := range m.Kinds {
 			kinds = append(kinds, []any{k.Name, k.Fields})
 		}
-		return []any{uint64(2), m.Version, m.Player, m.Match, m.TickRate, m.SnapshotRate, m.Resume, kinds}
+		rect := func(r Rect) []any { return []any{r.MinX, r.MinY, int64(r.MaxX), r.MaxY} } // int32 and int64 widths
+		walls, params := []any{}, []any{}
+		for _, w := range m.Static.Walls {
+			walls = append(walls, rect(w))
+		}
+		for _, p := range m.Static.Params {
+			params = append(params, []any{p.Name, p.Value})
+		}
+		static := []any{rect(m.Static.Bounds), walls, params}
+		return []any{uint64(2), m.Version, m.Player, m.Match, m.TickRate, m.SnapshotRate, m.Resume, kinds, static}
 	case *Input:
 		return []any{int16(3), m.Seq, m.Ack, m.MoveX, m.MoveY, m.Aim, m.Buttons}
 	case *Snapshot:

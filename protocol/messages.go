@@ -1,4 +1,4 @@
-// Package protocol is Skirmish's wire format, version 1: every WebSocket
+// Package protocol is Skirmish's wire format, version 2: every WebSocket
 // binary message is one msgpack array led by a message type. Snapshots carry
 // quantized integer entity fields delta-encoded against what the client
 // already has. docs/PROTOCOL.md is the reference for third-party clients.
@@ -11,8 +11,12 @@
 // This package imports nothing of Skirmish's, no network and no clock.
 package protocol
 
-// Version is the protocol version this package speaks.
-const Version = 1
+import "fmt"
+
+// Version is the protocol version this package speaks. Version 2 added
+// Welcome's static description (a ninth element), which version 1
+// decoders reject.
+const Version = 2
 
 // MsgType leads every message.
 type MsgType uint8
@@ -20,7 +24,7 @@ type MsgType uint8
 // Message types. C→S: sent by clients; S→C: sent by the server.
 const (
 	MsgHello    MsgType = 1  // C→S [1, version, name, resume]
-	MsgWelcome  MsgType = 2  // S→C [2, version, player, match, tickRate, snapshotRate, resume, kinds]
+	MsgWelcome  MsgType = 2  // S→C [2, version, player, match, tickRate, snapshotRate, resume, kinds, static]
 	MsgInput    MsgType = 3  // C→S [3, seq, ack, moveX, moveY, aim, buttons]
 	MsgSnapshot MsgType = 4  // S→C [4, tick, base, lastSeq, created, changed, removed]
 	MsgPing     MsgType = 5  // C→S [5, clientTime]
@@ -57,6 +61,9 @@ const (
 	MaxIDLen       = 64   // bytes of a player, ticket or region ID
 	MaxURLLen      = 256  // bytes of a host URL
 	MaxMessageLen  = 256  // bytes of a QueueError message
+	MaxWalls       = 1024 // walls of a game's static description
+	MaxParams      = 64   // named parameters of a game's static description
+	MaxParamName   = 32   // bytes of a parameter's name
 )
 
 // Message is implemented by every message type.
@@ -86,8 +93,8 @@ type KindSchema struct {
 	Fields []string
 }
 
-// Welcome accepts a Hello: who the client is, where, and how to read
-// snapshots.
+// Welcome accepts a Hello: who the client is, where, how to read
+// snapshots, and the game's static description.
 type Welcome struct {
 	Version      uint32
 	Player       uint32 // the client's player ID; its entity has the same ID
@@ -96,6 +103,55 @@ type Welcome struct {
 	SnapshotRate uint32 // snapshots per second
 	Resume       string // token to resume this seat after a disconnect
 	Kinds        []KindSchema
+	Static       Static // new in version 2
+}
+
+// Static is a game's fixed description (see game.Static): its playable
+// area, its walls and named integer parameters, lengths and positions in
+// view units (the units of entity fields).
+type Static struct {
+	Bounds Rect
+	Walls  []Rect  // at most MaxWalls
+	Params []Param // at most MaxParams, in the game's order
+}
+
+// Rect is an axis-aligned rectangle from (MinX, MinY) to (MaxX, MaxY).
+type Rect struct{ MinX, MinY, MaxX, MaxY int32 }
+
+// Param is one named integer of a Static; the name is at most MaxParamName
+// bytes.
+type Param struct {
+	Name  string
+	Value int32
+}
+
+// Param returns the value of the parameter called name, and whether s has
+// one.
+func (s Static) Param(name string) (int32, bool) {
+	for _, p := range s.Params {
+		if p.Name == name {
+			return p.Value, true
+		}
+	}
+	return 0, false
+}
+
+// Validate reports whether a Welcome decoder would accept s: at most
+// MaxWalls walls and MaxParams parameters, names of at most MaxParamName
+// bytes. A server checks its game's description once, up front.
+func (s Static) Validate() error {
+	if len(s.Walls) > MaxWalls {
+		return fmt.Errorf("%w: %d walls, at most %d", ErrLimit, len(s.Walls), MaxWalls)
+	}
+	if len(s.Params) > MaxParams {
+		return fmt.Errorf("%w: %d parameters, at most %d", ErrLimit, len(s.Params), MaxParams)
+	}
+	for _, p := range s.Params {
+		if len(p.Name) > MaxParamName {
+			return fmt.Errorf("%w: parameter name %q longer than %d bytes", ErrLimit, p.Name, MaxParamName)
+		}
+	}
+	return nil
 }
 
 // Input is the client's current command. Ack is the newest snapshot tick the

@@ -33,6 +33,7 @@ func (noisyRules) MaxPlayers() int { return 4 }
 func (noisyRules) Schema() game.Schema {
 	return game.Schema{Kinds: []game.KindSchema{{Name: "dot", Fields: []string{"a", "b", "c", "d"}}}}
 }
+func (noisyRules) Static() game.Static             { return game.Static{} }
 func (noisyRules) NewWorld(seed uint64) game.World { return &noisyWorld{} }
 
 type noisyWorld struct{ tick uint32 }

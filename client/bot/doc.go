@@ -1,5 +1,5 @@
 // Package bot runs headless Skirmish players: each bot dials a server with
-// client/net, plays (moves, aims, shoots) from its own seeded random
+// client/clientnet, plays (moves, aims, shoots) from its own seeded random
 // generator, rejoins when its match ends, reconnects when it is dropped,
 // and counts what it saw. Run aggregates the bots into a Report, which makes
 // the bots a load tool as well as an end-to-end check of a server.

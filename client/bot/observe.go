@@ -3,7 +3,7 @@ package bot
 import (
 	"math"
 
-	clientnet "github.com/skirmishgg/skirmish/client/net"
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/protocol"
 )

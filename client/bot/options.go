@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	clientnet "github.com/skirmishgg/skirmish/client/net"
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/protocol"
 )
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
-	clientnet "github.com/skirmishgg/skirmish/client/net"
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/client/ui/play"
 )
 
@@ -64,6 +64,7 @@ func (g *Game) drawMatch(dst *ebiten.Image, now time.Time, dt float64) bool {
 	}
 	sc := &ms.scene
 	sess.Sample(now, sc)
+	g.arena = sc.Arena // what the server described in its Welcome
 	for _, ev := range sc.Events {
 		ms.fx.Add(ev, sc.Me, sess.Name)
 	}
@@ -137,8 +138,8 @@ func (g *Game) drawArena(dst *ebiten.Image) {
 
 	off := 6 * s
 	for _, w := range g.arena.Walls {
-		ax, ay := cam.ToScreen(float64(w.MinX), float64(w.MinY))
-		bx, by := cam.ToScreen(float64(w.MaxX), float64(w.MaxY))
+		ax, ay := cam.ToScreen(w.MinX, w.MinY)
+		bx, by := cam.ToScreen(w.MaxX, w.MaxY)
 		r := rect{ax, ay, bx - ax, by - ay}
 		if r.x > g.w || r.y > g.h || r.x+r.w < 0 || r.y+r.h < 0 {
 			continue

@@ -15,7 +15,7 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/skirmishgg/skirmish/client/bot"
-	clientnet "github.com/skirmishgg/skirmish/client/net"
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/client/ui/play"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/protocol"

@@ -39,7 +39,7 @@ type Options struct {
 // Game is the client as an ebiten.Game.
 type Game struct {
 	opts  Options
-	arena play.Arena
+	arena play.Arena // the server's, from the newest scene
 	m     *play.Machine
 
 	scale    float64 // device scale factor: UI sizes are multiplied by it
@@ -66,8 +66,7 @@ func New(ctx context.Context, opts Options) *Game {
 		opts.Rules = arena.New(nil)
 	}
 	g := &Game{
-		opts:  opts,
-		arena: play.ArenaOf(opts.Rules),
+		opts: opts,
 		m: play.NewMachine(ctx, play.Config{
 			URL: opts.Server, Name: opts.Name, Rules: opts.Rules, InterpDelay: opts.InterpDelay,
 		}),

@@ -2,16 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/skirmishgg/skirmish/client/bot"
+	"github.com/skirmishgg/skirmish/client/clientnet"
 )
 
 // runBots plays headless bots against a server for a while, prints their
@@ -53,7 +51,7 @@ func runBots(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "skirmish bots: -duration and -ramp must not be negative")
 		return 2
 	}
-	wsURL, err := botsURL(*rawURL)
+	wsURL, err := clientnet.WebSocketURL(*rawURL)
 	if err != nil {
 		fmt.Fprintf(stderr, "skirmish bots: bad -url: %v\n", err)
 		return 2
@@ -84,32 +82,4 @@ func runBots(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// botsURL turns what -url was given into a WebSocket URL: http becomes ws,
-// https wss, a bare host:port gets ws://, and an empty path /ws.
-func botsURL(raw string) (string, error) {
-	if !strings.Contains(raw, "://") {
-		raw = "ws://" + raw
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", err
-	}
-	switch u.Scheme {
-	case "ws", "wss":
-	case "http":
-		u.Scheme = "ws"
-	case "https":
-		u.Scheme = "wss"
-	default:
-		return "", fmt.Errorf("scheme %q: want ws, wss, http or https", u.Scheme)
-	}
-	if u.Host == "" {
-		return "", errors.New("no host")
-	}
-	if u.Path == "" || u.Path == "/" {
-		u.Path = "/ws"
-	}
-	return u.String(), nil
 }

@@ -8,27 +8,6 @@ import (
 	"testing"
 )
 
-func TestBotsURL(t *testing.T) {
-	for in, want := range map[string]string{
-		"ws://localhost:8080/ws":    "ws://localhost:8080/ws",
-		"http://localhost:8080":     "ws://localhost:8080/ws",
-		"https://example.com/":      "wss://example.com/ws",
-		"wss://example.com/play":    "wss://example.com/play",
-		"localhost:8080":            "ws://localhost:8080/ws",
-		"http://127.0.0.1:9/ws?x=1": "ws://127.0.0.1:9/ws?x=1",
-	} {
-		got, err := botsURL(in)
-		if err != nil || got != want {
-			t.Errorf("botsURL(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"ftp://x/ws", "ws://", "http://%zz"} {
-		if got, err := botsURL(in); err == nil {
-			t.Errorf("botsURL(%q) = %q, want an error", in, got)
-		}
-	}
-}
-
 func TestBotsBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-nope"},

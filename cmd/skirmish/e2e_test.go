@@ -16,7 +16,7 @@ import (
 )
 
 // TestBotsPlayTwoFullMatches runs the real server on loopback and 32 bots
-// through client/net: they fill two 16-player matches, and every bot must
+// through client/clientnet: they fill two 16-player matches, and every bot must
 // get snapshots at the configured rate, see the others move and see scores
 // change; afterwards the server closes cleanly and no goroutine is left.
 func TestBotsPlayTwoFullMatches(t *testing.T) {

@@ -50,6 +50,7 @@ type Rules struct {
 	bulletWalls    []box // walls grown by the bullet radius
 	spawns         []Point
 	schema         game.Schema
+	static         game.Static
 	timeLimitTicks uint32
 }
 
@@ -84,7 +85,58 @@ func New(cfg *Config) *Rules {
 	for _, s := range c.Spawns {
 		r.spawns = append(r.spawns, Point{s.X * SubunitsPerUnit, s.Y * SubunitsPerUnit})
 	}
+	r.static = r.describe()
 	return r
+}
+
+// Names of the arena's static parameters (see Static), in the order
+// Static lists them.
+const (
+	ParamPlayerRadius   = "player_radius"   // view units
+	ParamBulletRadius   = "bullet_radius"   // view units
+	ParamMuzzleOffset   = "muzzle_offset"   // view units from a player's centre to a new bullet
+	ParamPlayerSpeed    = "player_speed"    // view units per second
+	ParamBulletSpeed    = "bullet_speed"    // view units per second
+	ParamBulletLifetime = "bullet_lifetime" // ticks
+	ParamFireCooldown   = "fire_cooldown"   // ticks between two shots of a player
+	ParamMaxHP          = "max_hp"          // hit points at spawn
+	ParamDamage         = "damage"          // hit points a bullet takes
+	ParamScoreLimit     = "score_limit"     // a player's score that ends the match
+	ParamTimeLimit      = "time_limit"      // ticks from the first step to the end of the match
+)
+
+// describe derives the static description from the resolved rules: every
+// length is converted from the simulation's own values, never restated.
+func (r *Rules) describe() game.Static {
+	view := func(r Rect) game.Rect {
+		return game.Rect{
+			MinX: r.MinX * ViewUnitsPerUnit, MinY: r.MinY * ViewUnitsPerUnit,
+			MaxX: r.MaxX * ViewUnitsPerUnit, MaxY: r.MaxY * ViewUnitsPerUnit,
+		}
+	}
+	c := &r.cfg
+	st := game.Static{
+		Bounds: view(Rect{0, 0, c.WorldWidth, c.WorldHeight}),
+		Walls:  make([]game.Rect, len(c.Walls)),
+	}
+	for i, w := range c.Walls {
+		st.Walls[i] = view(w)
+	}
+	rate := int32(c.TickRate)
+	st.Params = []game.Param{
+		{Name: ParamPlayerRadius, Value: ToView(r.playerR)},
+		{Name: ParamBulletRadius, Value: ToView(c.BulletRadius * SubunitsPerUnit)},
+		{Name: ParamMuzzleOffset, Value: ToView(r.muzzle)},
+		{Name: ParamPlayerSpeed, Value: ToView(r.moveStep * rate)},
+		{Name: ParamBulletSpeed, Value: ToView(r.bulletStep * rate)},
+		{Name: ParamBulletLifetime, Value: c.BulletLifetime},
+		{Name: ParamFireCooldown, Value: c.FireCooldown},
+		{Name: ParamMaxHP, Value: c.MaxHP},
+		{Name: ParamDamage, Value: c.Damage},
+		{Name: ParamScoreLimit, Value: c.ScoreLimit},
+		{Name: ParamTimeLimit, Value: c.TimeLimit},
+	}
+	return st
 }
 
 // Name implements game.Rules.
@@ -98,6 +150,10 @@ func (r *Rules) MaxPlayers() int { return r.cfg.MaxPlayers }
 
 // Schema implements game.Rules. The caller must not modify it.
 func (r *Rules) Schema() game.Schema { return r.schema }
+
+// Static implements game.Rules: the arena's bounds, walls and sizes in view
+// units (see the Param* names). The caller must not modify it.
+func (r *Rules) Static() game.Static { return r.static }
 
 // NewWorld implements game.Rules; the world's dynamic type is *World.
 func (r *Rules) NewWorld(seed uint64) game.World { return newWorld(r, seed) }

@@ -29,6 +29,7 @@ func (r *recordingRules) MaxPlayers() int { return 4 }
 func (r *recordingRules) Schema() game.Schema {
 	return game.Schema{Kinds: []game.KindSchema{{Name: "dot", Fields: []string{"x"}}}}
 }
+func (r *recordingRules) Static() game.Static             { return game.Static{} }
 func (r *recordingRules) NewWorld(seed uint64) game.World { return &recordingWorld{rules: r} }
 
 func (r *recordingRules) recorded() []recordedStep {

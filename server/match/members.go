@@ -165,6 +165,7 @@ func (m *Match) welcome(p *Player, resumeToken string) {
 		SnapshotRate: uint32(m.snapshotRate),
 		Resume:       resumeToken,
 		Kinds:        m.schema.Kinds,
+		Static:       m.schema.Static,
 	}
 	p.peer.Send(w.Append(nil))
 	for _, o := range m.players {

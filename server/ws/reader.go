@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/coder/websocket"
@@ -30,22 +29,9 @@ func (s *session) readMessage(buf []byte) ([]byte, error) {
 		s.close(protocol.CloseUnsupportedData, "text frames are not supported: send binary msgpack", handshakeInline)
 		return buf, errClosed
 	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			// A message over the read limit has already been closed with
-			// 1009 by the WebSocket library.
-			return buf, err
-		}
-	}
+	// A message over the read limit has already been closed with 1009 by
+	// the WebSocket library.
+	return protocol.AppendReadAll(buf, r)
 }
 
 // readHello performs the handshake: the first message must be a Hello of

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/protocol"
 )
 
@@ -146,33 +146,17 @@ func (m *Machine) Update() bool {
 }
 
 // NormalizeURL turns what a player types as the server's address into its
-// WebSocket endpoint: "localhost:8080" becomes ws://localhost:8080/ws,
-// http(s) becomes ws(s), and a URL without a path gets /ws.
+// WebSocket endpoint (see clientnet.WebSocketURL), with errors worded for
+// the menu.
 func NormalizeURL(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return "", errors.New("Enter the server's address, for example localhost:8080.")
 	}
-	if !strings.Contains(s, "://") {
-		s = "ws://" + s
+	u, err := clientnet.WebSocketURL(s)
+	if err != nil {
+		return "", fmt.Errorf("Not a server address: use host:port or a ws://, wss://, http:// or https:// URL (%w).", err)
 	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("%q is not a server address.", s)
-	}
-	switch u.Scheme {
-	case "ws", "wss":
-	case "http":
-		u.Scheme = "ws"
-	case "https":
-		u.Scheme = "wss"
-	default:
-		return "", fmt.Errorf("Unsupported scheme %q: use ws://, wss://, http:// or https://.", u.Scheme)
-	}
-	if u.Path == "" || u.Path == "/" {
-		u.Path = "/ws"
-	}
-	return u.String(), nil
+	return u, nil
 }
 
 // Results is a finished match's scoreboard.

@@ -3,11 +3,12 @@ package play
 import (
 	"context"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	clientnet "github.com/skirmishgg/skirmish/client/net"
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/protocol"
@@ -120,9 +121,15 @@ func TestMachinePlaysAMatchAndAgain(t *testing.T) {
 	}
 	waitPhase(t, m, PhasePlaying, 5*time.Second, nil)
 
+	// The scene draws the map the server described, which is the arena's.
+	var sc Scene
+	m.Session().Sample(time.Now(), &sc)
+	if want := arenaOf(rules); !reflect.DeepEqual(sc.Arena, want) {
+		t.Fatalf("scene arena\n got %+v\nwant %+v", sc.Arena, want)
+	}
+
 	// Hold "move left" and read the scene.
 	in := Controls{MoveX: -1, AimX: -1, Fire: true}.Input(0)
-	var sc Scene
 	var startX float64
 	deadline := time.Now().Add(3 * time.Second)
 	for {

@@ -53,6 +53,9 @@ type Scene struct {
 	// Reconnecting: the connection dropped; the Client is taking the seat
 	// back.
 	Reconnecting bool
+	// Arena is the map and sizes from the server's Welcome (zero before
+	// it). Its Walls are shared: do not modify them.
+	Arena Arena
 }
 
 // Player returns the view of player id, or nil.
@@ -84,10 +87,12 @@ func better(a, b PlayerView) bool {
 	return a.ID < b.ID
 }
 
-// Arena is the static part of the reference game the renderer needs.
+// Arena is the static part of the game the renderer needs, in world units,
+// as the server described it in its Welcome (see ArenaFrom): the client
+// draws the map the server plays, not one of its own.
 type Arena struct {
-	Width, Height float64
-	Walls         []arena.Rect
+	Width, Height float64 // the playable area, from (0, 0)
+	Walls         []Wall
 	PlayerRadius  float64
 	BulletRadius  float64
 	MaxHP         int32
@@ -95,17 +100,33 @@ type Arena struct {
 	TimeLimit     time.Duration
 }
 
-// ArenaOf describes rules for drawing.
-func ArenaOf(r *arena.Rules) Arena {
-	c := r.Config()
-	w, h := r.WorldSize()
-	return Arena{
-		Width: float64(w), Height: float64(h),
-		Walls:        r.Walls(),
-		PlayerRadius: float64(c.PlayerRadius),
-		BulletRadius: float64(c.BulletRadius),
-		MaxHP:        c.MaxHP,
-		ScoreLimit:   c.ScoreLimit,
-		TimeLimit:    time.Duration(c.TimeLimit) * time.Second / time.Duration(c.TickRate),
+// Wall is a solid rectangle, in world units.
+type Wall struct {
+	MinX, MinY, MaxX, MaxY float64
+}
+
+// ArenaFrom reads the game's static description out of a Welcome. Its
+// lengths are in view units (entity field units), which the arena's
+// ViewUnitsPerUnit turns into the world units the screens draw in; a
+// parameter the server did not send is zero.
+func ArenaFrom(w protocol.Welcome) Arena {
+	st := &w.Static
+	world := func(v int32) float64 { return float64(v) / arena.ViewUnitsPerUnit }
+	param := func(name string) int32 { v, _ := st.Param(name); return v }
+	a := Arena{
+		Width:        world(st.Bounds.MaxX),
+		Height:       world(st.Bounds.MaxY),
+		Walls:        make([]Wall, len(st.Walls)),
+		PlayerRadius: world(param(arena.ParamPlayerRadius)),
+		BulletRadius: world(param(arena.ParamBulletRadius)),
+		MaxHP:        param(arena.ParamMaxHP),
+		ScoreLimit:   param(arena.ParamScoreLimit),
 	}
+	for i, r := range st.Walls {
+		a.Walls[i] = Wall{world(r.MinX), world(r.MinY), world(r.MaxX), world(r.MaxY)}
+	}
+	if w.TickRate > 0 {
+		a.TimeLimit = time.Duration(param(arena.ParamTimeLimit)) * time.Second / time.Duration(w.TickRate)
+	}
+	return a
 }

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	clientnet "github.com/skirmishgg/skirmish/client/net"
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/protocol"
@@ -106,6 +106,7 @@ type Session struct {
 	err          error
 	client       *clientnet.Client
 	welcome      protocol.Welcome
+	arena        Arena // from welcome
 	names        map[uint32]string
 	roster       map[uint32]*rosterEntry
 	end          protocol.MatchEnd
@@ -307,7 +308,7 @@ func (s *Session) handle(conn *clientnet.Conn, typ protocol.MsgType) {
 		if s.status == StatusJoined {
 			s.status = StatusPlaying
 			s.firstAt = s.cfg.Now()
-			s.welcome = conn.Welcome()
+			s.setWelcome(conn.Welcome())
 		}
 		_, ents := conn.View()
 		for i := range ents {
@@ -336,7 +337,7 @@ func (s *Session) handle(conn *clientnet.Conn, typ protocol.MsgType) {
 		j := conn.Join()
 		s.names[j.Player] = j.Name
 		s.entry(j.Player)
-		s.welcome = conn.Welcome()
+		s.setWelcome(conn.Welcome())
 	case protocol.MsgMatchEnd:
 		if s.ended {
 			break
@@ -422,6 +423,12 @@ func (s *Session) send(c *clientnet.Client, stop <-chan struct{}) {
 	}
 }
 
+// setWelcome keeps a connection's Welcome and the arena it describes.
+// s.mu must be held.
+func (s *Session) setWelcome(w protocol.Welcome) {
+	s.welcome, s.arena = w, ArenaFrom(w)
+}
+
 // SetInput sets the controls the sender sends from now on. A fire press is
 // latched until an input has carried it, so a click shorter than a step is
 // not lost.
@@ -443,6 +450,7 @@ func (s *Session) Sample(now time.Time, sc *Scene) {
 	c := s.client
 	me := s.welcome.Player
 	sc.Match = s.welcome.Match
+	sc.Arena = s.arena
 	aim := AimRadians(s.ctl.Aim)
 	s.mu.Unlock()
 	sc.Players = sc.Players[:0]

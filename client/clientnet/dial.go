@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
@@ -82,19 +81,9 @@ func readMessage(ctx context.Context, ws *websocket.Conn, buf []byte) ([]byte, e
 	if err != nil {
 		return buf[:0], err
 	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return buf, err
-		}
+	buf, err = protocol.AppendReadAll(buf, r)
+	if err != nil {
+		return buf, err
 	}
 	if typ != websocket.MessageBinary {
 		ws.Close(protocol.CloseUnsupportedData, "text frames are not supported")

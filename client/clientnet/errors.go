@@ -14,4 +14,7 @@ var (
 	ErrBaseMismatch = errors.New("clientnet: snapshot base does not match the view")
 	// ErrVersion means the server speaks another protocol version.
 	ErrVersion = errors.New("clientnet: protocol version mismatch")
+	// ErrAddress means a server address is not one a client can connect
+	// to (see WebSocketURL).
+	ErrAddress = errors.New("clientnet: not a server address")
 )

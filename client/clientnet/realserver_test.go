@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -115,5 +116,57 @@ func TestClientResumesOnRealServer(t *testing.T) {
 	}
 	for _, s := range rec.all() {
 		t.Logf("%v attempt=%d delay=%v player=%d resumed=%v err=%v", s.State, s.Attempt, s.Delay, s.Player, s.Resumed, s.Err)
+	}
+}
+
+// The Welcome carries the game's static description: what a client
+// receives is exactly the arena's own (here a custom one, so a default
+// baked in anywhere would show), for every connection of a Client.
+func TestWelcomeCarriesArenaStatic(t *testing.T) {
+	rules := arena.New(&arena.Config{WorldWidth: 1200, WorldHeight: 900, PlayerRadius: 25,
+		Walls: []arena.Rect{{MinX: 100, MinY: 100, MaxX: 300, MaxY: 160}, {MinX: 600, MinY: 400, MaxX: 640, MaxY: 800}}})
+	srv, err := server.New(rules, &server.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Close(ctx)
+	}()
+	url := "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"
+
+	st := rules.Static()
+	want := protocol.Static{Bounds: protocol.Rect(st.Bounds)}
+	for _, w := range st.Walls {
+		want.Walls = append(want.Walls, protocol.Rect(w))
+	}
+	for _, p := range st.Params {
+		want.Params = append(want.Params, protocol.Param(p))
+	}
+	if want.Bounds.MaxX != 1200*arena.ViewUnitsPerUnit || len(want.Walls) != 2 {
+		t.Fatalf("arena static %+v: not the custom arena", want)
+	}
+	if v, _ := want.Param(arena.ParamPlayerRadius); v != 25*arena.ViewUnitsPerUnit {
+		t.Fatalf("player_radius %d", v)
+	}
+
+	conn, err := Dial(t.Context(), url, &DialOptions{Name: "static"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	if got := conn.Welcome().Static; !reflect.DeepEqual(got, want) {
+		t.Fatalf("Welcome static\n got %+v\nwant %+v", got, want)
+	}
+
+	rec := newRecorder()
+	c := Open(t.Context(), url, &ClientOptions{Dial: DialOptions{Name: "static2"}, Game: rules, OnState: rec.onState})
+	defer c.Close()
+	rec.wait(t, StateConnected)
+	if w, ok := c.Welcome(); !ok || !reflect.DeepEqual(w.Static, want) {
+		t.Fatalf("Client.Welcome static %+v (ok %v), want %+v", w.Static, ok, want)
 	}
 }

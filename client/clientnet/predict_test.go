@@ -119,7 +119,7 @@ func formatErrors(e PredictionErrors) string {
 // at 30 and 60 Hz, snapshots at 30 Hz, over two simulated minutes each.
 // Run it with -v to read the figures:
 //
-//	go test ./client/net/ -run TestPredictionErrorDistribution -v
+//	go test ./client/clientnet/ -run TestPredictionErrorDistribution -v
 func TestPredictionErrorDistribution(t *testing.T) {
 	for _, hz := range []int{30, 60} {
 		t.Run(fmt.Sprintf("%dHz", hz), func(t *testing.T) {
