@@ -2,20 +2,17 @@ package server_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	clientnet "github.com/skirmishgg/skirmish/client/net"
+	clientnet "github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 // TestSecondGameOverWebSockets runs the tag game, which shares nothing with
@@ -25,24 +22,8 @@ import (
 // server ticks), and the outcome at the end.
 func TestSecondGameOverWebSockets(t *testing.T) {
 	rules := &tagRules{W: 128, H: 96, Radius: 6, Speed: 4, Cooldown: 20, Ticks: 180, Rate: 60, Players: 2}
-	srv, err := server.New(rules, &server.Options{
-		Seed:   1, // fixed spawns
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := srv.Close(ctx); err != nil {
-			t.Errorf("server close: %v", err)
-		}
-		hs.Close()
-	})
-	url := "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"
-	ctx, cancel := context.WithTimeout(t.Context(), 9*time.Second) // the whole test
+	_, url := servertest.StartServer(t, rules, &server.Options{Seed: 1}) // fixed spawns
+	ctx, cancel := context.WithTimeout(t.Context(), 9*time.Second)       // the whole test
 	defer cancel()
 
 	a, b := playTagOnline(t, ctx, url, "alice"), playTagOnline(t, ctx, url, "bob")
@@ -56,6 +37,9 @@ func TestSecondGameOverWebSockets(t *testing.T) {
 			return x.Name == y.Name && slices.Equal(x.Fields, y.Fields)
 		}) || w.TickRate != 60 || w.Match != a.conn.Welcome().Match {
 			t.Fatalf("%s: welcome %+v, want the tag schema %v at 60 Hz in match %s", c.name, w, wantKinds, a.conn.Welcome().Match)
+		}
+		if r, ok := w.Static.Param("runner_radius"); w.Static.Bounds != (protocol.Rect{MaxX: 128, MaxY: 96}) || len(w.Static.Walls) != 0 || !ok || r != 6 {
+			t.Fatalf("%s: static description %+v, want the tag field 128x96 with runners of radius 6", c.name, w.Static)
 		}
 	}
 

@@ -37,6 +37,16 @@ func (r *tagRules) Name() string                    { return "tag" }
 func (r *tagRules) TickRate() int                   { return r.Rate }
 func (r *tagRules) MaxPlayers() int                 { return r.Players }
 func (r *tagRules) NewWorld(seed uint64) game.World { return &tagWorld{r: r, rng: seed} }
+
+// Static tells clients the field and the runners' size and speed, so a
+// client draws and predicts the game from the Welcome alone.
+func (r *tagRules) Static() game.Static {
+	return game.Static{
+		Bounds: game.Rect{MaxX: r.W, MaxY: r.H},
+		Params: []game.Param{{Name: "runner_radius", Value: r.Radius}, {Name: "runner_speed", Value: r.Speed}, {Name: "cooldown", Value: int32(r.Cooldown)}},
+	}
+}
+
 func (r *tagRules) Schema() game.Schema {
 	return game.Schema{Kinds: []game.KindSchema{
 		tagRunner: {Name: "runner", Fields: []string{"x", "y", "it"}},
