@@ -2,15 +2,13 @@ package bot
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 // fakeServer is a small stand-in for a Skirmish server: one match at a time
@@ -19,7 +17,7 @@ import (
 // can end after a while. Tests tune it through the fields set before start.
 type fakeServer struct {
 	t   *testing.T
-	srv *httptest.Server
+	srv *servertest.Scripted
 
 	matchTicks uint32 // end each match after this many ticks; 0: never
 	refuse     int    // refuse this many connections with 1013
@@ -55,13 +53,13 @@ func newFakeServer(t *testing.T, configure func(*fakeServer)) *fakeServer {
 	if configure != nil {
 		configure(fs)
 	}
-	fs.srv = httptest.NewServer(http.HandlerFunc(fs.serve))
+	fs.srv = servertest.NewScripted(t, fs.play)
 	fs.wg.Go(fs.loop)
 	t.Cleanup(fs.close)
 	return fs
 }
 
-func (fs *fakeServer) url() string { return "ws" + strings.TrimPrefix(fs.srv.URL, "http") + "/ws" }
+func (fs *fakeServer) url() string { return fs.srv.URL }
 
 func (fs *fakeServer) close() {
 	close(fs.stop)
@@ -81,25 +79,14 @@ func (fs *fakeServer) kick(id uint32) {
 	fs.mu.Unlock()
 }
 
-func (fs *fakeServer) serve(w http.ResponseWriter, r *http.Request) {
-	fs.wg.Add(1)
-	defer fs.wg.Done()
-	ws, err := websocket.Accept(w, r, nil)
-	if err != nil {
-		return
-	}
-	defer ws.CloseNow()
-	ctx := r.Context()
-	var hello protocol.Hello
-	if _, b, err := ws.Read(ctx); err != nil || hello.Decode(b) != nil {
-		return
-	}
+// play plays one connection after its Hello.
+func (fs *fakeServer) play(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
 	fs.mu.Lock()
 	if fs.refuse > 0 {
 		fs.refuse--
 		fs.mu.Unlock()
 		ws.Close(protocol.CloseTryAgainLater, "no free seat")
-		return
+		return nil
 	}
 	fs.nextID++
 	p := &fakePlayer{id: fs.nextID, ws: ws, x: int32(fs.nextID) * 400, y: 4000}
@@ -112,7 +99,7 @@ func (fs *fakeServer) serve(w http.ResponseWriter, r *http.Request) {
 	for _, m := range msgs {
 		if err := ws.Write(ctx, websocket.MessageBinary, m); err != nil {
 			fs.mu.Unlock()
-			return
+			return nil
 		}
 	}
 	fs.players[p.id] = p
@@ -129,11 +116,11 @@ func (fs *fakeServer) serve(w http.ResponseWriter, r *http.Request) {
 	for {
 		_, b, err := ws.Read(ctx)
 		if err != nil {
-			return
+			return nil
 		}
 		if err := in.Decode(b); err != nil {
 			ws.Close(protocol.CloseInvalidPayload, err.Error())
-			return
+			return nil
 		}
 		fs.mu.Lock()
 		p.x += int32(in.MoveX) / 8

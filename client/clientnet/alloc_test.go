@@ -6,6 +6,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 // TestSteadyStateAllocatesNothing checks the promise of the package doc:
@@ -25,7 +26,7 @@ func TestSteadyStateAllocatesNothing(t *testing.T) {
 	}
 	written := make(chan struct{})
 	measured := make(chan struct{})
-	fs := newFakeServer(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
+	fs := servertest.NewScripted(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
 		if err := send(ctx, ws, testWelcome()); err != nil {
 			return err
 		}
@@ -38,7 +39,7 @@ func TestSteadyStateAllocatesNothing(t *testing.T) {
 		<-measured // the server stays idle while the client is measured
 		return nil
 	})
-	c, err := Dial(t.Context(), fs.url(), nil)
+	c, err := Dial(t.Context(), fs.URL, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

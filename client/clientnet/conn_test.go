@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -13,54 +11,8 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
-
-// fakeServer is a tiny Skirmish server for tests: it accepts WebSocket
-// connections, reads Hello, and hands the connection to the test's script.
-type fakeServer struct {
-	t      *testing.T
-	srv    *httptest.Server
-	script func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error
-	wg     sync.WaitGroup
-	errs   chan error
-}
-
-func newFakeServer(t *testing.T, script func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error) *fakeServer {
-	t.Helper()
-	fs := &fakeServer{t: t, script: script, errs: make(chan error, 16)}
-	fs.srv = httptest.NewServer(http.HandlerFunc(fs.serve))
-	t.Cleanup(func() {
-		fs.srv.Close()
-		fs.wg.Wait()
-		close(fs.errs)
-		for err := range fs.errs {
-			t.Errorf("server: %v", err)
-		}
-	})
-	return fs
-}
-
-func (fs *fakeServer) url() string { return "ws" + strings.TrimPrefix(fs.srv.URL, "http") + "/ws" }
-
-func (fs *fakeServer) serve(w http.ResponseWriter, r *http.Request) {
-	fs.wg.Add(1)
-	defer fs.wg.Done()
-	ws, err := websocket.Accept(w, r, nil)
-	if err != nil {
-		fs.errs <- err
-		return
-	}
-	defer ws.CloseNow()
-	ctx := r.Context()
-	var hello protocol.Hello
-	if err := readInto(ctx, ws, &hello); err != nil {
-		fs.errs <- err
-		return
-	}
-	if err := fs.script(ctx, ws, hello); err != nil {
-		fs.errs <- err
-	}
-}
 
 func readInto(ctx context.Context, ws *websocket.Conn, m protocol.Message) error {
 	_, b, err := ws.Read(ctx)
@@ -121,7 +73,7 @@ func mustNext(t *testing.T, c *Conn, want protocol.MsgType) {
 }
 
 func TestDialHandshake(t *testing.T) {
-	fs := newFakeServer(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
+	fs := servertest.NewScripted(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
 		if hello.Version != protocol.Version || hello.Name != "alice" || hello.Resume != "" {
 			return errors.New("unexpected hello")
 		}
@@ -134,7 +86,7 @@ func TestDialHandshake(t *testing.T) {
 		}
 		return nil
 	})
-	c, err := Dial(t.Context(), fs.url(), &DialOptions{Name: "alice"})
+	c, err := Dial(t.Context(), fs.URL, &DialOptions{Name: "alice"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,10 +111,10 @@ func TestDialHandshake(t *testing.T) {
 }
 
 func TestDialBadVersion(t *testing.T) {
-	fs := newFakeServer(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
+	fs := servertest.NewScripted(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
 		return ws.Close(protocol.CloseBadVersion, "unsupported protocol version 1: this server speaks 2")
 	})
-	c, err := Dial(t.Context(), fs.url(), nil)
+	c, err := Dial(t.Context(), fs.URL, nil)
 	if err == nil {
 		c.Close()
 		t.Fatal("Dial succeeded against a server of another version")
@@ -176,7 +128,7 @@ func TestDialBadVersion(t *testing.T) {
 }
 
 func TestDialWrongFirstMessage(t *testing.T) {
-	fs := newFakeServer(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
+	fs := servertest.NewScripted(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
 		if err := send(ctx, ws, &protocol.Join{Player: 1, Name: "x"}); err != nil {
 			return err
 		}
@@ -186,19 +138,19 @@ func TestDialWrongFirstMessage(t *testing.T) {
 		}
 		return nil
 	})
-	_, err := Dial(t.Context(), fs.url(), nil)
+	_, err := Dial(t.Context(), fs.URL, nil)
 	if !errors.Is(err, ErrUnexpected) {
 		t.Fatalf("Dial: %v, want ErrUnexpected", err)
 	}
 }
 
 func TestDialHandshakeTimeout(t *testing.T) {
-	fs := newFakeServer(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
+	fs := servertest.NewScripted(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
 		ws.Read(ctx) // never answers; returns when the client gives up
 		return nil
 	})
 	start := time.Now()
-	_, err := Dial(t.Context(), fs.url(), &DialOptions{HandshakeTimeout: 100 * time.Millisecond})
+	_, err := Dial(t.Context(), fs.URL, &DialOptions{HandshakeTimeout: 100 * time.Millisecond})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Dial: %v, want a deadline error", err)
 	}
@@ -212,7 +164,7 @@ func TestConnSnapshotsInputsAndRTT(t *testing.T) {
 	v2 := []protocol.Entity{player(1, 11, 20, 0), player(2, 30, 41, 0), bullet(100, 11, 20)}
 	v3 := []protocol.Entity{player(1, 12, 20, 1), bullet(100, 11, 20)}
 	counts := testCounts(t)
-	fs := newFakeServer(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
+	fs := servertest.NewScripted(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
 		if err := send(ctx, ws, testWelcome()); err != nil {
 			return err
 		}
@@ -261,7 +213,7 @@ func TestConnSnapshotsInputsAndRTT(t *testing.T) {
 
 	clock := &fakeClock{t: time.Unix(1000, 0)}
 	var samples []sample
-	c, err := Dial(t.Context(), fs.url(), &DialOptions{
+	c, err := Dial(t.Context(), fs.URL, &DialOptions{
 		Now:   clock.Now,
 		OnRTT: func(seq uint32, rtt time.Duration) { samples = append(samples, sample{seq, rtt}) },
 	})
@@ -341,14 +293,14 @@ func TestConnSnapshotsInputsAndRTT(t *testing.T) {
 }
 
 func TestNextContextCancel(t *testing.T) {
-	fs := newFakeServer(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
+	fs := servertest.NewScripted(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
 		if err := send(ctx, ws, testWelcome()); err != nil {
 			return err
 		}
 		ws.Read(ctx) // until the client goes away
 		return nil
 	})
-	c, err := Dial(t.Context(), fs.url(), nil)
+	c, err := Dial(t.Context(), fs.URL, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +319,7 @@ func TestNextContextCancel(t *testing.T) {
 // A context that ends after the call it was given to returned does not
 // touch the connection: per-call timeouts are safe.
 func TestContextEndingAfterCallKeepsConn(t *testing.T) {
-	fs := newFakeServer(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
+	fs := servertest.NewScripted(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
 		if err := send(ctx, ws, testWelcome()); err != nil {
 			return err
 		}
@@ -381,7 +333,7 @@ func TestContextEndingAfterCallKeepsConn(t *testing.T) {
 			}
 		}
 	})
-	c, err := Dial(t.Context(), fs.url(), nil)
+	c, err := Dial(t.Context(), fs.URL, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +379,7 @@ func mustNextCtx(t *testing.T, ctx context.Context, c *Conn, want protocol.MsgTy
 func TestBadSnapshotClosesConn(t *testing.T) {
 	v1 := []protocol.Entity{player(1, 10, 20, 0)}
 	v2 := []protocol.Entity{player(1, 11, 20, 0)}
-	fs := newFakeServer(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
+	fs := servertest.NewScripted(t, func(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) error {
 		if err := send(ctx, ws, testWelcome()); err != nil {
 			return err
 		}
@@ -445,7 +397,7 @@ func TestBadSnapshotClosesConn(t *testing.T) {
 		}
 		return nil
 	})
-	c, err := Dial(t.Context(), fs.url(), nil)
+	c, err := Dial(t.Context(), fs.URL, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

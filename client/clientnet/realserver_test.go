@@ -1,19 +1,15 @@
 package clientnet
 
 import (
-	"context"
 	"errors"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 // startRealServer runs the real server with the arena on loopback and
@@ -21,23 +17,7 @@ import (
 // code never does.
 func startRealServer(t *testing.T) (*server.Server, string) {
 	t.Helper()
-	srv, err := server.New(arena.New(nil), &server.Options{
-		ResumeGrace: 10 * time.Second,
-		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Close(ctx); err != nil {
-			t.Errorf("server close: %v", err)
-		}
-		hs.Close()
-	})
-	return srv, "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"
+	return servertest.StartServer(t, arena.New(nil), &server.Options{ResumeGrace: 10 * time.Second})
 }
 
 // Against the real server: a connection that drops without a close
@@ -125,18 +105,7 @@ func TestClientResumesOnRealServer(t *testing.T) {
 func TestWelcomeCarriesArenaStatic(t *testing.T) {
 	rules := arena.New(&arena.Config{WorldWidth: 1200, WorldHeight: 900, PlayerRadius: 25,
 		Walls: []arena.Rect{{MinX: 100, MinY: 100, MaxX: 300, MaxY: 160}, {MinX: 600, MinY: 400, MaxX: 640, MaxY: 800}}})
-	srv, err := server.New(rules, &server.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	defer hs.Close()
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		srv.Close(ctx)
-	}()
-	url := "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"
+	_, url := servertest.StartServer(t, rules, nil)
 
 	st := rules.Static()
 	want := protocol.Static{Bounds: protocol.Rect(st.Bounds)}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 // connPlan is what the seat server does with one connection.
@@ -32,7 +33,7 @@ type connPlan struct {
 // connection by the plan for its number (1 for the first).
 type seatServer struct {
 	t    *testing.T
-	fs   *fakeServer
+	fs   *servertest.Scripted
 	plan func(n int) connPlan
 
 	mu      sync.Mutex
@@ -49,11 +50,11 @@ type seatServer struct {
 
 func newSeatServer(t *testing.T, plan func(n int) connPlan) *seatServer {
 	s := &seatServer{t: t, plan: plan, seats: map[string]uint32{}, active: map[string]bool{}, lost: map[string]bool{}, closes: make(chan websocket.StatusCode, 16), inputs: make(chan protocol.Input, 1024)}
-	s.fs = newFakeServer(t, s.script)
+	s.fs = servertest.NewScripted(t, s.script)
 	return s
 }
 
-func (s *seatServer) url() string { return s.fs.url() }
+func (s *seatServer) url() string { return s.fs.URL }
 
 // take decides who a Hello is; ok false means refused (already closed).
 func (s *seatServer) take(ws *websocket.Conn, hello protocol.Hello) (player uint32, token string, plan connPlan, ok bool) {

@@ -5,10 +5,8 @@ import (
 	"image"
 	"image/png"
 	"math"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,7 +17,7 @@ import (
 	"github.com/skirmishgg/skirmish/client/ui/play"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/protocol"
-	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 func needDisplay(t *testing.T) {
@@ -33,24 +31,8 @@ func needDisplay(t *testing.T) {
 // on a loopback port and returns its WebSocket URL.
 func startServer(t *testing.T) string {
 	t.Helper()
-	srv, err := server.New(arena.New(nil), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return serve(t, srv)
-}
-
-// serve serves srv on a loopback port and returns its WebSocket URL.
-func serve(t *testing.T, srv *server.Server) string {
-	t.Helper()
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Close(ctx)
-		hs.Close()
-	})
-	return "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"
+	_, url := servertest.StartServer(t, arena.New(nil), nil)
+	return url
 }
 
 // watcher is a player in the same match that reports what the server says

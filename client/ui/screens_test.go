@@ -7,7 +7,7 @@ import (
 
 	"github.com/skirmishgg/skirmish/client/ui/play"
 	"github.com/skirmishgg/skirmish/game/arena"
-	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 // press makes the next Update see what fn sets, as if from the devices.
@@ -23,11 +23,7 @@ func TestNativeScreens(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	rules := arena.New(&arena.Config{TimeLimit: 120}) // 2 s matches
-	srv, err := server.New(rules, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := serve(t, srv)
+	_, url := servertest.StartServer(t, rules, nil)
 	w := watch(t, ctx, url, "ann")
 
 	phases := make(chan play.Phase, 16)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
@@ -13,6 +12,8 @@ import (
 	"github.com/skirmishgg/skirmish/client/bot"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
+	"github.com/skirmishgg/skirmish/server/setup"
 )
 
 // TestBotsPlayTwoFullMatches runs the real server on loopback and 32 bots
@@ -33,12 +34,8 @@ func TestBotsPlayTwoFullMatches(t *testing.T) {
 	// A lower hp makes kills, hence score changes, likely within seconds;
 	// everything else is the default arena.
 	rules := arena.New(&arena.Config{MaxHP: 30})
-	srv, err := server.New(rules, &server.Options{SnapshotRate: snapshotRate, Seed: 7, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	url := "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"
+	st := servertest.StartStack(t, setup.Options{Direct: rules, Server: server.Options{SnapshotRate: snapshotRate, Seed: 7}})
+	srv, url := st.Server, st.URL
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -92,12 +89,7 @@ func TestBotsPlayTwoFullMatches(t *testing.T) {
 	report.WriteText(&summary)
 	t.Logf("bots report:\n%s", summary.String())
 
-	closeCtx, closeCancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer closeCancel()
-	if err := srv.Close(closeCtx); err != nil {
-		t.Fatalf("server close: %v", err)
-	}
-	hs.Close()
+	st.Stop() // fails the test if the server does not close in time
 	expectGoroutines(t, baseline)
 }
 

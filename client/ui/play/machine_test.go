@@ -13,6 +13,7 @@ import (
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 func TestNormalizeURL(t *testing.T) {
@@ -37,18 +38,8 @@ func TestNormalizeURL(t *testing.T) {
 // startServer runs a real match server for rules on a loopback port.
 func startServer(t *testing.T, rules *arena.Rules) string {
 	t.Helper()
-	srv, err := server.New(rules, &server.Options{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Close(ctx)
-		hs.Close()
-	})
-	return "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"
+	_, url := servertest.StartServer(t, rules, &server.Options{Seed: 1})
+	return url
 }
 
 // waitPhase updates m until it reaches want.
