@@ -1,0 +1,15 @@
+// Package ws is the WebSocket adapter of the match runtime: it serves
+// players at /ws, admits each one through an Admitter after its Hello, and
+// plays the match's Peer for it.
+//
+// Each connection has one goroutine of its own, its reader, which owns the
+// WebSocket's read side: the handshake, inputs (rate limited), pings.
+// Writing is the pool's: after a snapshot tick the match dispatches its
+// sessions to a few senders, and a sender encodes the delta the client
+// lacks and writes it, with the reliable messages queued since, in one
+// batch and one system call, without waiting on the network; a write the
+// kernel cannot take at once is finished off the pool by a goroutine of
+// that client's own (send.go holds the session's send state machine).
+// Every close the server decides goes through session.close with a typed
+// protocol.CloseCode (close.go).
+package ws
