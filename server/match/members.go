@@ -47,10 +47,15 @@ type joinAnswer struct {
 // Join hands a player to the loop and waits for it to be seated, which
 // happens at the next tick boundary. The player's Welcome and the roster
 // have been queued on its Peer when it returns. It fails with ErrEnded,
-// ErrGone, or a seat error (ErrFull, ErrUnknownSeat, ErrSeatSpent,
-// ErrKeyExpired).
+// ErrGone (the connection ended before the loop took the request), or a
+// seat error (ErrFull, ErrUnknownSeat, ErrSeatSpent, ErrKeyExpired).
 func (m *Match) Join(req JoinRequest) (*Player, error) {
 	r := &joinRequest{JoinRequest: req, answer: make(chan joinAnswer, 1)}
+	select {
+	case <-m.done:
+		return nil, ErrEnded
+	default:
+	}
 	select {
 	case m.joins <- r:
 	case <-m.done:
@@ -58,15 +63,23 @@ func (m *Match) Join(req JoinRequest) (*Player, error) {
 	case <-req.Cancel:
 		return nil, ErrGone
 	}
+	// Once the loop has the request it answers within a tick, and may seat
+	// the player: wait for that answer even when the connection ends
+	// meanwhile, so a seated player is never lost (the transport then
+	// leaves as a drop).
 	select {
 	case a := <-r.answer:
 		return a.player, a.err
 	case <-m.done:
-		// The loop answers every join it took before it reports done.
-		a := <-r.answer
-		return a.player, a.err
-	case <-req.Cancel:
-		return nil, ErrGone
+		// Every seat is answered by drainControl before the loop ends;
+		// a request that arrived after its last drain is answered by
+		// nobody, or by exit.
+		select {
+		case a := <-r.answer:
+			return a.player, a.err
+		default:
+			return nil, ErrEnded
+		}
 	}
 }
 

@@ -155,3 +155,67 @@ func TestMatchFullAndEnded(t *testing.T) {
 		t.Fatalf("an ended match keeps %+v", got)
 	}
 }
+
+// A Join on a match whose loop has ended returns ErrEnded at once, never
+// waits for an answer nobody will send.
+func TestJoinOnAnEndedMatch(t *testing.T) {
+	m := servertest.StartMatch(t, &recordingRules{}, nil)
+	m.Stop(protocol.CloseGoingAway, "bye")
+	<-m.Done()
+	for i := range 20 {
+		res := make(chan error, 1)
+		go func() {
+			_, err := m.Match.Join(match.JoinRequest{Key: "k", Fresh: true, Peer: &servertest.Peer{}})
+			res <- err
+		}()
+		select {
+		case err := <-res:
+			if !errors.Is(err, match.ErrEnded) {
+				t.Fatalf("join %d: %v, want ErrEnded", i, err)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatalf("join %d on an ended match hangs", i)
+		}
+	}
+}
+
+// A connection that ends while its join is on the way may still be
+// seated; Join then returns the player (the transport leaves as a drop),
+// so no seat is ever left claimed by nobody.
+func TestJoinOfAConnectionThatEndsLeavesNoSeat(t *testing.T) {
+	m := servertest.StartMatch(t, &recordingRules{}, &match.Options{ResumeGrace: time.Second})
+	m.Join("anchor", "keeps the match from ending empty")
+	if err := m.Reserve("k", m.Clock.Now().Add(time.Minute), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	cancel := make(chan struct{})
+	type answer struct {
+		p   *match.Player
+		err error
+	}
+	res := make(chan answer, 1)
+	go func() {
+		p, err := m.Match.Join(match.JoinRequest{Key: "k", Fresh: true, Peer: &servertest.Peer{}, Cancel: cancel})
+		res <- answer{p, err}
+	}()
+	time.Sleep(20 * time.Millisecond) // the request is with the loop
+	close(cancel)
+	var a answer
+	for done := false; !done; {
+		m.Advance(1)
+		select {
+		case a = <-res:
+			done = true
+		default:
+		}
+	}
+	if a.p != nil {
+		m.Leave(a.p, true)
+	} else if !errors.Is(a.err, match.ErrGone) {
+		t.Fatalf("join: %v, want a player or ErrGone", a.err)
+	}
+	housekeep(m, 3*time.Second)
+	if got := m.Seats(); got != (match.SeatCounts{Claimed: 1}) {
+		t.Fatalf("seats %+v, want only the anchor's", got)
+	}
+}

@@ -34,27 +34,32 @@ type closeOrder struct {
 }
 
 // close is the one way the server closes a session on purpose, with a
-// typed close code. The first close decided wins: it is logged and
-// counted by code, and carried out as how says. A later one only still
-// drops a connection that takes nothing (noFrame). Any goroutine; only
+// typed close code. The first close decided wins, except that one which
+// ends the connection now overrides a pending close after the queue (a
+// client that floods or stalls while its match is ending). It is carried
+// out as how says, and logged and counted by code where it is carried out:
+// never on the match's tick, which only decides. Any goroutine; only
 // handshakeInline waits.
 func (s *session) close(code protocol.CloseCode, reason string, how closeHow) {
 	o := &closeOrder{code, reason, how}
-	first := s.closing.CompareAndSwap(nil, o)
-	if first {
-		s.h.opts.Logger.Info("closing session", "player", s.playerID(), "code", int(code), "reason", reason)
-		s.h.metrics.closed.WithLabelValues(strconv.Itoa(int(code))).Inc()
+	won := s.closing.CompareAndSwap(nil, o)
+	if prev := s.closing.Load(); !won && prev.how == afterQueued && how != afterQueued {
+		won = s.closing.CompareAndSwap(prev, o)
 	}
 	switch {
 	case how == noFrame:
+		if won {
+			s.record(o)
+		}
 		s.end()
-	case !first:
+	case !won:
 	case how == afterQueued:
-		s.Send(nil)
+		s.Send(nil) // the marker always fits in the queue
 	case how == handshakeNow:
 		s.h.wg.Add(1)
 		go func() {
 			defer s.h.wg.Done()
+			s.record(o)
 			// The player leaves the match now: the handshake may wait
 			// seconds for a stalled client's answer.
 			s.leave(false)
@@ -62,8 +67,21 @@ func (s *session) close(code protocol.CloseCode, reason string, how closeHow) {
 			s.end()
 		}()
 	case how == handshakeInline:
+		s.record(o)
 		s.conn.Close(websocket.StatusCode(code), reason)
 	}
+}
+
+// record logs a close and counts it by code. Closes the server makes on
+// its own initiative count; those that end a match or a take-over are
+// planned and only logged at debug level.
+func (s *session) record(o *closeOrder) {
+	if o.how == afterQueued {
+		s.h.opts.Logger.Debug("closing session", "player", s.playerID(), "code", int(o.code), "reason", o.reason)
+		return
+	}
+	s.h.opts.Logger.Info("closing session", "player", s.playerID(), "code", int(o.code), "reason", o.reason)
+	s.h.metrics.closed.WithLabelValues(strconv.Itoa(int(o.code))).Inc()
 }
 
 // closedOnPurpose reports whether the server decided to close the session.
@@ -81,6 +99,7 @@ func (s *session) stopWriting() bool {
 // may wait seconds for the client: never on a sender.
 func (s *session) carryOutClose() {
 	if o := s.closing.Load(); o != nil {
+		s.record(o)
 		s.conn.Close(websocket.StatusCode(o.code), o.reason)
 	}
 	s.end()

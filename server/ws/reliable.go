@@ -51,7 +51,9 @@ func (q *reliableQueue) pushAll(msgs [][]byte) (ok bool, n int) {
 }
 
 func (q *reliableQueue) pushLocked(msg []byte) (ok bool, n int) {
-	if len(q.msgs) >= q.limit {
+	// The close marker (nil) always fits: a close after the queue must
+	// never be lost to a full one.
+	if len(q.msgs) >= q.limit && msg != nil {
 		return false, len(q.msgs)
 	}
 	q.msgs = append(q.msgs, msg)

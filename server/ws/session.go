@@ -188,8 +188,14 @@ func (s *session) overflow() {
 // starts the clock: acked is 0 until the client acknowledges one. Tick
 // only.
 func (s *session) Lagging(limit uint32) bool {
-	first := s.first.Load()
-	return first != 0 && s.written.Load()-max(s.acked.Load(), first) > limit
+	// acked first: a sender may write, and the client acknowledge, a
+	// newer snapshot between the loads, and written is never behind it.
+	acked, first := s.acked.Load(), s.first.Load()
+	written := s.written.Load()
+	if first == 0 || acked >= written {
+		return false
+	}
+	return written-max(acked, first) > limit
 }
 
 // Close closes the connection once the messages queued before have been
