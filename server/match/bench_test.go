@@ -56,7 +56,7 @@ func drain(peers []*servertest.Peer) {
 		if v, _ := p.Take(); v != nil {
 			v.Release()
 		}
-		p.Messages()
+		p.Discard()
 	}
 }
 

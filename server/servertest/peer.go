@@ -45,9 +45,9 @@ func (p *Peer) Offer(v *match.View, lastSeq uint32) bool {
 func (p *Peer) Queue(msg []byte) { p.add(msg) }
 
 func (p *Peer) QueueAll(msgs [][]byte) {
-	for _, m := range msgs {
-		p.add(m)
-	}
+	p.mu.Lock()
+	p.msgs = append(p.msgs, msgs...)
+	p.mu.Unlock()
 }
 
 func (p *Peer) Send(msg []byte) { p.add(msg) }
@@ -113,6 +113,15 @@ func (p *Peer) Messages() [][]byte {
 	m := p.msgs
 	p.msgs = nil
 	return m
+}
+
+// Discard forgets the queued messages, keeping their room: what a
+// transport's sender does after writing them, for benchmarks.
+func (p *Peer) Discard() {
+	p.mu.Lock()
+	clear(p.msgs)
+	p.msgs = p.msgs[:0]
+	p.mu.Unlock()
 }
 
 // Closed returns how the match closed the peer, or nil.
