@@ -58,6 +58,10 @@ type Host struct {
 	TTL time.Duration `json:"ttl_ns"`
 	// Matches are its running matches that have open seats, for backfill.
 	Matches []RunningMatch `json:"matches,omitempty"`
+	// State is the host's lifecycle state: starting, ready, allocated,
+	// draining or stopped. Only a ready or allocated host (or one that
+	// reports none) takes new matches. Empty: ready.
+	State string `json:"state,omitempty"`
 }
 
 // RunningMatch is a host's report on one running match with open seats.

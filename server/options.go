@@ -10,6 +10,7 @@ import (
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/server/clock"
 	"github.com/skirmishgg/skirmish/server/match"
+	"github.com/skirmishgg/skirmish/server/registry"
 )
 
 // Options configures a Server. A nil *Options, and every zero field, takes
@@ -63,6 +64,10 @@ type Options struct {
 	// Seed seeds the worlds of new matches; 0 picks a random seed per
 	// match.
 	Seed uint64
+
+	// OnResult, when set, receives the result of every match that ended
+	// with one; every result is logged either way.
+	OnResult func(registry.MatchResult)
 
 	// Registry receives the server's Prometheus metrics, served at
 	// /metrics. Default a registry of its own, with the Go runtime's and

@@ -54,13 +54,15 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 			SnapshotRate: o.SnapshotRate, MaxCatchUp: o.MaxCatchUp, AckTimeout: o.AckTimeout, ResumeGrace: o.ResumeGrace,
 			GridCell: gridCell, Dispatcher: srv.ws.Dispatcher(), Clock: o.Clock, Metrics: match.NewMetrics(o.Registry),
 		}).WithDefaults(),
-		Seed:   o.Seed,
-		Logger: o.Logger,
+		Seed:     o.Seed,
+		OnResult: o.OnResult,
+		Logger:   o.Logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	srv.registry = reg
+	o.Logger.Debug("host starting")
 	srv.ws.SetAdmitter(admission.New(reg, admission.Options{Tokens: o.Tokens, Clock: o.Clock}))
 	srv.registerGauges()
 	return srv, nil
@@ -76,8 +78,31 @@ func (s *Server) Handler() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
+	mux.HandleFunc("GET /readyz", s.serveReadyz)
 	return mux
 }
+
+// serveReadyz answers 200 only while the host takes new matches (ready or
+// allocated), 503 otherwise; the body names the state.
+func (s *Server) serveReadyz(w http.ResponseWriter, r *http.Request) {
+	st := s.registry.State()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if !st.Takes() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	fmt.Fprintln(w, st)
+}
+
+// State is the host's lifecycle state.
+func (s *Server) State() registry.State { return s.registry.State() }
+
+// MarkReady says the host serves and takes matches.
+func (s *Server) MarkReady() { s.registry.MarkReady() }
+
+// Drain stops taking new matches and players and waits for the running
+// matches to end, ending those still running when ctx ends (see
+// registry.Registry.Drain). Players stay connected meanwhile: keep serving.
+func (s *Server) Drain(ctx context.Context) error { return s.registry.Drain(ctx) }
 
 // Matches returns the counters of every running match.
 func (s *Server) Matches() []MatchStats { return s.registry.Matches() }
@@ -104,6 +129,7 @@ func (s *Server) Close(ctx context.Context) error {
 // registerGauges adds the gauges read off the host at scrape time.
 func (s *Server) registerGauges() {
 	s.opts.Registry.MustRegister(
+		s.stateGauge(),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "skirmish_matches", Help: "Running matches."},
 			func() float64 { return float64(len(s.Matches())) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "skirmish_players", Help: "Seats reserved, taken or kept, over all matches."},
@@ -115,4 +141,28 @@ func (s *Server) registerGauges() {
 				return float64(n)
 			}),
 	)
+}
+
+// stateGauge is skirmish_host_state{state=…}: 1 for the host's current
+// lifecycle state, 0 for the others.
+func (s *Server) stateGauge() prometheus.Collector {
+	return &stateCollector{s: s, desc: prometheus.NewDesc("skirmish_host_state", "The host's lifecycle state: 1 for the current one.", []string{"state"}, nil)}
+}
+
+type stateCollector struct {
+	s    *Server
+	desc *prometheus.Desc
+}
+
+func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
+	cur := c.s.registry.State()
+	for _, st := range registry.States() {
+		v := 0.0
+		if st == cur {
+			v = 1
+		}
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, v, string(st))
+	}
 }

@@ -73,7 +73,13 @@ func readSnapshot(t *testing.T, c *websocket.Conn) protocol.Snapshot {
 // readType reads messages until one of type typ arrives.
 func readType(t *testing.T, c *websocket.Conn, typ protocol.MsgType) []byte {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	return readTypeWithin(t, c, typ, 5*time.Second)
+}
+
+// readTypeWithin is readType with a deadline of d.
+func readTypeWithin(t *testing.T, c *websocket.Conn, typ protocol.MsgType, d time.Duration) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	for {
 		_, b, err := c.Read(ctx)

@@ -3,12 +3,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"syscall"
+
+	"github.com/skirmishgg/skirmish/server/setup"
 )
 
 const usage = `usage: skirmish <command> [flags]
@@ -17,28 +17,34 @@ commands:
   serve   run an all-in-one server: matches, WebSocket endpoint, health
   bots    run headless bot players against a server and report figures
   loadbench  measure server capacity under arena v1 (make bench-load)
+  keygen  write an Ed25519 key pair for join tokens (-out FILE: FILE and FILE.pub)
 
 Run 'skirmish <command> -h' for the flags of a command.
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	stop, release := setup.NotifyStop(os.Interrupt, syscall.SIGTERM)
+	code := run(stop, os.Args[1:], os.Stdout, os.Stderr)
+	release()
 	os.Exit(code)
 }
 
-// run executes one command line and returns the process exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// run executes one command line and returns the process exit code. A
+// server drains when stop.Drain ends and stops at once when stop.Now ends;
+// other commands stop at the first.
+func run(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
+	ctx := stop.Drain
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
 	switch args[0] {
 	case "serve":
-		return runServe(ctx, args[1:], stdout, stderr)
+		return runServe(stop, args[1:], stdout, stderr)
 	case "bots":
 		return runBots(ctx, args[1:], stdout, stderr)
+	case "keygen":
+		return runKeygen(args[1:], stdout, stderr)
 	case "loadbench":
 		return runLoadbench(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -17,15 +16,17 @@ import (
 	"github.com/skirmishgg/skirmish/server/setup"
 )
 
-// runServe runs the all-in-one server with the arena until ctx is
-// cancelled (SIGINT or SIGTERM), then shuts down (setup.Serve).
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// runServe runs the all-in-one server with the arena until stop says to
+// drain (SIGINT or SIGTERM; a second one ends the matches at once), then
+// shuts down (setup.Serve).
+func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("skirmish serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", ":8080", "address to listen on")
 	snapshotRate := fs.Int("snapshot-rate", 30, "snapshots per second sent to each client")
 	seed := fs.Uint64("seed", 0, "seed for match worlds (0: random per match)")
-	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for connections to close on shutdown")
+	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for connections to close on shutdown, after the drain")
+	drainTimeout := fs.Duration("drain-timeout", 10*time.Minute, "on SIGTERM or SIGINT, how long running matches may play on before they are ended with their results kept (a second signal ends them at once)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	withMM := fs.Bool("matchmaking", true, "players queue through the embedded matchmaker (false: first match with a free seat)")
 	capacity := fs.Int("capacity", 1024, "seats this host runs at most, over all its matches")
@@ -90,7 +91,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return fail(1, "%v", err)
 	}
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-	if err := setup.Serve(ctx, ln, st, setup.ServeOptions{AdminAddr: *adminAddr, ShutdownTimeout: *shutdownTimeout, Logger: logger}); err != nil {
+	if err := setup.Serve(stop, ln, st, setup.ServeOptions{AdminAddr: *adminAddr, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}); err != nil {
 		return fail(1, "%v", err)
 	}
 	return 0

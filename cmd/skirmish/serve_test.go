@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/skirmishgg/skirmish/client/clientnet"
+	"github.com/skirmishgg/skirmish/server/setup"
 )
 
 // TestServeCommand runs `skirmish serve` as a user does (make run), with
@@ -60,13 +63,35 @@ func TestServeCommand(t *testing.T) {
 // checks that it exits with 0.
 func startServeCommand(t *testing.T, args []string) (base string, stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
+	sc := startServe(t, args)
+	return sc.base, func() {
+		sc.drain()
+		sc.now()
+		if code := sc.wait(t); code != 0 {
+			t.Errorf("serve exited with %d after shutdown, want 0", code)
+		}
+	}
+}
+
+// serveRun is the serve command running in-process: drain and now are
+// its first and second signal.
+type serveRun struct {
+	base       string
+	drain, now context.CancelFunc
+	done       chan int
+}
+
+func startServe(t *testing.T, args []string) *serveRun {
+	t.Helper()
+	drain, stopDrain := context.WithCancel(context.Background())
+	now, stopNow := context.WithCancel(context.Background())
+	t.Cleanup(func() { stopDrain(); stopNow() })
 	pr, pw := io.Pipe()
-	done := make(chan int, 1)
+	sc := &serveRun{drain: stopDrain, now: stopNow, done: make(chan int, 1)}
 	go func() {
-		code := run(ctx, args, pw, io.Discard)
+		code := run(setup.Stop{Drain: drain, Now: now}, args, pw, io.Discard)
 		pw.Close()
-		done <- code
+		sc.done <- code
 	}()
 	addrc := make(chan string, 1)
 	go func() {
@@ -80,24 +105,66 @@ func startServeCommand(t *testing.T, args []string) (base string, stop func()) {
 	}()
 	select {
 	case addr := <-addrc:
-		base = "http://" + addr
-	case code := <-done:
-		cancel()
+		sc.base = "http://" + addr
+	case code := <-sc.done:
 		t.Fatalf("serve exited with %d before listening", code)
 	case <-time.After(10 * time.Second):
-		cancel()
 		t.Fatal("serve did not print its address within 10s")
 	}
-	return base, func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("serve exited with %d after shutdown, want 0", code)
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not exit within 15s of its shutdown")
+	return sc
+}
+
+// wait returns the command's exit code.
+func (sc *serveRun) wait(t *testing.T) int {
+	t.Helper()
+	select {
+	case code := <-sc.done:
+		return code
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not exit within 15s of its shutdown")
+		return -1
+	}
+}
+
+// TestServeDrains: on the first signal serve stops taking players
+// (/readyz 503) while a match plays on; the second ends the match at once
+// with its results, and serve exits 0.
+func TestServeDrains(t *testing.T) {
+	sc := startServe(t, []string{"serve", "-addr", "127.0.0.1:0", "-web", "", "-log-level", "error", "-matchmaking=false"})
+	ws := "ws" + strings.TrimPrefix(sc.base, "http") + "/ws"
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	conn, err := clientnet.Dial(ctx, ws, &clientnet.DialOptions{Name: "stays"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	sc.drain()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		code, body := httpGet(t, sc.base+"/readyz")
+		if code == http.StatusServiceUnavailable && strings.Contains(body, "draining") {
+			break
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz after the first signal: %d %q, want 503 draining", code, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := clientnet.Dial(ctx, ws, &clientnet.DialOptions{Name: "late"}); err == nil {
+		t.Fatal("a new player joined a draining server")
+	}
+	sc.now()
+	for {
+		if _, err := conn.Next(ctx); err != nil {
+			break
+		}
+	}
+	if end, ok := conn.MatchEnd(); !ok || end.Reason != "host_draining" {
+		t.Fatalf("match end %+v (%v), want host_draining", end, ok)
+	}
+	if code := sc.wait(t); code != 0 {
+		t.Fatalf("serve exited with %d, want 0", code)
 	}
 }
 
@@ -137,5 +204,25 @@ func writeWebBuild(t *testing.T, dir string) {
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestKeygenCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "token")
+	if code := run(setup.StopWith(context.Background()), []string{"keygen", "-out", path}, io.Discard, io.Discard); code != 0 {
+		t.Fatalf("keygen exited %d", code)
+	}
+	if _, err := setup.LoadTokenSigner(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := setup.LoadTokenVerifier(path + ".pub"); err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	if code := run(setup.StopWith(context.Background()), []string{"keygen", "-out", path}, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), "exists") {
+		t.Fatalf("keygen over an existing key: exit %d, %q; want 1 and a message", code, stderr.String())
+	}
+	if code := run(setup.StopWith(context.Background()), []string{"keygen"}, io.Discard, io.Discard); code != 2 {
+		t.Fatalf("keygen without -out exited %d, want 2", code)
 	}
 }

@@ -151,6 +151,8 @@ func (a *Admission) refuse(err error) error {
 	switch {
 	case errors.Is(err, registry.ErrClosed), a.reg.Closed():
 		return fmt.Errorf("%w: %w", protocol.Refuse(protocol.CloseGoingAway, "server shutting down"), err)
+	case errors.Is(err, registry.ErrDraining):
+		return fmt.Errorf("%w: %w", protocol.Refuse(protocol.CloseGoingAway, "server draining: it takes no new players"), err)
 	case errors.Is(err, match.ErrGone):
 		return err // nobody is left to tell
 	}

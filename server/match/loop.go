@@ -24,6 +24,7 @@ func (m *Match) Run() {
 	// that wakes quickly finds its step not yet due and the step waits a
 	// whole period.
 	start := clock.Now()
+	m.started = start
 	t := clock.NewTicker(m.period)
 	defer t.Stop()
 	sched := newSchedule(start, m.period, m.opts.MaxCatchUp)
@@ -31,6 +32,15 @@ func (m *Match) Run() {
 	for {
 		select {
 		case o := <-m.stopc:
+			if o.end != "" {
+				out := m.world.Outcome()
+				out.Ended, out.Reason = true, o.end
+				if out.Winner == 0 && len(out.Results) > 0 {
+					out.Winner = out.Results[0].Player
+				}
+				m.finish(out, o.code, o.reason)
+				return
+			}
 			m.closeAll(o.code, o.reason)
 			return
 		case <-t.C():
@@ -111,7 +121,7 @@ func (m *Match) step() bool {
 	}
 
 	if out := m.world.Outcome(); out.Ended {
-		m.finish(out)
+		m.finish(out, protocol.CloseNormal, "match over")
 		return true
 	}
 	return false
@@ -153,16 +163,16 @@ func (m *Match) broadcast(msg []byte) {
 	}
 }
 
-// finish ends the match: every client gets the results, then a normal close.
-func (m *Match) finish(out game.Outcome) {
+// finish ends the match: every client gets the results, then a close.
+func (m *Match) finish(out game.Outcome, code protocol.CloseCode, reason string) {
 	m.seats.setEnding(false)
-	m.outcome.Store(&out)
+	m.result.Store(m.resultOf(out))
 	end := protocol.MatchEnd{Tick: m.tick, Reason: out.Reason, Winner: uint32(out.Winner)}
 	for _, r := range out.Results {
 		end.Results = append(end.Results, protocol.Result{Player: uint32(r.Player), Score: r.Score, Deaths: r.Deaths})
 	}
 	m.broadcast(end.Append(nil))
-	m.closeAll(protocol.CloseNormal, "match over")
+	m.closeAll(code, reason)
 }
 
 // closeAll orders every peer closed once its queued messages are out.

@@ -38,10 +38,12 @@ type Match struct {
 
 	currentTick atomic.Uint32
 	stats       loopStats
-	outcome     atomic.Pointer[game.Outcome] // set when the world ended the match
+	started     time.Time                // when Run began; set before the loop
+	result      atomic.Pointer[Result] // set when the match ended with results
 
 	// Owned by the loop.
 	players          []*Player // connected, in join order
+	known            map[game.PlayerID]who
 	nextPlayer       game.PlayerID
 	tick             uint32
 	snapAcc          int
@@ -102,6 +104,7 @@ func New(id string, rules game.Rules, schema Schema, seed uint64, opts *Options)
 		done:         make(chan struct{}),
 		views:        newViewPool(8, schema.Counts),
 		nextPlayer:   1,
+		known:        map[game.PlayerID]who{},
 	}
 }
 
@@ -117,9 +120,10 @@ func (m *Match) Tick() uint32 { return m.currentTick.Load() }
 // Done is closed when the match's loop has ended.
 func (m *Match) Done() <-chan struct{} { return m.done }
 
-// Outcome is how the world ended the match, or nil while it runs or when
-// it was stopped.
-func (m *Match) Outcome() *game.Outcome { return m.outcome.Load() }
+// Result is how the match ended (the world's outcome, or standings when
+// it was ended early with End), or nil while it runs or when it was
+// stopped without results. Any goroutine.
+func (m *Match) Result() *Result { return m.result.Load() }
 
 // Stats returns the match's counters. Any goroutine.
 func (m *Match) Stats() Stats {
@@ -151,17 +155,28 @@ func (m *Match) Reserve(key string, deadline, spentUntil time.Time) error {
 	return m.seats.reserve(key, deadline, spentUntil)
 }
 
-// stopOrder is how Stop ends the match.
+// stopOrder is how Stop or End ends the match.
 type stopOrder struct {
 	code   protocol.CloseCode
 	reason string
+	// end, when set, is the reason of a MatchEnd sent first with the
+	// standings as the world has them (End).
+	end string
 }
 
 // Stop asks the loop to end the match, closing every player with code and
-// reason once their queued messages are out. It is idempotent and does not
-// wait; Done tells when the loop has ended.
+// reason once their queued messages are out. The first Stop or End wins;
+// it does not wait: Done tells when the loop has ended.
 func (m *Match) Stop(code protocol.CloseCode, reason string) {
-	m.stopMu.Do(func() { m.stopc <- stopOrder{code, reason} })
+	m.stopMu.Do(func() { m.stopc <- stopOrder{code: code, reason: reason} })
+}
+
+// End ends the match early as the world stands: every player gets a
+// MatchEnd with endReason and the standings so far (the match's Result),
+// then a close with code and reason. A host that drains ends the matches
+// still running at its deadline this way, so their results are kept.
+func (m *Match) End(endReason string, code protocol.CloseCode, reason string) {
+	m.stopMu.Do(func() { m.stopc <- stopOrder{code: code, reason: reason, end: endReason} })
 }
 
 // Open reports whether the match takes new players: it has not ended and

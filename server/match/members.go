@@ -29,6 +29,9 @@ type JoinRequest struct {
 	// again after a drop; it goes to them in Welcome.
 	ResumeToken string
 	Name        string
+	// Identity is who the player is outside the match (the player ID of
+	// its join token), for the match's Result.
+	Identity string
 	Peer        Peer
 	// Cancel is closed when the connection ends: Join stops waiting.
 	Cancel <-chan struct{}
@@ -139,6 +142,7 @@ func (m *Match) seat(r *joinRequest) (*Player, error) {
 			return nil, fmt.Errorf("match: the world refused player %d: %w", id, err)
 		}
 		p.id, p.name = id, cleanName(r.Name, id)
+		m.known[id] = who{identity: r.Identity, name: p.name}
 		m.seats.claim(s, p)
 		p.peer.Joined(m, p)
 		m.welcome(p, r.ResumeToken)
@@ -233,6 +237,7 @@ func (m *Match) detach(p *Player) bool {
 // is released.
 func (m *Match) removeFromWorld(id game.PlayerID) {
 	m.world.RemovePlayer(id)
+	delete(m.known, id)
 	m.broadcast((&protocol.Leave{Player: uint32(id)}).Append(nil))
 }
 

@@ -16,8 +16,11 @@ import (
 func (r *Registry) Expect(a matchmaking.MatchAssignment) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.closed {
+	switch {
+	case r.closed:
 		return ErrClosed
+	case r.draining:
+		return fmt.Errorf("%w: refused match %s", ErrDraining, a.MatchID)
 	}
 	e := r.findLocked(a.MatchID)
 	if e == nil {
@@ -46,6 +49,7 @@ func (r *Registry) Report(h matchmaking.Host) matchmaking.Host {
 	now := r.opts.Match.Clock.Now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	h.State = string(r.stateLocked())
 	h.Used, h.Matches = 0, h.Matches[:0]
 	for _, e := range r.entries {
 		if !e.m.Open() {
@@ -54,7 +58,7 @@ func (r *Registry) Report(h matchmaking.Host) matchmaking.Host {
 		max := e.m.Rules().MaxPlayers()
 		h.Used += max
 		open := max - e.m.Seats().Taken()
-		if open <= 0 || e.mode == "" {
+		if open <= 0 || e.mode == "" || r.draining {
 			e.openSince = time.Time{}
 			continue
 		}

@@ -43,8 +43,20 @@ type Options struct {
 	// Seed seeds the worlds of new matches; 0 picks a random seed per
 	// match.
 	Seed uint64
+	// OnResult, when set, receives the result of every match that ended
+	// with one (the world's end, or End at a drain deadline), on the
+	// match's goroutine after its loop: it may take its time.
+	OnResult func(MatchResult)
 	// Logger receives structured logs. Default slog.Default().
 	Logger *slog.Logger
+}
+
+// MatchResult is a finished match's result with the registry's knowledge
+// of it.
+type MatchResult struct {
+	Match string
+	Mode  string // empty for direct placement
+	match.Result
 }
 
 // Registry is the set of matches one host runs.
@@ -52,9 +64,11 @@ type Registry struct {
 	opts    Options
 	schemas map[game.Rules]match.Schema
 
-	mu      sync.Mutex
-	entries []*entry // in creation order
-	closed  bool
+	mu       sync.Mutex
+	entries  []*entry // in creation order
+	ready    bool     // MarkReady was called
+	draining bool     // Drain was called: no new match or player
+	closed   bool
 	seq     uint64 // seeds matches when Options.Seed is set
 
 	wg sync.WaitGroup // match loops
@@ -116,8 +130,11 @@ func (r *Registry) Games() []game.Rules {
 func (r *Registry) Place(key string) (*match.Match, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.closed {
+	switch {
+	case r.closed:
 		return nil, ErrClosed
+	case r.draining:
+		return nil, ErrDraining
 	}
 	if r.opts.Direct == nil {
 		return nil, errors.New("registry: no game for players without a join token")
@@ -179,18 +196,25 @@ func (r *Registry) findLocked(id string) *entry {
 
 func (r *Registry) forget(m *match.Match) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	mode := ""
 	for i, e := range r.entries {
 		if e.m == m {
+			mode = e.mode
 			r.entries = append(r.entries[:i], r.entries[i+1:]...)
 			break
 		}
 	}
-	attrs := []any{"match", m.ID()}
-	if out := m.Outcome(); out != nil {
-		attrs = append(attrs, "reason", out.Reason, "winner", out.Winner)
+	r.mu.Unlock()
+	res := m.Result()
+	if res == nil {
+		r.opts.Logger.Info("match stopped", "match", m.ID(), "mode", mode)
+		return
 	}
-	r.opts.Logger.Info("match ended", attrs...)
+	r.opts.Logger.Info("match ended", "match", m.ID(), "mode", mode, "reason", res.Reason, "winner", res.Winner,
+		"duration", res.Ended.Sub(res.Started), "standings", res.Standings)
+	if r.opts.OnResult != nil {
+		r.opts.OnResult(MatchResult{Match: m.ID(), Mode: mode, Result: *res})
+	}
 }
 
 // Matches returns the counters of every running match, in creation order.
@@ -213,17 +237,10 @@ func (r *Registry) Close(ctx context.Context) error {
 		e.m.Stop(protocol.CloseGoingAway, "server shutting down")
 	}
 	r.mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		r.wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("registry: close: %w", ctx.Err())
+	if err := r.wait(ctx); err != nil {
+		return fmt.Errorf("registry: close: %w", err)
 	}
+	return nil
 }
 
 func (r *Registry) nextSeed() uint64 {

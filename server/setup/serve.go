@@ -13,6 +13,9 @@ import (
 
 // ServeOptions is how Serve runs a stack.
 type ServeOptions struct {
+	// DrainTimeout bounds the drain: matches still running then are ended
+	// with their standings kept. Default 10m.
+	DrainTimeout time.Duration
 	// AdminAddr, when set, serves operators on their own address:
 	// /metrics, /healthz and /debug/pprof, which must never face players.
 	AdminAddr string
@@ -23,18 +26,25 @@ type ServeOptions struct {
 	Logger *slog.Logger
 }
 
-// Serve serves st on ln until ctx ends (SIGINT or SIGTERM for a command),
-// then shuts down: the matchmaker stops, the listener takes no more
-// connections, and matches close their players with 1001, bounded by
-// ShutdownTimeout. It closes ln and st. It returns nil after a clean
-// shutdown.
-func Serve(ctx context.Context, ln net.Listener, st *Stack, opts ServeOptions) error {
+// Serve serves st on ln until stop.Drain ends (the first SIGINT or
+// SIGTERM of a command), then drains: the host takes no new match or
+// player (/readyz answers 503, the directory says draining), the embedded
+// matchmaker stops, and the running matches play to their end, up to
+// DrainTimeout or until stop.Now ends (a second signal); those still
+// running then are ended with their results kept. Players stay connected
+// throughout. Then the listener closes and the rest shuts down within
+// ShutdownTimeout. It closes ln and st, and returns nil after a clean
+// shutdown, a drain deadline included.
+func Serve(stop Stop, ln net.Listener, st *Stack, opts ServeOptions) error {
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.Default()
 	}
 	if opts.ShutdownTimeout <= 0 {
 		opts.ShutdownTimeout = 10 * time.Second
+	}
+	if opts.DrainTimeout <= 0 {
+		opts.DrainTimeout = 10 * time.Minute
 	}
 	hs := &http.Server{
 		Handler:           st.Handler,
@@ -60,7 +70,13 @@ func Serve(ctx context.Context, ln net.Listener, st *Stack, opts ServeOptions) e
 	var serveErr error
 	select {
 	case serveErr = <-errc:
-	case <-ctx.Done():
+	case <-stop.Drain.Done():
+		st.StopMatchmaking()
+		dctx, cancel := context.WithTimeout(stop.Now, opts.DrainTimeout)
+		if err := st.Server.Drain(dctx); err != nil {
+			logger.Warn("drain ended at its deadline", "err", err)
+		}
+		cancel()
 	}
 
 	logger.Info("shutting down")

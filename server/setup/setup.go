@@ -108,13 +108,14 @@ func New(opts Options) (*Stack, error) {
 		if err != nil { // still served: a page that says to run make web
 			logger.Warn("no browser client at /", "err", err)
 		}
-		for _, p := range []string{"/ws", "/healthz", "/metrics"} {
+		for _, p := range []string{"/ws", "/healthz", "/readyz", "/metrics"} {
 			mux.Handle(p, api)
 		}
 		root = page
 	}
 	mux.Handle("/", root)
 	st.Handler = mux
+	srv.MarkReady() // it takes matches as soon as it is built
 	if st.Matchmaker == nil {
 		return st, nil
 	}
