@@ -27,6 +27,7 @@ func runBots(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	name := fs.String("name", bot.DefaultName, "prefix of the bots' names")
 	mode := fs.String("mode", "ffa", "queue through the matchmaker for this mode (empty: join the server directly, for 'serve -matchmaking=false')")
 	queueURL := fs.String("queue-url", "", "matchmaker queue endpoint (default: the server's own /v1/matchmaking/ws)")
+	matchmaker := fs.String("matchmaker", "", "a remote matchmaker (http://mm:8081): bots queue there and play on whichever host it assigns; -url is then only a fallback for assignments that name no host")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -55,6 +56,20 @@ func runBots(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "skirmish bots: bad -url: %v\n", err)
 		return 2
+	}
+	if *matchmaker != "" {
+		if *mode == "" {
+			fmt.Fprintln(stderr, "skirmish bots: -matchmaker needs a -mode to queue for")
+			return 2
+		}
+		mm, err := clientnet.WebSocketURL(*matchmaker)
+		if err == nil {
+			*queueURL, err = clientnet.QueueURL(mm)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "skirmish bots: bad -matchmaker: %v\n", err)
+			return 2
+		}
 	}
 
 	rep, err := bot.Run(ctx, &bot.Options{
