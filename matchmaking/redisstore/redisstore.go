@@ -20,8 +20,8 @@ const DefaultPrefix = "skirmish"
 // or rediss:// for TLS) and checks it with PING under ctx. Unless the URL
 // sets them (dial_timeout, read_timeout, write_timeout, pool_timeout,
 // max_retries), a call fails within about a second while Redis is down:
-// dial, read and write timeouts of 1 s, a pool wait of 2 s and no
-// retries; context deadlines are honoured. Close the client when done.
+// dial, read and write timeouts of 1 s, one dial attempt, a pool wait of
+// 2 s and no command retries; context deadlines are honoured. Close the client when done.
 func Open(ctx context.Context, url string) (*redis.Client, error) {
 	opt, err := redis.ParseURL(url)
 	if err != nil {
@@ -41,6 +41,9 @@ func Open(ctx context.Context, url string) (*redis.Client, error) {
 	}
 	if opt.MaxRetries == 0 {
 		opt.MaxRetries = -1
+	}
+	if opt.DialerRetries == 0 { // go-redis's default, 5 dials, would take 5 s on a black hole
+		opt.DialerRetries = 1
 	}
 	opt.ContextTimeoutEnabled = true
 	c := redis.NewClient(opt)

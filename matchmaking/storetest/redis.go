@@ -163,6 +163,7 @@ func (r *Redis) signal(sig os.Signal) {
 		return
 	}
 	_ = cmd.Process.Signal(sig)
+	_ = cmd.Process.Signal(syscall.SIGCONT) // a frozen server must run to exit
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
@@ -177,6 +178,22 @@ func (r *Redis) Stop() { r.signal(syscall.SIGTERM) }
 
 // Kill stops the server at once (SIGKILL), as a crash would.
 func (r *Redis) Kill() { r.signal(syscall.SIGKILL) }
+
+// Freeze stops the server's process (SIGSTOP) without closing its
+// sockets: connections open and commands hang, as on a hung host, until
+// Thaw.
+func (r *Redis) Freeze() { r.sendRunning(syscall.SIGSTOP) }
+
+// Thaw resumes a frozen server (SIGCONT).
+func (r *Redis) Thaw() { r.sendRunning(syscall.SIGCONT) }
+
+func (r *Redis) sendRunning(sig os.Signal) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cmd != nil {
+		_ = r.cmd.Process.Signal(sig)
+	}
+}
 
 // Restart stops the server (if running) and starts it again on the same
 // port and data directory: with AOF on, the data is kept.
