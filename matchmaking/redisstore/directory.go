@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -35,23 +38,28 @@ type DirectoryOptions struct {
 	MaxAttempts int
 }
 
-// Directory is a matchmaking.Directory in Redis: one key per host holding
-// its report, LastSeen, reservations and allocation regions. It is safe
-// for concurrent use by any number of processes sharing the Redis and the
-// prefix.
+// Directory is a matchmaking.Directory in Redis. It is safe for
+// concurrent use by any number of processes sharing the Redis and the
+// prefix. Each host has five keys (see the package documentation): its
+// report and LastSeen, its new-match reservations with their seat total
+// and a sorted set of their expiries, its backfill reservations, and the
+// regions its matches were allocated in. An allocation therefore reads
+// and writes a few small values whatever the number of reservations:
+// lapsed reservations are found by expiry and removed on the next write.
 //
 // Every read-modify-write of a host (Heartbeat, Allocate,
 // ReserveBackfill, Release) is an optimistic transaction: WATCH the
-// host's key, GET it, decide in Go, then MULTI/SET/EXEC. Redis aborts the
-// EXEC when any other client wrote the key after the WATCH, and the
-// transaction starts again from a fresh read. So a seat check and the
-// reservation it allows are one atomic step per host: two matchmakers
-// racing for a host's last seats cannot both reserve them (the second
-// EXEC fails, its retry sees the first's reservation), and a heartbeat
-// racing an allocation never drops the reservation (it rewrites the
-// state it read, reservation included, or retries). The choice among
-// hosts reads a snapshot and may be stale; only the chosen host's
-// capacity must be exact, and it is re-checked inside the transaction.
+// host's keys, read them, decide in Go, then MULTI/writes/EXEC. Redis
+// aborts the EXEC when any other client wrote one of those keys after the
+// WATCH, and the transaction starts again from a fresh read. So a seat
+// check and the reservation it allows are one atomic step per host: two
+// matchmakers racing for a host's last seats cannot both reserve them
+// (the second EXEC fails, and its retry sees the first's reservation in
+// the seat total), and a heartbeat racing an allocation never loses it
+// (a heartbeat rewrites only the report; the seat total is the
+// reservations'). The choice among hosts reads a snapshot and may be
+// stale; only the chosen host's capacity must be exact, and it is
+// re-checked inside the transaction.
 type Directory struct {
 	c           redis.UniversalClient
 	k           keys
@@ -84,60 +92,96 @@ func NewDirectory(c redis.UniversalClient, opts *DirectoryOptions) *Directory {
 	return &Directory{c: c, k: newKeys(o.Prefix), clock: o.Clock, rand: o.Rand, resvTTL: o.ReservationTTL, maxAttempts: o.MaxAttempts}
 }
 
-func (d *Directory) hostKey(id string) string { return d.k.of("h", id) }
-func (d *Directory) hostsKey() string         { return d.k.of("hosts") }
+func (d *Directory) hostsKey() string { return d.k.of("hosts") }
 
-// hostState is a host's key.
-type hostState struct {
-	Host     mm.Host           `json:"host"`
-	LastSeen time.Time         `json:"last_seen"`
-	Resv     []mm.Reservation  `json:"resv,omitempty"`
-	Regions  map[string]string `json:"regions,omitempty"` // match ID -> region it was allocated in
+// hostKeys are one host's keys.
+type hostKeys struct {
+	report   string // string: report JSON
+	alloc    string // hash: allocation field -> reservation JSON, "sum" -> their seats
+	allocExp string // zset: allocation field, score its expiry in ms
+	backfill string // hash: backfill field -> reservation JSON
+	regions  string // hash: match ID -> the region it was allocated in
 }
 
-// live reports whether the host is within its TTL at now, as
-// MemoryDirectory decides it.
-func (h *hostState) live(now time.Time) bool {
-	return h.Host.TTL <= 0 || now.Sub(h.LastSeen) < h.Host.TTL
-}
-
-// expire drops lapsed reservations.
-func (h *hostState) expire(now time.Time) {
-	h.Resv = slices.DeleteFunc(h.Resv, func(r mm.Reservation) bool { return !now.Before(r.ExpiresAt) })
-}
-
-func (h *hostState) reserved() int {
-	n := 0
-	for _, r := range h.Resv {
-		if !r.Backfill {
-			n += r.Seats
-		}
+func (d *Directory) keysOf(hostID string) hostKeys {
+	return hostKeys{
+		report: d.k.of("h", hostID), alloc: d.k.of("ha", hostID), allocExp: d.k.of("hz", hostID),
+		backfill: d.k.of("hb", hostID), regions: d.k.of("hg", hostID),
 	}
-	return n
 }
 
-func (h *hostState) free() int { return h.Host.Capacity - h.Host.Used - h.reserved() }
+func (k hostKeys) all() []string {
+	return []string{k.report, k.alloc, k.allocExp, k.backfill, k.regions}
+}
 
-func (h *hostState) serves(mode, region string) bool {
-	return (h.Host.Region == "" || region == "" || h.Host.Region == region) &&
-		(len(h.Host.Modes) == 0 || slices.Contains(h.Host.Modes, mode))
+// report is a host's report key.
+type report struct {
+	Host     mm.Host   `json:"host"`
+	LastSeen time.Time `json:"last_seen"`
+}
+
+// sumField is the alloc hash's seat total; allocation fields start "a|".
+const sumField = "sum"
+
+// allocField names a new-match reservation: "a|<seats>|<expiry ns>|<match ID>".
+func allocField(r mm.Reservation) string {
+	return fmt.Sprintf("a|%d|%d|%s", r.Seats, r.ExpiresAt.UnixNano(), r.MatchID)
+}
+
+func parseAllocField(f string) (seats int, expires int64, matchID string, ok bool) {
+	p := strings.SplitN(f, "|", 4)
+	if len(p) != 4 || p[0] != "a" {
+		return 0, 0, "", false
+	}
+	seats, err1 := strconv.Atoi(p[1])
+	expires, err2 := strconv.ParseInt(p[2], 10, 64)
+	return seats, expires, p[3], err1 == nil && err2 == nil
+}
+
+// need says what a read fetches beyond the report and the seat total.
+type need struct {
+	backfills bool   // the backfill reservations
+	regions   bool   // the allocation regions
+	allocs    bool   // the live allocation fields
+	alloc     string // one allocation's reservation JSON
+}
+
+// hostView is a live host as read at now.
+type hostView struct {
+	rep       report
+	reserved  int      // seats of live new-match reservations
+	lapsed    []string // allocation fields past their expiry
+	lapsedSum int
+	backfills map[string]mm.Reservation // live, by field
+	deadBF    []string                  // lapsed backfill fields
+	regions   map[string]string
+	allocs    []string // live allocation fields
+	allocJSON string   // need.alloc's value
+}
+
+func (v *hostView) free() int { return v.rep.Host.Capacity - v.rep.Host.Used - v.reserved }
+
+func (v *hostView) serves(mode, region string) bool {
+	h := &v.rep.Host
+	return (h.Region == "" || region == "" || h.Region == region) &&
+		(len(h.Modes) == 0 || slices.Contains(h.Modes, mode))
 }
 
 // slot is a running match's open seats less backfill reservations.
-func (h *hostState) slot(m *mm.RunningMatch) mm.BackfillSlot {
+func (v *hostView) slot(m *mm.RunningMatch) mm.BackfillSlot {
 	region := m.Region
 	if region == "" {
-		region = h.Regions[m.ID]
+		region = v.regions[m.ID]
 	}
 	if region == "" {
-		region = h.Host.Region
+		region = v.rep.Host.Region
 	}
 	s := mm.BackfillSlot{
-		MatchID: m.ID, HostID: h.Host.ID, Region: region, OpenSeats: m.OpenSeats,
+		MatchID: m.ID, HostID: v.rep.Host.ID, Region: region, OpenSeats: m.OpenSeats,
 		TeamOpen: slices.Clone(m.TeamOpen), MeanSkill: m.MeanSkill, OpenSince: m.OpenSince,
 	}
-	for _, r := range h.Resv {
-		if !r.Backfill || r.MatchID != m.ID {
+	for _, r := range v.backfills {
+		if r.MatchID != m.ID {
 			continue
 		}
 		s.OpenSeats -= r.Seats
@@ -148,68 +192,151 @@ func (h *hostState) slot(m *mm.RunningMatch) mm.BackfillSlot {
 	return s
 }
 
-// keyTTL is the real expiry of a host's key: a safety net well past the
-// logical TTL, so that the injected clock decides liveness.
-func keyTTL(ttl time.Duration) time.Duration {
-	if ttl <= 0 {
-		return 0
+// queueRead queues the reads of a host on p and returns the function that
+// assembles them after Exec: nil for a missing or dead host.
+func queueRead(ctx context.Context, p redis.Pipeliner, k hostKeys, now time.Time, n need) func() (*hostView, error) {
+	rep := p.Get(ctx, k.report)
+	sum := p.HGet(ctx, k.alloc, sumField)
+	lapsed := p.ZRangeByScore(ctx, k.allocExp, &redis.ZRangeBy{Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10)})
+	var bf, rg *redis.MapStringStringCmd
+	var allocs *redis.StringSliceCmd
+	var one *redis.StringCmd
+	if n.backfills {
+		bf = p.HGetAll(ctx, k.backfill)
 	}
-	return 2*ttl + 30*time.Second
+	if n.regions {
+		rg = p.HGetAll(ctx, k.regions)
+	}
+	if n.allocs {
+		allocs = p.HKeys(ctx, k.alloc)
+	}
+	if n.alloc != "" {
+		one = p.HGet(ctx, k.alloc, n.alloc)
+	}
+	return func() (*hostView, error) {
+		raw, err := rep.Result()
+		if errors.Is(err, redis.Nil) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		v := &hostView{}
+		if err := json.Unmarshal([]byte(raw), &v.rep); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		if h := &v.rep.Host; h.TTL > 0 && now.Sub(v.rep.LastSeen) >= h.TTL {
+			return nil, nil // dead: MemoryDirectory's rule
+		}
+		if s, err := sum.Result(); err == nil {
+			v.reserved, _ = strconv.Atoi(s)
+		}
+		for _, f := range lapsed.Val() {
+			if seats, exp, _, ok := parseAllocField(f); ok && exp <= now.UnixNano() {
+				v.lapsed = append(v.lapsed, f)
+				v.lapsedSum += seats
+			}
+		}
+		v.reserved -= v.lapsedSum
+		if bf != nil {
+			v.backfills = make(map[string]mm.Reservation)
+			for f, j := range bf.Val() {
+				var r mm.Reservation
+				if err := json.Unmarshal([]byte(j), &r); err != nil {
+					return nil, fmt.Errorf("backfill reservation: %w", err)
+				}
+				if now.Before(r.ExpiresAt) {
+					v.backfills[f] = r
+				} else {
+					v.deadBF = append(v.deadBF, f)
+				}
+			}
+		}
+		v.regions = make(map[string]string)
+		if rg != nil {
+			v.regions = rg.Val()
+		}
+		if allocs != nil {
+			for _, f := range allocs.Val() {
+				if _, exp, _, ok := parseAllocField(f); ok && exp > now.UnixNano() {
+					v.allocs = append(v.allocs, f)
+				}
+			}
+		}
+		if one != nil {
+			v.allocJSON = one.Val()
+		}
+		return v, nil
+	}
 }
 
-// decode reads a host's key; nil for a missing key or a dead host.
-func decodeHost(raw string, now time.Time) (*hostState, error) {
-	var h hostState
-	if err := json.Unmarshal([]byte(raw), &h); err != nil {
-		return nil, err
+// exec runs a pipeline; a missing key (redis.Nil) is not an error here.
+func exec(ctx context.Context, p redis.Pipeliner) error {
+	if _, err := p.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return err
 	}
-	if !h.live(now) {
-		return nil, nil
-	}
-	if h.Regions == nil {
-		h.Regions = make(map[string]string)
-	}
-	h.expire(now)
-	return &h, nil
+	return nil
+}
+
+// change is what a transaction writes.
+type change struct {
+	ttl   time.Duration // the host's TTL after the change: its keys' expiry
+	reset bool          // drop every reservation and region first
+	write func(p redis.Pipeliner)
 }
 
 // errStale: the host changed since Allocate's snapshot; pick again.
 var errStale = errors.New("redisstore: host changed")
 
-// modify runs fn on the host's live state (nil when it is missing or
-// dead) in an optimistic transaction and writes the state fn returns (nil:
-// nothing to write). See Directory for why it is race-free.
-func (d *Directory) modify(ctx context.Context, hostID string, fn func(cur *hostState, now time.Time) (*hostState, error)) error {
-	key := d.hostKey(hostID)
+// modify runs fn on the host as it is (nil when missing or dead) in an
+// optimistic transaction and applies the change fn returns (nil: none),
+// with the removal of lapsed reservations. See Directory for why it is
+// race-free.
+func (d *Directory) modify(ctx context.Context, hostID string, n need, fn func(cur *hostView, now time.Time) (*change, error)) error {
+	k := d.keysOf(hostID)
 	for attempt := 1; ; attempt++ {
 		err := d.c.Watch(ctx, func(tx *redis.Tx) error {
 			now := d.clock()
-			var cur *hostState
-			raw, err := tx.Get(ctx, key).Result()
-			switch {
-			case errors.Is(err, redis.Nil):
-			case err != nil:
-				return err
-			default:
-				if cur, err = decodeHost(raw, now); err != nil {
-					return fmt.Errorf("redisstore: host %s: %w", hostID, err)
-				}
-			}
-			next, err := fn(cur, now)
-			if err != nil || next == nil {
+			p := tx.Pipeline()
+			read := queueRead(ctx, p, k, now, n)
+			if err := exec(ctx, p); err != nil {
 				return err
 			}
-			b, err := json.Marshal(next)
+			cur, err := read()
 			if err != nil {
+				return fmt.Errorf("redisstore: host %s: %w", hostID, err)
+			}
+			ch, err := fn(cur, now)
+			if err != nil || ch == nil {
 				return err
 			}
 			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				p.Set(ctx, key, b, keyTTL(next.Host.TTL))
+				switch {
+				case ch.reset || cur == nil:
+					p.Del(ctx, k.alloc, k.allocExp, k.backfill, k.regions)
+				default:
+					if len(cur.lapsed) > 0 {
+						p.HDel(ctx, k.alloc, cur.lapsed...)
+						p.ZRem(ctx, k.allocExp, toAny(cur.lapsed)...)
+						p.HIncrBy(ctx, k.alloc, sumField, -int64(cur.lapsedSum))
+					}
+					if len(cur.deadBF) > 0 {
+						p.HDel(ctx, k.backfill, cur.deadBF...)
+					}
+				}
+				ch.write(p)
+				for _, key := range k.all() {
+					if ttl := keyTTL(ch.ttl); ttl > 0 {
+						p.PExpire(ctx, key, ttl)
+					} else {
+						p.Persist(ctx, key)
+					}
+				}
 				p.SAdd(ctx, d.hostsKey(), hostID)
 				return nil
 			})
 			return err
-		}, key)
+		}, k.all()...)
 		if !errors.Is(err, redis.TxFailedErr) {
 			return ctxErr(ctx, err)
 		}
@@ -220,6 +347,23 @@ func (d *Directory) modify(ctx context.Context, hostID string, fn func(cur *host
 			return err
 		}
 	}
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// keyTTL is the real expiry of a host's keys: a safety net well past the
+// logical TTL, so that the injected clock decides liveness.
+func keyTTL(ttl time.Duration) time.Duration {
+	if ttl <= 0 {
+		return 0
+	}
+	return 2*ttl + 30*time.Second
 }
 
 // Heartbeat implements matchmaking.Directory. A host that was dead (past
@@ -234,20 +378,30 @@ func (d *Directory) Heartbeat(ctx context.Context, h mm.Host) error {
 	case h.Capacity < 0 || h.Used < 0 || h.TTL < 0:
 		return fmt.Errorf("%w %s: negative capacity, use or TTL", mm.ErrBadHost, h.ID)
 	}
-	err := d.modify(ctx, h.ID, func(cur *hostState, now time.Time) (*hostState, error) {
-		if cur == nil {
-			cur = &hostState{Regions: make(map[string]string)}
+	k := d.keysOf(h.ID)
+	err := d.modify(ctx, h.ID, need{regions: true, allocs: true, backfills: true}, func(cur *hostView, now time.Time) (*change, error) {
+		rj, err := json.Marshal(report{Host: h, LastSeen: now})
+		if err != nil {
+			return nil, err
 		}
-		cur.Host, cur.LastSeen = h, now
 		// Forget allocation regions of matches that are neither reported
 		// nor reserved any more.
-		for id := range cur.Regions {
-			if !slices.ContainsFunc(h.Matches, func(m mm.RunningMatch) bool { return m.ID == id }) &&
-				!slices.ContainsFunc(cur.Resv, func(r mm.Reservation) bool { return r.MatchID == id }) {
-				delete(cur.Regions, id)
+		var forget []string
+		if cur != nil {
+			for id := range cur.regions {
+				if !slices.ContainsFunc(h.Matches, func(m mm.RunningMatch) bool { return m.ID == id }) &&
+					!slices.ContainsFunc(cur.allocs, func(f string) bool { _, _, mid, _ := parseAllocField(f); return mid == id }) &&
+					!slices.ContainsFunc(slices.Collect(maps.Values(cur.backfills)), func(r mm.Reservation) bool { return r.MatchID == id }) {
+					forget = append(forget, id)
+				}
 			}
 		}
-		return cur, nil
+		return &change{ttl: h.TTL, write: func(p redis.Pipeliner) {
+			p.Set(ctx, k.report, rj, 0)
+			if len(forget) > 0 {
+				p.HDel(ctx, k.regions, forget...)
+			}
+		}}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("redisstore: heartbeat %s: %w", h.ID, err)
@@ -257,10 +411,11 @@ func (d *Directory) Heartbeat(ctx context.Context, h mm.Host) error {
 
 // Deregister implements matchmaking.Directory.
 func (d *Directory) Deregister(ctx context.Context, hostID string) error {
+	k := d.keysOf(hostID)
 	var get *redis.StringCmd
 	_, err := d.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		get = p.Get(ctx, d.hostKey(hostID))
-		p.Del(ctx, d.hostKey(hostID))
+		get = p.Get(ctx, k.report)
+		p.Del(ctx, k.all()...)
 		p.SRem(ctx, d.hostsKey(), hostID)
 		return nil
 	})
@@ -268,99 +423,103 @@ func (d *Directory) Deregister(ctx context.Context, hostID string) error {
 		return fmt.Errorf("redisstore: deregister %s: %w", hostID, ctxErr(ctx, err))
 	}
 	raw, err := get.Result()
-	if errors.Is(err, redis.Nil) {
+	if err != nil {
 		return fmt.Errorf("%w: %s", mm.ErrHostNotFound, hostID)
 	}
-	if h, err := decodeHost(raw, d.clock()); err != nil || h == nil {
+	var r report
+	now := d.clock()
+	if json.Unmarshal([]byte(raw), &r) != nil || (r.Host.TTL > 0 && now.Sub(r.LastSeen) >= r.Host.TTL) {
 		return fmt.Errorf("%w: %s", mm.ErrHostNotFound, hostID)
 	}
 	return nil
 }
 
-// live reads every live host, by ID. Keys that Redis expired leave the
-// host set here.
-func (d *Directory) live(ctx context.Context) ([]*hostState, time.Time, error) {
+// live reads every live host, by ID, in one pipeline. Hosts whose keys
+// Redis expired leave the host set here.
+func (d *Directory) live(ctx context.Context, n need) ([]*hostView, error) {
 	ids, err := d.c.SMembers(ctx, d.hostsKey()).Result()
 	if err != nil {
-		return nil, time.Time{}, ctxErr(ctx, err)
+		return nil, ctxErr(ctx, err)
 	}
 	if len(ids) == 0 {
-		return nil, d.clock(), nil
+		return nil, nil
 	}
 	slices.Sort(ids)
-	ks := make([]string, len(ids))
-	for i, id := range ids {
-		ks[i] = d.hostKey(id)
-	}
-	vals, err := d.c.MGet(ctx, ks...).Result()
-	if err != nil {
-		return nil, time.Time{}, ctxErr(ctx, err)
-	}
 	now := d.clock()
-	var out []*hostState
+	p := d.c.Pipeline()
+	reads := make([]func() (*hostView, error), len(ids))
+	exists := make([]*redis.IntCmd, len(ids))
+	for i, id := range ids {
+		k := d.keysOf(id)
+		exists[i] = p.Exists(ctx, k.report)
+		reads[i] = queueRead(ctx, p, k, now, n)
+	}
+	if err := exec(ctx, p); err != nil {
+		return nil, ctxErr(ctx, err)
+	}
+	var out []*hostView
 	var gone []any
-	for i, v := range vals {
-		raw, ok := v.(string)
-		if !ok {
+	for i, read := range reads {
+		if exists[i].Val() == 0 {
 			gone = append(gone, ids[i])
 			continue
 		}
-		h, err := decodeHost(raw, now)
+		v, err := read()
 		if err != nil {
-			return nil, time.Time{}, fmt.Errorf("host %s: %w", ids[i], err)
+			return nil, fmt.Errorf("host %s: %w", ids[i], err)
 		}
-		if h != nil {
-			out = append(out, h)
+		if v != nil {
+			out = append(out, v)
 		}
 	}
 	if len(gone) > 0 {
-		// A heartbeat may re-add one meanwhile; it SADDs again on its
-		// next write, and a live host's key is never missing.
+		// A heartbeat that re-registers one meanwhile SADDs it again on
+		// its next write; a live host's report is never missing.
 		_ = d.c.SRem(ctx, d.hostsKey(), gone...).Err()
 	}
-	return out, now, nil
+	return out, nil
 }
 
 // Hosts implements matchmaking.Directory.
 func (d *Directory) Hosts(ctx context.Context) ([]mm.HostInfo, error) {
-	hs, _, err := d.live(ctx)
+	vs, err := d.live(ctx, need{})
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: hosts: %w", err)
 	}
 	var out []mm.HostInfo
-	for _, h := range hs {
-		out = append(out, mm.HostInfo{Host: h.Host, Reserved: h.reserved(), Free: h.free(), LastSeen: h.LastSeen})
+	for _, v := range vs {
+		out = append(out, mm.HostInfo{Host: v.rep.Host, Reserved: v.reserved, Free: v.free(), LastSeen: v.rep.LastSeen})
 	}
 	return out, nil
 }
 
 // pick is MemoryDirectory's choice: among the hosts serving the mode and
 // region with enough free seats, the largest free share of its capacity,
-// then the most free seats, then the smallest ID (hs is sorted by ID).
-func pick(hs []*hostState, req mm.AllocationRequest) *hostState {
-	var best *hostState
-	for _, h := range hs {
-		f := h.free()
-		if !h.serves(req.Mode, req.Region) || f < req.Seats {
+// then the most free seats, then the smallest ID (vs is sorted by ID).
+func pick(vs []*hostView, req mm.AllocationRequest) *hostView {
+	var best *hostView
+	for _, v := range vs {
+		f := v.free()
+		if !v.serves(req.Mode, req.Region) || f < req.Seats {
 			continue
 		}
 		if best == nil {
-			best = h
+			best = v
 			continue
 		}
 		bf := best.free()
-		l, r := int64(f)*int64(max(best.Host.Capacity, 1)), int64(bf)*int64(max(h.Host.Capacity, 1))
+		l, r := int64(f)*int64(max(best.rep.Host.Capacity, 1)), int64(bf)*int64(max(v.rep.Host.Capacity, 1))
 		if l > r || (l == r && f > bf) {
-			best = h
+			best = v
 		}
 	}
 	return best
 }
 
 // Allocate implements matchmaking.Directory. It picks a host from a
-// snapshot, then reserves the seats in a transaction on that host's key
-// that re-checks its capacity; when the host changed meanwhile it picks
-// again from a fresh snapshot.
+// snapshot, then reserves the seats in a transaction on that host that
+// re-checks its capacity; when the host changed meanwhile it picks again
+// from a fresh snapshot.
 func (d *Directory) Allocate(ctx context.Context, req mm.AllocationRequest) (mm.Reservation, error) {
 	if err := ctx.Err(); err != nil {
 		return mm.Reservation{}, err
@@ -373,30 +532,39 @@ func (d *Directory) Allocate(ctx context.Context, req mm.AllocationRequest) (mm.
 		return mm.Reservation{}, err
 	}
 	for attempt := 1; ; attempt++ {
-		hs, _, err := d.live(ctx)
+		vs, err := d.live(ctx, need{})
 		if err != nil {
 			return mm.Reservation{}, fmt.Errorf("redisstore: allocate: %w", err)
 		}
-		best := pick(hs, req)
+		best := pick(vs, req)
 		if best == nil {
 			return mm.Reservation{}, fmt.Errorf("%w: %d seats for mode %s in region %q", mm.ErrNoCapacity, req.Seats, req.Mode, req.Region)
 		}
 		var r mm.Reservation
-		err = d.modify(ctx, best.Host.ID, func(cur *hostState, now time.Time) (*hostState, error) {
+		k := d.keysOf(best.rep.Host.ID)
+		err = d.modify(ctx, best.rep.Host.ID, need{}, func(cur *hostView, now time.Time) (*change, error) {
 			if cur == nil || !cur.serves(req.Mode, req.Region) || cur.free() < req.Seats {
 				return nil, errStale
 			}
 			region := req.Region
 			if region == "" {
-				region = cur.Host.Region
+				region = cur.rep.Host.Region
 			}
 			r = mm.Reservation{
-				HostID: cur.Host.ID, HostURL: cur.Host.URL, MatchID: id, Region: region,
+				HostID: cur.rep.Host.ID, HostURL: cur.rep.Host.URL, MatchID: id, Region: region,
 				Team: -1, Seats: req.Seats, ExpiresAt: now.Add(d.resvTTL),
 			}
-			cur.Resv = append(cur.Resv, r)
-			cur.Regions[id] = region
-			return cur, nil
+			rj, err := json.Marshal(r)
+			if err != nil {
+				return nil, err
+			}
+			f := allocField(r)
+			return &change{ttl: cur.rep.Host.TTL, write: func(p redis.Pipeliner) {
+				p.HSet(ctx, k.alloc, f, rj)
+				p.HIncrBy(ctx, k.alloc, sumField, int64(r.Seats))
+				p.ZAdd(ctx, k.allocExp, redis.Z{Score: float64(r.ExpiresAt.UnixMilli()), Member: f})
+				p.HSet(ctx, k.regions, id, region)
+			}}, nil
 		})
 		switch {
 		case err == nil:
@@ -411,17 +579,17 @@ func (d *Directory) Allocate(ctx context.Context, req mm.AllocationRequest) (mm.
 
 // OpenSlots implements matchmaking.Directory.
 func (d *Directory) OpenSlots(ctx context.Context, mode string) ([]mm.BackfillSlot, error) {
-	hs, _, err := d.live(ctx)
+	vs, err := d.live(ctx, need{backfills: true, regions: true})
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: open slots: %w", err)
 	}
 	var out []mm.BackfillSlot
-	for _, h := range hs {
-		for i := range h.Host.Matches {
-			if h.Host.Matches[i].Mode != mode {
+	for _, v := range vs {
+		for i := range v.rep.Host.Matches {
+			if v.rep.Host.Matches[i].Mode != mode {
 				continue
 			}
-			if s := h.slot(&h.Host.Matches[i]); s.OpenSeats > 0 {
+			if s := v.slot(&v.rep.Host.Matches[i]); s.OpenSeats > 0 {
 				out = append(out, s)
 			}
 		}
@@ -430,30 +598,40 @@ func (d *Directory) OpenSlots(ctx context.Context, mode string) ([]mm.BackfillSl
 }
 
 // ReserveBackfill implements matchmaking.Directory: the open seats are
-// checked and reserved in one transaction on the host's key.
+// checked and reserved in one transaction on the host.
 func (d *Directory) ReserveBackfill(ctx context.Context, slot mm.BackfillSlot, team, seats int) (mm.Reservation, error) {
 	if err := ctx.Err(); err != nil {
 		return mm.Reservation{}, err
 	}
+	nonce, err := newMatchID(d.rand)
+	if err != nil {
+		return mm.Reservation{}, err
+	}
 	var r mm.Reservation
-	err := d.modify(ctx, slot.HostID, func(cur *hostState, now time.Time) (*hostState, error) {
+	k := d.keysOf(slot.HostID)
+	err = d.modify(ctx, slot.HostID, need{backfills: true, regions: true}, func(cur *hostView, now time.Time) (*change, error) {
 		if cur == nil {
 			return nil, fmt.Errorf("%w: %s", mm.ErrHostNotFound, slot.HostID)
 		}
-		i := slices.IndexFunc(cur.Host.Matches, func(m mm.RunningMatch) bool { return m.ID == slot.MatchID })
+		i := slices.IndexFunc(cur.rep.Host.Matches, func(m mm.RunningMatch) bool { return m.ID == slot.MatchID })
 		if i < 0 {
 			return nil, fmt.Errorf("%w: match %s no longer has open seats", mm.ErrNoCapacity, slot.MatchID)
 		}
-		s := cur.slot(&cur.Host.Matches[i])
+		s := cur.slot(&cur.rep.Host.Matches[i])
 		if s.OpenSeats < seats || (team >= 0 && team < len(s.TeamOpen) && s.TeamOpen[team] < seats) {
 			return nil, fmt.Errorf("%w: match %s has %d open seats, %d asked", mm.ErrNoCapacity, slot.MatchID, s.OpenSeats, seats)
 		}
 		r = mm.Reservation{
-			HostID: cur.Host.ID, HostURL: cur.Host.URL, MatchID: slot.MatchID, Region: s.Region,
+			HostID: cur.rep.Host.ID, HostURL: cur.rep.Host.URL, MatchID: slot.MatchID, Region: s.Region,
 			Backfill: true, Team: team, Seats: seats, ExpiresAt: now.Add(d.resvTTL),
 		}
-		cur.Resv = append(cur.Resv, r)
-		return cur, nil
+		rj, err := json.Marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		return &change{ttl: cur.rep.Host.TTL, write: func(p redis.Pipeliner) {
+			p.HSet(ctx, k.backfill, slot.MatchID+"|"+nonce, rj)
+		}}, nil
 	})
 	if err != nil {
 		return mm.Reservation{}, fmt.Errorf("redisstore: reserve backfill: %w", err)
@@ -470,24 +648,39 @@ func sameReservation(a, b mm.Reservation) bool {
 }
 
 // Release implements matchmaking.Directory, in one transaction on the
-// host's key.
+// host. Releasing a reservation that lapsed or was released does nothing.
 func (d *Directory) Release(ctx context.Context, r mm.Reservation) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err := d.modify(ctx, r.HostID, func(cur *hostState, _ time.Time) (*hostState, error) {
+	k := d.keysOf(r.HostID)
+	n := need{backfills: r.Backfill}
+	f := allocField(r)
+	if !r.Backfill {
+		n.alloc = f
+	}
+	err := d.modify(ctx, r.HostID, n, func(cur *hostView, _ time.Time) (*change, error) {
 		if cur == nil {
 			return nil, fmt.Errorf("%w: %s", mm.ErrHostNotFound, r.HostID)
 		}
-		i := slices.IndexFunc(cur.Resv, func(x mm.Reservation) bool { return sameReservation(x, r) })
-		if i < 0 {
+		if r.Backfill {
+			for bf, x := range cur.backfills {
+				if sameReservation(x, r) {
+					return &change{ttl: cur.rep.Host.TTL, write: func(p redis.Pipeliner) { p.HDel(ctx, k.backfill, bf) }}, nil
+				}
+			}
 			return nil, nil
 		}
-		cur.Resv = slices.Delete(cur.Resv, i, i+1)
-		if !r.Backfill {
-			delete(cur.Regions, r.MatchID)
+		var x mm.Reservation
+		if cur.allocJSON == "" || slices.Contains(cur.lapsed, f) || json.Unmarshal([]byte(cur.allocJSON), &x) != nil || !sameReservation(x, r) {
+			return nil, nil
 		}
-		return cur, nil
+		return &change{ttl: cur.rep.Host.TTL, write: func(p redis.Pipeliner) {
+			p.HDel(ctx, k.alloc, f)
+			p.ZRem(ctx, k.allocExp, f)
+			p.HIncrBy(ctx, k.alloc, sumField, -int64(r.Seats))
+			p.HDel(ctx, k.regions, r.MatchID)
+		}}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("redisstore: release: %w", err)

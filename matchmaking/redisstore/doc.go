@@ -12,8 +12,8 @@
 // Store.Add, Store.Finish, Store.Prune, Leases and Results.Append are Lua
 // scripts (Redis runs a script alone: no other client's command runs
 // between its reads and its writes), and the Directory's seat accounting
-// is an optimistic WATCH/MULTI transaction on the host's key, retried
-// when another client wrote the key in between. Each function says why it
+// is an optimistic WATCH/MULTI transaction on the host's keys, retried
+// when another client wrote one of them in between. Each function says why it
 // is race-free with several matchmakers.
 //
 // # Keys
@@ -35,10 +35,17 @@
 //	{p}:count:tickets      hash   mode -> queued tickets
 //	{p}:count:players      hash   mode -> queued players
 //	{p}:done               zset   "<finished>|<ticket>", scores 0: Prune's order
-//	{p}:hosts              set    host IDs (expired keys are dropped lazily)
-//	{p}:h:<host>           string the host's report, LastSeen, reservations and
-//	                              allocation regions (JSON); with a TTL the key
-//	                              expires 2×TTL+30s after the last write
+//	{p}:hosts              set    host IDs (expired hosts are dropped lazily)
+//	{p}:h:<host>           string the host's report and LastSeen (JSON)
+//	{p}:ha:<host>          hash   new-match reservations: "a|<seats>|<expiry
+//	                              ns>|<match>" -> reservation JSON, and "sum",
+//	                              their seats (lapsed ones leave on the next write)
+//	{p}:hz:<host>          zset   the same fields, score their expiry in ms: how
+//	                              lapsed reservations are found without a scan
+//	{p}:hb:<host>          hash   backfill reservations: "<match>|<nonce>" -> JSON
+//	{p}:hg:<host>          hash   match ID -> the region it was allocated in
+//	                              (a host's five keys expire 2×TTL+30s after its
+//	                              last write when it has a TTL)
 //	{p}:lease:<pool>       string the holder of the pool's lease, PX the lease TTL
 //	{p}:assign:<host>      stream assignments for a host (field "a", JSON),
 //	                              MAXLEN ~ BusOptions.MaxLen, expires when idle

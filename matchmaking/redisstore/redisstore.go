@@ -121,10 +121,18 @@ func backoff(n int) time.Duration {
 }
 
 // ctxErr prefers the context's error when it has ended: a deadline that
-// cut a socket read shows as the deadline, not as an i/o timeout.
+// cut a socket read shows as the deadline, not as an i/o timeout (the
+// socket's deadline may fire a moment before the context's timer).
 func ctxErr(ctx context.Context, err error) error {
-	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-		return fmt.Errorf("%w (%v)", ctx.Err(), err)
+	if err == nil {
+		return nil
+	}
+	cerr := ctx.Err()
+	if dl, ok := ctx.Deadline(); cerr == nil && ok && !time.Now().Before(dl) {
+		cerr = context.DeadlineExceeded
+	}
+	if cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("%w (%v)", cerr, err)
 	}
 	return err
 }
