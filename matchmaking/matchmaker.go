@@ -24,7 +24,8 @@ type Matchmaker struct {
 	leases    Leases
 	holder    string
 
-	passMu sync.Mutex // one pass at a time
+	passMu sync.Mutex      // one pass at a time
+	held   map[string]bool // pools whose lease the last pass held; under passMu
 
 	mu       sync.Mutex // watchers and stats
 	watchers map[TicketID][]*watcher
@@ -47,7 +48,7 @@ func New(opts *Options) (*Matchmaker, error) {
 		store: o.Store, dir: o.Directory, signer: o.Signer, clock: o.Clock,
 		leases: o.Leases, holder: o.Holder,
 		watchers: make(map[TicketID][]*watcher), watched: make(map[string]int),
-		pools: make(map[string]*poolStats),
+		pools: make(map[string]*poolStats), held: make(map[string]bool),
 	}
 	for _, mc := range o.Modes {
 		mc = mc.WithDefaults()

@@ -61,10 +61,18 @@ func (m *Matchmaker) Run(ctx context.Context) error {
 func (m *Matchmaker) releaseLeases(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
+	m.passMu.Lock()
+	defer m.passMu.Unlock()
 	for _, name := range m.modeNames {
+		if !m.held[name] {
+			continue
+		}
 		if err := m.leases.Release(ctx, name, m.holder); err != nil {
 			m.opts.Logger.Warn("matchmaking: release pool lease", "pool", name, "holder", m.holder, "err", err)
+			continue
 		}
+		m.held[name] = false
+		m.opts.Logger.Info("matchmaking: pool lease", "pool", name, "holder", m.holder, "held", false)
 	}
 }
 
@@ -94,6 +102,10 @@ func (m *Matchmaker) RunPass(ctx context.Context, now time.Time) (PassReport, er
 	var errs []error
 	for _, name := range m.modeNames {
 		held, err := m.leases.Acquire(ctx, name, m.holder, m.opts.LeaseTTL)
+		if err == nil && held != m.held[name] {
+			m.held[name] = held
+			m.opts.Logger.Info("matchmaking: pool lease", "pool", name, "holder", m.holder, "held", held)
+		}
 		if err != nil || !held {
 			if err != nil {
 				errs = append(errs, fmt.Errorf("matchmaking: pool %s: lease: %w", name, err))
