@@ -67,6 +67,7 @@ type Directory struct {
 	rand        io.Reader
 	resvTTL     time.Duration
 	maxAttempts int
+	forget      *redis.Script
 }
 
 var _ mm.Directory = (*Directory)(nil)
@@ -89,7 +90,10 @@ func NewDirectory(c redis.UniversalClient, opts *DirectoryOptions) *Directory {
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = 100
 	}
-	return &Directory{c: c, k: newKeys(o.Prefix), clock: o.Clock, rand: o.Rand, resvTTL: o.ReservationTTL, maxAttempts: o.MaxAttempts}
+	return &Directory{
+		c: c, k: newKeys(o.Prefix), clock: o.Clock, rand: o.Rand, resvTTL: o.ReservationTTL,
+		maxAttempts: o.MaxAttempts, forget: redis.NewScript(forgetLua),
+	}
 }
 
 func (d *Directory) hostsKey() string { return d.k.of("hosts") }
@@ -473,12 +477,24 @@ func (d *Directory) live(ctx context.Context, n need) ([]*hostView, error) {
 		}
 	}
 	if len(gone) > 0 {
-		// A heartbeat that re-registers one meanwhile SADDs it again on
-		// its next write; a live host's report is never missing.
-		_ = d.c.SRem(ctx, d.hostsKey(), gone...).Err()
+		// Best effort: the next read tries again.
+		_ = d.forget.Run(ctx, d.c, []string{d.hostsKey()}, append([]any{string(d.k)}, gone...)...).Err()
 	}
 	return out, nil
 }
+
+// forgetLua drops from the host set the hosts whose report key is
+// missing (Redis expired it). Race-free: it checks and removes in one
+// step, so a host that registers again meanwhile (SET and SADD in one
+// MULTI) is either seen with its report or added after the removal.
+//
+// KEYS: hosts. ARGV: key prefix, host IDs...
+const forgetLua = `
+for i = 2, #ARGV do
+  if redis.call('EXISTS', ARGV[1] .. 'h:' .. ARGV[i]) == 0 then redis.call('SREM', KEYS[1], ARGV[i]) end
+end
+return 0
+`
 
 // Hosts implements matchmaking.Directory.
 func (d *Directory) Hosts(ctx context.Context) ([]mm.HostInfo, error) {

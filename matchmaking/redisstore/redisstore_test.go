@@ -196,3 +196,22 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestExpiredHostForgotten: when Redis expires a host's keys, the next
+// read drops it from the host set.
+func TestExpiredHostForgotten(t *testing.T) {
+	ctx := context.Background()
+	c := connect(t, storetest.StartRedis(t, nil))
+	d := redisstore.NewDirectory(c, &redisstore.DirectoryOptions{Prefix: "x"})
+	must(t, d.Heartbeat(ctx, mm.Host{ID: "a", URL: "ws://a", Capacity: 4, TTL: time.Minute}))
+	must(t, d.Heartbeat(ctx, mm.Host{ID: "b", URL: "ws://b", Capacity: 4, TTL: time.Minute}))
+	must(t, c.Del(ctx, "{x}:h:a").Err()) // as if it expired
+	hosts, err := d.Hosts(ctx)
+	must(t, err)
+	if len(hosts) != 1 || hosts[0].ID != "b" {
+		t.Fatalf("hosts %+v", hosts)
+	}
+	if ids, _ := c.SMembers(ctx, "{x}:hosts").Result(); len(ids) != 1 || ids[0] != "b" {
+		t.Fatalf("host set %v", ids)
+	}
+}

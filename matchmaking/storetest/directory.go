@@ -55,7 +55,7 @@ func dirAllocate(t *testing.T, d mm.Directory, clock *Clock) {
 	if r.HostID != "eu-idle" || r.Region != "eu" || r.MatchID == "" || r.HostURL != "ws://eu2" || r.Team != -1 || r.Backfill || r.Seats != 10 {
 		t.Fatalf("allocation %+v", r)
 	}
-	if !r.ExpiresAt.Equal(T0.Add(20 * time.Second)) {
+	if !r.ExpiresAt.Equal(T0().Add(20 * time.Second)) {
 		t.Fatalf("reservation expires at %v", r.ExpiresAt)
 	}
 	// eu-idle now has 20/40 free, eu-busy 20/100: still the idle one.
@@ -116,7 +116,7 @@ func dirHosts(t *testing.T, d mm.Directory, clock *Clock) {
 	clock.Advance(4 * time.Second)
 	hosts, err := d.Hosts(ctx)
 	must(t, err)
-	if len(hosts) != 2 || !sameJSON(t, hosts[1].Host, remote) || hosts[1].Free != 7 || !hosts[1].LastSeen.Equal(T0.Add(4*time.Second)) || !hosts[0].LastSeen.Equal(T0) {
+	if len(hosts) != 2 || !sameJSON(t, hosts[1].Host, remote) || hosts[1].Free != 7 || !hosts[1].LastSeen.Equal(T0().Add(4*time.Second)) || !hosts[0].LastSeen.Equal(T0()) {
 		t.Fatalf("hosts %+v", hosts)
 	}
 	clock.Advance(time.Second) // 5s since the last heartbeat: gone
@@ -135,10 +135,10 @@ func dirHosts(t *testing.T, d mm.Directory, clock *Clock) {
 	}
 	// Its running match reports no region: the slot gets the allocation's.
 	must(t, d.Heartbeat(ctx, mm.Host{ID: "local", URL: "ws://local", Capacity: 10, Used: 4,
-		Matches: []mm.RunningMatch{{ID: r.MatchID, Mode: "m", OpenSeats: 2, MeanSkill: 1400, OpenSince: T0}}}))
+		Matches: []mm.RunningMatch{{ID: r.MatchID, Mode: "m", OpenSeats: 2, MeanSkill: 1400, OpenSince: T0()}}}))
 	slots, err := d.OpenSlots(ctx, "m")
 	must(t, err)
-	if len(slots) != 1 || slots[0].Region != "ap" || slots[0].OpenSeats != 2 || slots[0].HostID != "local" || slots[0].MeanSkill != 1400 || !slots[0].OpenSince.Equal(T0) {
+	if len(slots) != 1 || slots[0].Region != "ap" || slots[0].OpenSeats != 2 || slots[0].HostID != "local" || slots[0].MeanSkill != 1400 || !slots[0].OpenSince.Equal(T0()) {
 		t.Fatalf("slots %+v", slots)
 	}
 	res, err := d.ReserveBackfill(ctx, slots[0], -1, 2)

@@ -81,7 +81,7 @@ func storeAddRefuses(t *testing.T, newStore func(t *testing.T) mm.Store) {
 				must(t, s.Add(ctx, q))
 			}
 			for _, f := range tc.finished {
-				must(t, s.Finish(ctx, []mm.Record{{Ticket: f, State: mm.StateCancelled, FinishedAt: T0}}))
+				must(t, s.Finish(ctx, []mm.Record{{Ticket: f, State: mm.StateCancelled, FinishedAt: T0()}}))
 			}
 			before, err := s.Queued(ctx, tc.add.Mode)
 			must(t, err)
@@ -155,7 +155,7 @@ func storePosition(t *testing.T, s mm.Store) {
 	}
 	a, err := s.Get(ctx, "a")
 	must(t, err)
-	must(t, s.Finish(ctx, []mm.Record{{Ticket: a.Ticket, State: mm.StateCancelled, FinishedAt: T0}}))
+	must(t, s.Finish(ctx, []mm.Record{{Ticket: a.Ticket, State: mm.StateCancelled, FinishedAt: T0()}}))
 	if pos, err := s.Position(ctx, "c"); err != nil || pos != 1 {
 		t.Fatalf("position after a cancel: %d %v", pos, err)
 	}
@@ -208,12 +208,12 @@ func storeFinishRecord(t *testing.T, s mm.Store) {
 	asg := &mm.Assignment{
 		MatchID: "m_1", HostID: "h", HostURL: "ws://h/ws", Region: "eu", Team: 1,
 		Tokens:    []mm.PlayerToken{{PlayerID: "pa", Token: "tok-a"}, {PlayerID: "pb", Token: "tok-b"}},
-		ExpiresAt: T0.Add(time.Minute),
+		ExpiresAt: T0().Add(time.Minute),
 	}
 	// The stored ticket is kept, whatever ticket the record carries.
 	other := a
 	other.Skill = 1
-	fin := T0.Add(1234567 * time.Nanosecond)
+	fin := T0().Add(1234567 * time.Nanosecond)
 	must(t, s.Finish(ctx, []mm.Record{{Ticket: other, State: mm.StateAssigned, Reason: "matched", Assignment: asg, FinishedAt: fin}}))
 	rec, err := s.Get(ctx, "a")
 	must(t, err)
@@ -256,10 +256,10 @@ func storePrune(t *testing.T, s mm.Store) {
 		must(t, s.Add(ctx, Ticket(fmt.Sprint("t", i), "m", 0, fmt.Sprint("p", i))))
 	}
 	for i := range 4 {
-		must(t, s.Finish(ctx, []mm.Record{{Ticket: Ticket(fmt.Sprint("t", i), "m", 0), State: mm.StateCancelled, FinishedAt: T0.Add(time.Duration(i) * time.Second)}}))
+		must(t, s.Finish(ctx, []mm.Record{{Ticket: Ticket(fmt.Sprint("t", i), "m", 0), State: mm.StateCancelled, FinishedAt: T0().Add(time.Duration(i) * time.Second)}}))
 	}
-	// Finished strictly before T0+2s: t0 and t1.
-	n, err := s.Prune(ctx, T0.Add(2*time.Second))
+	// Finished strictly before T0()+2s: t0 and t1.
+	n, err := s.Prune(ctx, T0().Add(2*time.Second))
 	must(t, err)
 	if n != 2 {
 		t.Fatalf("pruned %d, want 2", n)
@@ -271,7 +271,7 @@ func storePrune(t *testing.T, s mm.Store) {
 	}
 	// A pruned ID may be used again; a queued ticket is never pruned.
 	must(t, s.Add(ctx, Ticket("t0", "m", 0, "p0")))
-	if n, err := s.Prune(ctx, T0.Add(time.Hour)); err != nil || n != 2 {
+	if n, err := s.Prune(ctx, T0().Add(time.Hour)); err != nil || n != 2 {
 		t.Fatalf("second prune: %d %v", n, err)
 	}
 	q, err := s.Queued(ctx, "m")
@@ -287,7 +287,7 @@ func storeModel(t *testing.T, s mm.Store, steps int) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(5, 6))
 	var model []mm.Ticket // queued, any order
-	now := T0
+	now := T0()
 	for step := range steps {
 		switch op := rng.IntN(10); {
 		case op < 5 || len(model) == 0:
@@ -387,7 +387,7 @@ func storeRaceFinish(t *testing.T, s mm.Store) {
 		var winner atomic.Int32
 		winner.Store(-1)
 		race(racers, func(i int) {
-			err := s.Finish(ctx, []mm.Record{{Ticket: tt, State: mm.StateAssigned, Reason: fmt.Sprint("racer ", i), FinishedAt: T0}})
+			err := s.Finish(ctx, []mm.Record{{Ticket: tt, State: mm.StateAssigned, Reason: fmt.Sprint("racer ", i), FinishedAt: T0()}})
 			switch {
 			case err == nil:
 				if !winner.CompareAndSwap(-1, int32(i)) {

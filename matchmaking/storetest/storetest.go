@@ -22,7 +22,7 @@ import (
 )
 
 // T0 is the suites' "now": fake clocks start there.
-var T0 = time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+func T0() time.Time { return time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC) }
 
 // Clock is a settable clock for the suites and the adapters' own tests.
 type Clock struct {
@@ -31,7 +31,7 @@ type Clock struct {
 }
 
 // NewClock returns a clock at T0.
-func NewClock() *Clock { return &Clock{t: T0} }
+func NewClock() *Clock { return &Clock{t: T0()} }
 
 // Now reads the clock.
 func (c *Clock) Now() time.Time {
@@ -58,7 +58,7 @@ func Ticket(id, mode string, age time.Duration, players ...string) matchmaking.T
 	return matchmaking.Ticket{
 		ID: matchmaking.TicketID(id), Mode: mode, Players: ps, Skill: 1500,
 		Regions:   []matchmaking.RegionLatency{{Region: "eu", RTT: 20 * time.Millisecond}},
-		CreatedAt: T0.Add(-age),
+		CreatedAt: T0().Add(-age),
 	}
 }
 

@@ -26,7 +26,7 @@ func assignment(matchID, hostID string) mm.MatchAssignment {
 			{TicketID: "t1", PlayerID: "p1", Name: "P1", Team: 0, Skill: 1500.5, Nonce: "n1"},
 			{TicketID: "t1", PlayerID: "p2", Team: 1, Skill: 1500.5, Nonce: "n2"},
 		},
-		ExpiresAt: T0.Add(time.Minute),
+		ExpiresAt: T0().Add(time.Minute),
 	}
 }
 
@@ -132,7 +132,7 @@ func result(matchID string) mm.MatchResult {
 	return mm.MatchResult{
 		MatchID: matchID, Mode: "m", HostID: "h", Reason: "score_limit", Winner: "p1",
 		Scoreboard: []mm.PlayerScore{{PlayerID: "p1", Score: 10, Deaths: 2}, {PlayerID: "p2", Score: 4, Deaths: 7}},
-		StartedAt:  T0, EndedAt: T0.Add(3 * time.Minute), Duration: 3 * time.Minute,
+		StartedAt:  T0(), EndedAt: T0().Add(3 * time.Minute), Duration: 3 * time.Minute,
 	}
 }
 
