@@ -17,6 +17,7 @@ func RunAssignmentBus(t *testing.T, newBus func(t *testing.T) mm.AssignmentBus) 
 	t.Run("BlockWakes", func(t *testing.T) { busBlockWakes(t, newBus(t)) })
 	t.Run("BlockTimesOut", func(t *testing.T) { busBlockTimesOut(t, newBus(t)) })
 	t.Run("ContextEndsWait", func(t *testing.T) { busContextEnds(t, newBus(t)) })
+	t.Run("CancelEndsWait", func(t *testing.T) { busCancelEnds(t, newBus(t)) })
 }
 
 func assignment(matchID, hostID string) mm.MatchAssignment {
@@ -117,6 +118,17 @@ func busContextEnds(t *testing.T, b mm.AssignmentBus) {
 	start := time.Now()
 	_, _, err := b.Read(ctx, "h", "", 10, 30*time.Second)
 	if err == nil || time.Since(start) > 5*time.Second {
+		t.Fatalf("read returned %v after %v", err, time.Since(start))
+	}
+}
+
+// busCancelEnds: a cancel (no deadline) ends a long wait within 3 s.
+func busCancelEnds(t *testing.T, b mm.AssignmentBus) {
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	start := time.Now()
+	_, _, err := b.Read(ctx, "h", "", 10, 30*time.Second)
+	if !errors.Is(err, context.Canceled) || time.Since(start) > 3*time.Second {
 		t.Fatalf("read returned %v after %v", err, time.Since(start))
 	}
 }
