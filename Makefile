@@ -55,11 +55,15 @@ web:
 	@echo "web client in $(WEB_DIR): wasm $$(stat -c %s $(CLIENT_WASM)) bytes, $$(stat -c %s $(WEB_DIR)/skirmish.wasm.gz) gzipped"
 
 # deps installs what the tests need on a fresh Debian machine: Node.js (runs
-# the WebAssembly tests) and the Go modules.
+# the WebAssembly tests), redis-server (the matchmaking/redisstore tests run
+# a real one) and the Go modules.
 deps:
 	@command -v node >/dev/null 2>&1 || { \
 		echo "installing nodejs"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs; }
+	@command -v redis-server >/dev/null 2>&1 || { \
+		echo "installing redis-server"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server; }
 	$(GO) mod download
 
 # deps-client installs what the client tests need on a fresh Debian

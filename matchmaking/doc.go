@@ -15,8 +15,12 @@
 //     queues a ticket, Cancel withdraws it, Status and Watch report on it,
 //     Run calls RunPass every Interval. Tickets live in a Store
 //     (MemoryStore by default) and hosts in a Directory (MemoryDirectory by
-//     default); both are interfaces so that shared implementations (Redis)
-//     can replace them.
+//     default); both are interfaces so that shared implementations
+//     (package redisstore, on Redis) can replace them. When several
+//     matchmakers share a Store, Leases decide which one passes each pool;
+//     committed matches can go to their hosts over an AssignmentBus, and
+//     hosts record how matches ended in Results. Package storetest is the
+//     contract every implementation passes.
 //   - Directory tracks match hosts (address, region, seat capacity, running
 //     matches with open seats), picks the least loaded host in a match's
 //     region and reserves its seats.

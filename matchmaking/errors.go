@@ -83,3 +83,14 @@ func (e *ValidationError) Unwrap() []error { return []error{ErrInvalidTicket, e.
 func invalid(field string, err error, format string, args ...any) *ValidationError {
 	return &ValidationError{Field: field, Err: err, Detail: fmt.Sprintf(format, args...)}
 }
+
+// Errors of match results.
+var (
+	// ErrResultNotFound: no result with this match ID (or it expired).
+	ErrResultNotFound = errors.New("matchmaking: match result not found")
+	// ErrDuplicateResult: a result with this match ID is already recorded.
+	ErrDuplicateResult = errors.New("matchmaking: match result already recorded")
+	// ErrBadResult: a result or a stream read is not usable (no match ID,
+	// no host ID, a malformed cursor).
+	ErrBadResult = errors.New("matchmaking: bad result or stream request")
+)

@@ -21,8 +21,11 @@ type Matchmaker struct {
 	dir       Directory
 	signer    *TokenSigner
 	clock     func() time.Time
+	leases    Leases
+	holder    string
 
-	passMu sync.Mutex // one pass at a time
+	passMu sync.Mutex      // one pass at a time
+	held   map[string]bool // pools whose lease the last pass held; under passMu
 
 	mu       sync.Mutex // watchers and stats
 	watchers map[TicketID][]*watcher
@@ -43,8 +46,9 @@ func New(opts *Options) (*Matchmaker, error) {
 	m := &Matchmaker{
 		opts: o, limits: o.Limits.withDefaults(), modes: make(map[string]*ModeConfig),
 		store: o.Store, dir: o.Directory, signer: o.Signer, clock: o.Clock,
+		leases: o.Leases, holder: o.Holder,
 		watchers: make(map[TicketID][]*watcher), watched: make(map[string]int),
-		pools: make(map[string]*poolStats),
+		pools: make(map[string]*poolStats), held: make(map[string]bool),
 	}
 	for _, mc := range o.Modes {
 		mc = mc.WithDefaults()
@@ -59,6 +63,13 @@ func New(opts *Options) (*Matchmaker, error) {
 		m.pools[mc.Name] = newPoolStats(o.WaitSamples)
 	}
 	slices.Sort(m.modeNames)
+	if m.holder == "" {
+		id, err := newID(o.Rand, "mm_")
+		if err != nil {
+			return nil, err
+		}
+		m.holder = id
+	}
 	if m.signer == nil {
 		s, err := GenerateTokenSigner(o.Rand)
 		if err != nil {
@@ -77,6 +88,9 @@ func (m *Matchmaker) Modes() []ModeConfig {
 	}
 	return out
 }
+
+// Holder is this matchmaker's name in the pool leases (Options.Holder).
+func (m *Matchmaker) Holder() string { return m.holder }
 
 // Directory is the host directory: hosts heartbeat into it.
 func (m *Matchmaker) Directory() Directory { return m.dir }

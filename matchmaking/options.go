@@ -57,6 +57,25 @@ type Options struct {
 	// GOMAXPROCS.
 	Workers int
 
+	// Leases decide which matchmaker runs each pool's pass when several
+	// share a Store and a Directory (see Leases). Default
+	// NewMemoryLeases(Clock): this process runs every pool.
+	Leases Leases
+
+	// Holder names this matchmaker to Leases. Default "mm_" and random hex
+	// from Rand.
+	Holder string
+
+	// LeaseTTL is how long a pool's lease lasts without renewal: every pass
+	// renews it, and a killed matchmaker's pools go to another one after
+	// it. Keep it several Intervals long. Default max(5s, 4 × Interval).
+	LeaseTTL time.Duration
+
+	// Assignments, when set, receives every committed match and backfill
+	// on its host's stream, after OnAssign and before the players are
+	// told: hosts that run in other processes read it.
+	Assignments AssignmentBus
+
 	// OnAssign, when set, is called after each new match or backfill is
 	// committed and before its players are told, from the pass, outside
 	// every lock: the embedded host uses it to expect the players. It must
@@ -86,6 +105,12 @@ func (o *Options) withDefaults() Options {
 	}
 	if c.Directory == nil {
 		c.Directory = NewMemoryDirectory(&DirectoryOptions{Clock: c.Clock, Rand: c.Rand})
+	}
+	if c.Leases == nil {
+		c.Leases = NewMemoryLeases(c.Clock)
+	}
+	if c.LeaseTTL <= 0 {
+		c.LeaseTTL = max(5*time.Second, 4*c.Interval)
 	}
 	if c.TokenTTL <= 0 {
 		c.TokenTTL = 60 * time.Second

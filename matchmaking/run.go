@@ -18,9 +18,12 @@ type PassReport struct {
 
 // PoolReport is what a pass did in one pool.
 type PoolReport struct {
-	Mode    string `json:"mode"`
-	Tickets int    `json:"tickets"` // queued when the pass started
-	Matches int    `json:"matches"`
+	Mode string `json:"mode"`
+	// NotHeld is set when another matchmaker holds the pool's lease: this
+	// pass left the pool alone.
+	NotHeld bool `json:"not_held,omitempty"`
+	Tickets int  `json:"tickets"` // queued when the pass started
+	Matches int  `json:"matches"`
 	// Backfills counts tickets placed in running matches.
 	Backfills int `json:"backfills"`
 	TimedOut  int `json:"timed_out"`
@@ -34,11 +37,13 @@ type PoolReport struct {
 	Conflicts int `json:"conflicts"`
 }
 
-// Run runs a pass every Interval until ctx ends, then returns ctx.Err().
-// Pass errors are logged, not fatal.
+// Run runs a pass every Interval until ctx ends, then gives up the pool
+// leases it holds and returns ctx.Err(). Pass errors are logged, not
+// fatal.
 func (m *Matchmaker) Run(ctx context.Context) error {
 	tick := time.NewTicker(m.opts.Interval)
 	defer tick.Stop()
+	defer m.releaseLeases(ctx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -51,12 +56,44 @@ func (m *Matchmaker) Run(ctx context.Context) error {
 	}
 }
 
+// releaseLeases gives up this matchmaker's pool leases when Run ends, so
+// another matchmaker takes its pools at once rather than after LeaseTTL.
+func (m *Matchmaker) releaseLeases(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	m.passMu.Lock()
+	defer m.passMu.Unlock()
+	for _, name := range m.modeNames {
+		if !m.held[name] {
+			continue
+		}
+		if err := m.leases.Release(ctx, name, m.holder); err != nil {
+			m.opts.Logger.Warn("matchmaking: release pool lease", "pool", name, "holder", m.holder, "err", err)
+			continue
+		}
+		m.held[name] = false
+		m.opts.Logger.Info("matchmaking: pool lease", "pool", name, "holder", m.holder, "held", false)
+	}
+}
+
 // RunPass runs one matching pass over every pool at now and commits it:
 // timed-out and unmatchable tickets leave the queue; backfills and new
 // matches get seats from the Directory and signed tokens, and are
 // committed only if all their tickets are still queued (otherwise their
 // seats are released and the other tickets stay queued). Passes are
 // serialized. Run calls it; tests call it with their own now.
+//
+// A pool is passed only while this matchmaker holds its lease
+// (Options.Leases), which the pass renews; otherwise its PoolReport says
+// NotHeld. The lease only keeps matchmakers from doing the same work
+// twice; it is not what keeps a ticket from being matched twice. A lease
+// may lapse mid-pass (a slow pass, a paused process) while another
+// matchmaker passes the same pool from the same snapshot; both may then
+// reserve seats for the same tickets. But a match is committed only by
+// Store.Finish, an all-or-nothing compare-and-set from queued, so exactly
+// one of the two commits succeeds for any ticket; the loser's Finish
+// fails with ErrNotQueued, its reservations are Released, and nothing
+// of it is published (tokens it signed are never handed out).
 func (m *Matchmaker) RunPass(ctx context.Context, now time.Time) (PassReport, error) {
 	m.passMu.Lock()
 	defer m.passMu.Unlock()
@@ -64,6 +101,21 @@ func (m *Matchmaker) RunPass(ctx context.Context, now time.Time) (PassReport, er
 	rep := PassReport{At: now}
 	var errs []error
 	for _, name := range m.modeNames {
+		held, err := m.leases.Acquire(ctx, name, m.holder, m.opts.LeaseTTL)
+		if err == nil && held != m.held[name] {
+			m.held[name] = held
+			m.opts.Logger.Info("matchmaking: pool lease", "pool", name, "holder", m.holder, "held", held)
+		}
+		if err != nil || !held {
+			if err != nil {
+				errs = append(errs, fmt.Errorf("matchmaking: pool %s: lease: %w", name, err))
+			}
+			rep.Pools = append(rep.Pools, PoolReport{Mode: name, NotHeld: true})
+			if ctx.Err() != nil {
+				break
+			}
+			continue
+		}
 		pr, err := m.passPool(ctx, name, now)
 		rep.Pools = append(rep.Pools, pr)
 		if err != nil {
@@ -194,6 +246,13 @@ func (m *Matchmaker) passPool(ctx context.Context, name string, now time.Time) (
 	if m.opts.OnAssign != nil {
 		for _, h := range hooks {
 			m.opts.OnAssign(h)
+		}
+	}
+	if m.opts.Assignments != nil {
+		for _, h := range hooks {
+			if err := m.opts.Assignments.Publish(ctx, h.HostID, h); err != nil {
+				errs = append(errs, fmt.Errorf("matchmaking: publish match %s to host %s: %w", h.MatchID, h.HostID, err))
+			}
 		}
 	}
 

@@ -7,8 +7,9 @@ import (
 
 // Store keeps tickets: the queue per mode and, for a while, the records of
 // tickets that left it. Implementations must be safe for concurrent use.
-// MemoryStore is the in-process one; a shared store (Redis) lets several
-// matchmaker front ends take tickets while one runs the passes.
+// MemoryStore is the in-process one; a shared store (redisstore.Store)
+// lets several matchmakers take tickets, each pool's passes run by the
+// holder of its lease (Leases).
 //
 // The one transition, Finish, is a compare-and-set from queued: this is
 // what makes a cancel and a pass race-free, whichever comes first.
