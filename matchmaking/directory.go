@@ -19,9 +19,11 @@ type Directory interface {
 	// Hosts lists the live hosts, by ID.
 	Hosts(ctx context.Context) ([]HostInfo, error)
 
-	// Allocate picks the least loaded host that serves the mode in the
-	// region with req.Seats free seats, reserves them and names a new
-	// match; ErrNoCapacity when no host can take it.
+	// Allocate picks the host for a new match: among those that take
+	// matches (HostTakesMatches) and serve the mode in the region with
+	// req.Seats free seats, the fullest (FillsBetter), so that empty hosts
+	// can scale down. It reserves the seats and names a new match;
+	// ErrNoCapacity when no host can take it.
 	Allocate(ctx context.Context, req AllocationRequest) (Reservation, error)
 
 	// OpenSlots lists the running matches of a mode with open seats, less

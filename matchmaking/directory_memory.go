@@ -169,9 +169,9 @@ func (d *MemoryDirectory) Hosts(ctx context.Context) ([]HostInfo, error) {
 	return out, nil
 }
 
-// Allocate implements Directory: among the hosts serving the mode and
-// region with enough free seats, the one with the largest free share of
-// its capacity, then the most free seats, then the smallest ID.
+// Allocate implements Directory: among the hosts that take matches and
+// serve the mode and region with enough free seats, the fullest
+// (FillsBetter), then the smallest ID.
 func (d *MemoryDirectory) Allocate(ctx context.Context, req AllocationRequest) (Reservation, error) {
 	if err := ctx.Err(); err != nil {
 		return Reservation{}, err
@@ -190,17 +190,10 @@ func (d *MemoryDirectory) Allocate(ctx context.Context, req AllocationRequest) (
 	var best *hostEntry
 	for _, e := range d.sorted() {
 		f := e.free()
-		if !e.serves(req.Mode, req.Region) || f < req.Seats {
+		if !e.serves(req.Mode, req.Region) || f < req.Seats || !HostTakesMatches(e.host.State) {
 			continue
 		}
-		if best == nil {
-			best = e
-			continue
-		}
-		// Compare f/cap with bf/bcap without division.
-		bf := best.free()
-		l, r := int64(f)*int64(max(best.host.Capacity, 1)), int64(bf)*int64(max(e.host.Capacity, 1))
-		if l > r || (l == r && f > bf) {
+		if best == nil || FillsBetter(f, e.host.Capacity, best.free(), best.host.Capacity) {
 			best = e
 		}
 	}

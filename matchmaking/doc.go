@@ -21,9 +21,9 @@
 //     committed matches can go to their hosts over an AssignmentBus, and
 //     hosts record how matches ended in Results. Package storetest is the
 //     contract every implementation passes.
-//   - Directory tracks match hosts (address, region, seat capacity, running
-//     matches with open seats), picks the least loaded host in a match's
-//     region and reserves its seats.
+//   - Directory tracks match hosts (address, region, seat capacity,
+//     lifecycle state, running matches with open seats), picks the fullest
+//     host that takes matches in a match's region and reserves its seats.
 //   - TokenSigner and TokenVerifier are the join tokens: the matchmaker
 //     signs one per player with Ed25519; the host verifies it with the
 //     public key. The host's seats (server/match) let each token take its

@@ -509,23 +509,17 @@ func (d *Directory) Hosts(ctx context.Context) ([]mm.HostInfo, error) {
 	return out, nil
 }
 
-// pick is MemoryDirectory's choice: among the hosts serving the mode and
-// region with enough free seats, the largest free share of its capacity,
-// then the most free seats, then the smallest ID (vs is sorted by ID).
+// pick is MemoryDirectory's choice: among the hosts that take matches
+// and serve the mode and region with enough free seats, the fullest
+// (matchmaking.FillsBetter), then the smallest ID (vs is sorted by ID).
 func pick(vs []*hostView, req mm.AllocationRequest) *hostView {
 	var best *hostView
 	for _, v := range vs {
 		f := v.free()
-		if !v.serves(req.Mode, req.Region) || f < req.Seats {
+		if !v.serves(req.Mode, req.Region) || f < req.Seats || !mm.HostTakesMatches(v.rep.Host.State) {
 			continue
 		}
-		if best == nil {
-			best = v
-			continue
-		}
-		bf := best.free()
-		l, r := int64(f)*int64(max(best.rep.Host.Capacity, 1)), int64(bf)*int64(max(v.rep.Host.Capacity, 1))
-		if l > r || (l == r && f > bf) {
+		if best == nil || mm.FillsBetter(f, v.rep.Host.Capacity, best.free(), best.rep.Host.Capacity) {
 			best = v
 		}
 	}

@@ -43,34 +43,38 @@ func RunDirectory(t *testing.T, newDir func(t *testing.T, cfg DirectoryConfig) m
 func dirAllocate(t *testing.T, d mm.Directory, clock *Clock) {
 	ctx := context.Background()
 	for _, h := range []mm.Host{
-		{ID: "eu-busy", URL: "ws://eu1", Region: "eu", Capacity: 100, Used: 80},
+		{ID: "eu-busy", URL: "ws://eu1", Region: "eu", Capacity: 100, Used: 80, State: "allocated"},
 		{ID: "eu-idle", URL: "ws://eu2", Region: "eu", Capacity: 40, Used: 10},
+		{ID: "eu-draining", URL: "ws://eu3", Region: "eu", Capacity: 1000, State: "draining"},
+		{ID: "eu-starting", URL: "ws://eu4", Region: "eu", Capacity: 1000, State: "starting"},
 		{ID: "us", URL: "ws://us", Region: "us", Capacity: 100},
 		{ID: "duel-only", URL: "ws://d", Region: "eu", Capacity: 1000, Modes: []string{"duel"}},
 	} {
 		must(t, d.Heartbeat(ctx, h))
 	}
+	// The fullest host that takes matches first: eu-busy (20/100 free)
+	// before eu-idle (30/40); draining and starting hosts take none.
 	r, err := d.Allocate(ctx, mm.AllocationRequest{Mode: "m", Region: "eu", Seats: 10})
 	must(t, err)
-	if r.HostID != "eu-idle" || r.Region != "eu" || r.MatchID == "" || r.HostURL != "ws://eu2" || r.Team != -1 || r.Backfill || r.Seats != 10 {
+	if r.HostID != "eu-busy" || r.Region != "eu" || r.MatchID == "" || r.HostURL != "ws://eu1" || r.Team != -1 || r.Backfill || r.Seats != 10 {
 		t.Fatalf("allocation %+v", r)
 	}
 	if !r.ExpiresAt.Equal(T0().Add(20 * time.Second)) {
 		t.Fatalf("reservation expires at %v", r.ExpiresAt)
 	}
-	// eu-idle now has 20/40 free, eu-busy 20/100: still the idle one.
+	// eu-busy now has 10/100 free: still the fullest that fits.
 	r2, err := d.Allocate(ctx, mm.AllocationRequest{Mode: "m", Region: "eu", Seats: 10})
 	must(t, err)
-	if r2.HostID != "eu-idle" || r2.MatchID == r.MatchID {
+	if r2.HostID != "eu-busy" || r2.MatchID == r.MatchID {
 		t.Fatalf("second allocation %+v", r2)
 	}
-	// 10/40 against 20/100: the busy one is less loaded now.
+	// eu-busy is full: eu-idle (30/40) is next.
 	r3, err := d.Allocate(ctx, mm.AllocationRequest{Mode: "m", Region: "eu", Seats: 15})
 	must(t, err)
-	if r3.HostID != "eu-busy" {
+	if r3.HostID != "eu-idle" {
 		t.Fatalf("third allocation %+v", r3)
 	}
-	if _, err := d.Allocate(ctx, mm.AllocationRequest{Mode: "m", Region: "eu", Seats: 11}); !errors.Is(err, mm.ErrNoCapacity) {
+	if _, err := d.Allocate(ctx, mm.AllocationRequest{Mode: "m", Region: "eu", Seats: 16}); !errors.Is(err, mm.ErrNoCapacity) {
 		t.Fatalf("over capacity: %v", err)
 	}
 	if r, err := d.Allocate(ctx, mm.AllocationRequest{Mode: "duel", Region: "eu", Seats: 500}); err != nil || r.HostID != "duel-only" {
@@ -84,7 +88,8 @@ func dirAllocate(t *testing.T, d mm.Directory, clock *Clock) {
 	}
 	hosts, err := d.Hosts(ctx)
 	must(t, err)
-	if len(hosts) != 4 || hosts[0].ID != "duel-only" || hosts[1].ID != "eu-busy" || hosts[1].Reserved != 15 || hosts[1].Free != 5 || hosts[2].Reserved != 20 || hosts[2].Free != 10 {
+	if len(hosts) != 6 || hosts[0].ID != "duel-only" || hosts[1].ID != "eu-busy" || hosts[1].Reserved != 20 || hosts[1].Free != 0 ||
+		hosts[3].ID != "eu-idle" || hosts[3].Reserved != 15 || hosts[3].Free != 15 || hosts[2].State != "draining" {
 		t.Fatalf("hosts %+v", hosts)
 	}
 	// Releasing gives the seats back; reservations lapse after their TTL.
@@ -93,8 +98,8 @@ func dirAllocate(t *testing.T, d mm.Directory, clock *Clock) {
 		t.Fatalf("after release: %v", err)
 	}
 	clock.Advance(19 * time.Second)
-	if hosts, _ := d.Hosts(ctx); hosts[2].Reserved != 20 {
-		t.Fatalf("reservation lapsed early: %+v", hosts[2])
+	if hosts, _ := d.Hosts(ctx); hosts[3].Reserved != 20 {
+		t.Fatalf("reservation lapsed early: %+v", hosts[3])
 	}
 	clock.Advance(time.Second)
 	hosts, err = d.Hosts(ctx)
