@@ -60,6 +60,8 @@ type Host struct {
 	TTL time.Duration `json:"ttl_ns"`
 	// Matches are its running matches that have open seats, for backfill.
 	Matches []RunningMatch `json:"matches,omitempty"`
+	// Running lists the IDs of every match running on the host.
+	Running []string `json:"running,omitempty"`
 	// State is the host's lifecycle state: starting, ready, allocated,
 	// draining or stopped. Only a ready or allocated host (or one that
 	// reports none) takes new matches. Empty: ready.

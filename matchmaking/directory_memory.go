@@ -78,6 +78,7 @@ func (d *MemoryDirectory) Heartbeat(ctx context.Context, h Host) error {
 	}
 	h.Modes = slices.Clone(h.Modes)
 	h.Matches = slices.Clone(h.Matches)
+	h.Running = slices.Clone(h.Running)
 	for i := range h.Matches {
 		h.Matches[i].TeamOpen = slices.Clone(h.Matches[i].TeamOpen)
 	}

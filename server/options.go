@@ -53,6 +53,10 @@ type Options struct {
 	// a free seat.
 	Tokens *matchmaking.TokenVerifier
 
+	// LookupMatch, when set, is asked for a match a join token names that
+	// is not running here yet (see admission.Options.Lookup).
+	LookupMatch func(matchID string)
+
 	// Modes maps the matchmaker's mode names to the rules their matches
 	// play. Expect refuses other modes. Default: none.
 	Modes map[string]game.Rules

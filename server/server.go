@@ -63,7 +63,7 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 	}
 	srv.registry = reg
 	o.Logger.Debug("host starting")
-	srv.ws.SetAdmitter(admission.New(reg, admission.Options{Tokens: o.Tokens, Clock: o.Clock}))
+	srv.ws.SetAdmitter(admission.New(reg, admission.Options{Tokens: o.Tokens, Clock: o.Clock, Lookup: o.LookupMatch}))
 	srv.registerGauges()
 	return srv, nil
 }
@@ -98,6 +98,10 @@ func (s *Server) State() registry.State { return s.registry.State() }
 
 // MarkReady says the host serves and takes matches.
 func (s *Server) MarkReady() { s.registry.MarkReady() }
+
+// BeginDrain stops taking new matches and players at once; Drain waits
+// for the running ones.
+func (s *Server) BeginDrain() { s.registry.BeginDrain() }
 
 // Drain stops taking new matches and players and waits for the running
 // matches to end, ending those still running when ctx ends (see

@@ -29,6 +29,11 @@ type Options struct {
 	Tokens *matchmaking.TokenVerifier
 	// Clock tells whether a join token has expired. Default clock.System.
 	Clock clock.Clock
+	// Lookup, when set, is asked once for a match a join token names that
+	// is not running here yet: a host whose assignments arrive over the
+	// network reads the ones waiting for it, in case the player came
+	// first. Default nil.
+	Lookup func(matchID string)
 }
 
 // Admission seats players in a registry's matches.
@@ -69,10 +74,14 @@ func (a *Admission) withToken(token string, req match.JoinRequest) (*match.Match
 		return nil, nil, refuseToken("%v", err)
 	}
 	m := a.reg.Find(c.MatchID)
+	if m == nil && a.opts.Lookup != nil {
+		a.opts.Lookup(c.MatchID)
+		m = a.reg.Find(c.MatchID)
+	}
 	if m == nil {
 		return nil, nil, refuseToken("match %s is not running on this host", c.MatchID)
 	}
-	req.Key, req.ResumeToken = c.Nonce, token
+	req.Key, req.ResumeToken, req.Identity = c.Nonce, token, c.PlayerID
 	req.Fresh = a.opts.Clock.Now().Before(c.ExpiresAt)
 	req.ReserveIfNone, req.SpentUntil = true, c.ExpiresAt
 	if req.Name == "" {

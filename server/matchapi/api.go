@@ -24,6 +24,10 @@ type Options struct {
 	// HandshakeTimeout bounds the wait for the first Queue. Default 10s.
 	HandshakeTimeout time.Duration
 
+	// Results, when set, answers GET /v1/matches/{id} for finished
+	// matches. Default nil: only running matches are found.
+	Results matchmaking.Results
+
 	// Logger receives the adapter's logs. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -61,4 +65,5 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/matchmaking/ws", a.serveQueue)
 	mux.HandleFunc("GET /v1/matchmaking/stats", a.serveStats)
 	mux.HandleFunc("GET /v1/matchmaking/tickets/{id}", a.serveTicket)
+	mux.HandleFunc("GET /v1/matches/{id}", a.serveMatch)
 }

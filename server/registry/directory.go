@@ -50,8 +50,9 @@ func (r *Registry) Report(h matchmaking.Host) matchmaking.Host {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	h.State = string(r.stateLocked())
-	h.Used, h.Matches = 0, h.Matches[:0]
+	h.Used, h.Matches, h.Running = 0, h.Matches[:0], h.Running[:0]
 	for _, e := range r.entries {
+		h.Running = append(h.Running, e.m.ID())
 		if !e.m.Open() {
 			continue
 		}

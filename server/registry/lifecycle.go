@@ -67,17 +67,26 @@ func (r *Registry) MarkReady() {
 	r.opts.Logger.Info("host ready")
 }
 
+// BeginDrain stops taking new matches and players, at once; Drain waits
+// for the running ones. Idempotent.
+func (r *Registry) BeginDrain() {
+	r.mu.Lock()
+	was := r.draining
+	r.draining = true
+	running := len(r.entries)
+	r.mu.Unlock()
+	if !was {
+		r.opts.Logger.Info("host draining", "matches", running)
+	}
+}
+
 // Drain stops taking new matches and players and waits for the running
 // matches to end. When ctx ends first, the matches still running are ended
 // with their standings as results (a MatchEnd with reason "host_draining",
 // then 1001), and Drain waits for them. It returns ctx's error in that
 // case, nil when every match ended on its own.
 func (r *Registry) Drain(ctx context.Context) error {
-	r.mu.Lock()
-	r.draining = true
-	running := len(r.entries)
-	r.mu.Unlock()
-	r.opts.Logger.Info("host draining", "matches", running)
+	r.BeginDrain()
 	if r.wait(ctx) == nil {
 		r.opts.Logger.Info("host drained")
 		return nil

@@ -26,6 +26,18 @@ type ServeOptions struct {
 	Logger *slog.Logger
 }
 
+// Service is what Serve runs: an all-in-one Stack, a HostStack or a
+// MatchmakerStack.
+type Service interface {
+	// Routes is the service's HTTP handler.
+	Routes() http.Handler
+	// Drain takes no new work and waits for the running work to end, up
+	// to ctx.
+	Drain(ctx context.Context) error
+	// Close stops everything, up to ctx.
+	Close(ctx context.Context) error
+}
+
 // Serve serves st on ln until stop.Drain ends (the first SIGINT or
 // SIGTERM of a command), then drains: the host takes no new match or
 // player (/readyz answers 503, the directory says draining), the embedded
@@ -35,7 +47,7 @@ type ServeOptions struct {
 // throughout. Then the listener closes and the rest shuts down within
 // ShutdownTimeout. It closes ln and st, and returns nil after a clean
 // shutdown, a drain deadline included.
-func Serve(stop Stop, ln net.Listener, st *Stack, opts ServeOptions) error {
+func Serve(stop Stop, ln net.Listener, st Service, opts ServeOptions) error {
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -47,7 +59,7 @@ func Serve(stop Stop, ln net.Listener, st *Stack, opts ServeOptions) error {
 		opts.DrainTimeout = 10 * time.Minute
 	}
 	hs := &http.Server{
-		Handler:           st.Handler,
+		Handler:           st.Routes(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
@@ -60,7 +72,7 @@ func Serve(stop Stop, ln net.Listener, st *Stack, opts ServeOptions) error {
 			st.Close(context.Background())
 			return fmt.Errorf("admin address: %w", err)
 		}
-		admin = &http.Server{Handler: AdminHandler(st.Handler), ReadHeaderTimeout: 10 * time.Second}
+		admin = &http.Server{Handler: AdminHandler(st.Routes()), ReadHeaderTimeout: 10 * time.Second}
 		logger.Info("admin", "addr", aln.Addr().String())
 		go func() { errc <- serveHTTP(admin, aln) }()
 		defer admin.Close()
@@ -71,16 +83,14 @@ func Serve(stop Stop, ln net.Listener, st *Stack, opts ServeOptions) error {
 	select {
 	case serveErr = <-errc:
 	case <-stop.Drain.Done():
-		st.StopMatchmaking()
 		dctx, cancel := context.WithTimeout(stop.Now, opts.DrainTimeout)
-		if err := st.Server.Drain(dctx); err != nil {
+		if err := st.Drain(dctx); err != nil {
 			logger.Warn("drain ended at its deadline", "err", err)
 		}
 		cancel()
 	}
 
 	logger.Info("shutting down")
-	st.StopMatchmaking()
 	sctx, cancel := context.WithTimeout(context.Background(), opts.ShutdownTimeout)
 	defer cancel()
 	// Stop taking connections first, then close the matches: hijacked
@@ -89,8 +99,8 @@ func Serve(stop Stop, ln net.Listener, st *Stack, opts ServeOptions) error {
 	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 	}
-	if err := st.Server.Close(sctx); err != nil {
-		errs = append(errs, fmt.Errorf("match shutdown: %w", err))
+	if err := st.Close(sctx); err != nil {
+		errs = append(errs, fmt.Errorf("shutdown: %w", err))
 	}
 	return errors.Join(append([]error{serveErr}, errs...)...)
 }

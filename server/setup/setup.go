@@ -142,23 +142,23 @@ func New(opts Options) (*Stack, error) {
 // newMatchmaker builds the embedded matchmaker for modes and makes the
 // server admit players by its join tokens into each mode's rules.
 func newMatchmaker(opts *server.Options, modes []game.Mode, logger *slog.Logger, onAssign func(matchmaking.MatchAssignment)) (*matchmaking.Matchmaker, error) {
-	var configs []matchmaking.ModeConfig
-	opts.Modes = map[string]game.Rules{}
-	for _, m := range modes {
-		configs = append(configs, matchmaking.ModeConfig{
-			Name:          m.Name,
-			MaxPlayers:    m.Rules.MaxPlayers(),
-			MinPlayers:    m.MinPlayers,
-			FullMatchWait: time.Duration(m.StartShortAfterSeconds) * time.Second,
-		})
-		opts.Modes[m.Name] = m.Rules
-	}
-	mm, err := matchmaking.New(&matchmaking.Options{Modes: configs, OnAssign: onAssign, Logger: logger})
+	opts.Modes = modeRules(modes)
+	mm, err := matchmaking.New(&matchmaking.Options{Modes: modeConfigs(modes), OnAssign: onAssign, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("setup: matchmaker: %w", err)
 	}
 	opts.Tokens = mm.Verifier()
 	return mm, nil
+}
+
+// Routes is the stack's HTTP handler.
+func (st *Stack) Routes() http.Handler { return st.Handler }
+
+// Drain stops the embedded matchmaker and lets the running matches finish
+// (see server.Server.Drain).
+func (st *Stack) Drain(ctx context.Context) error {
+	st.StopMatchmaking()
+	return st.Server.Drain(ctx)
 }
 
 // StopMatchmaking stops the matchmaker's passes and the local host's
@@ -169,4 +169,23 @@ func (st *Stack) StopMatchmaking() { st.stopMatchmaking() }
 func (st *Stack) Close(ctx context.Context) error {
 	st.StopMatchmaking()
 	return st.Server.Close(ctx)
+}
+
+// modeConfig is a game mode as the matchmaker queues for it.
+func modeConfig(m game.Mode) matchmaking.ModeConfig {
+	return matchmaking.ModeConfig{
+		Name:          m.Name,
+		MaxPlayers:    m.Rules.MaxPlayers(),
+		MinPlayers:    m.MinPlayers,
+		FullMatchWait: time.Duration(m.StartShortAfterSeconds) * time.Second,
+	}
+}
+
+// modeRules maps mode names to the rules their matches play.
+func modeRules(modes []game.Mode) map[string]game.Rules {
+	rules := map[string]game.Rules{}
+	for _, m := range modes {
+		rules[m.Name] = m.Rules
+	}
+	return rules
 }

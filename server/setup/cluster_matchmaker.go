@@ -1,0 +1,122 @@
+package setup
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/matchmaking"
+	"github.com/skirmishgg/skirmish/matchmaking/redisstore"
+	"github.com/skirmishgg/skirmish/server/matchapi"
+)
+
+// MatchmakerOptions configures a matchmaker process of a cluster: it
+// queues players and places matches on the hosts of a shared Redis, and
+// runs no match itself.
+type MatchmakerOptions struct {
+	// Redis is the shared store's client (redisstore.Open).
+	Redis redis.UniversalClient
+	// Prefix starts every Redis key: one cluster per prefix. Default
+	// redisstore.DefaultPrefix.
+	Prefix string
+	// Signer signs join tokens: every matchmaker of a cluster has the
+	// same key (-token-key), and hosts its public key.
+	Signer *matchmaking.TokenSigner
+	// Modes are the modes players queue for; hosts must serve them.
+	Modes []game.Mode
+	// Logger receives structured logs. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// MatchmakerStack is a built matchmaker process.
+type MatchmakerStack struct {
+	Matchmaker *matchmaking.Matchmaker
+	// Handler serves /v1/matchmaking/ws, /v1/matchmaking/stats,
+	// /v1/matchmaking/tickets/{id}, /v1/matches/{id}, /healthz, /readyz
+	// and /metrics.
+	Handler http.Handler
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// NewMatchmaker builds a matchmaker on the shared Redis.
+func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if opts.Redis == nil || opts.Signer == nil || len(opts.Modes) == 0 {
+		return nil, fmt.Errorf("setup: a matchmaker needs Redis, a token key and modes")
+	}
+	results := redisstore.NewResults(opts.Redis, &redisstore.ResultsOptions{Prefix: opts.Prefix})
+	mm, err := matchmaking.New(&matchmaking.Options{
+		Modes:       modeConfigs(opts.Modes),
+		Store:       redisstore.NewStore(opts.Redis, &redisstore.StoreOptions{Prefix: opts.Prefix}),
+		Directory:   redisstore.NewDirectory(opts.Redis, &redisstore.DirectoryOptions{Prefix: opts.Prefix}),
+		Leases:      redisstore.NewLeases(opts.Redis, &redisstore.LeasesOptions{Prefix: opts.Prefix}),
+		Assignments: redisstore.NewAssignmentBus(opts.Redis, &redisstore.BusOptions{Prefix: opts.Prefix}),
+		Signer:      opts.Signer,
+		Logger:      logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("setup: matchmaker: %w", err)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	mux := http.NewServeMux()
+	matchapi.New(mm, &matchapi.Options{Results: results, Logger: logger}).Register(mux)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		// Ready while the shared store answers: a matchmaker without it
+		// can only refuse players.
+		if err := opts.Redis.Ping(r.Context()).Err(); err != nil {
+			http.Error(w, "redis unreachable: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &MatchmakerStack{Matchmaker: mm, Handler: mux, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		mm.Run(ctx)
+	}()
+	return s, nil
+}
+
+// Routes is the matchmaker's HTTP handler.
+func (s *MatchmakerStack) Routes() http.Handler { return s.Handler }
+
+// Drain stops the matching passes and gives up this matchmaker's pool
+// leases, so another matchmaker takes its pools at once. Queued tickets
+// stay in the shared store.
+func (s *MatchmakerStack) Drain(ctx context.Context) error {
+	s.cancel()
+	select {
+	case <-s.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close stops the passes, waiting at most until ctx ends.
+func (s *MatchmakerStack) Close(ctx context.Context) error { return s.Drain(ctx) }
+
+// modeConfigs are the matchmaker's modes of a game's.
+func modeConfigs(modes []game.Mode) []matchmaking.ModeConfig {
+	var configs []matchmaking.ModeConfig
+	for _, m := range modes {
+		configs = append(configs, modeConfig(m))
+	}
+	return configs
+}
