@@ -32,6 +32,12 @@ type menuLayout struct {
 func (g *Game) menuLayout() menuLayout {
 	s := g.ui()
 	w, h := 440*s, 430*s
+	if e := g.m.Err(); e != "" {
+		// Room for the whole message inside the card.
+		f := face(false, 14*s)
+		lines := len(wrap(e, f, w-40*s))
+		h += max(0, float64(lines-1)) * (f.Metrics().HAscent + f.Metrics().HDescent + 4)
+	}
 	card := rect{(g.w - w) / 2, (g.h - h) / 2, w, h}
 	pad := 32 * s
 	fw := w - 2*pad
@@ -229,15 +235,19 @@ func (g *Game) drawWaiting(dst *ebiten.Image, now time.Time) {
 	if u, err := play.NormalizeURL(g.m.Server); err == nil {
 		sub = u
 	}
+	st := g.m.State()
 	if g.m.Phase() == play.PhaseWaiting {
-		st := g.m.State()
 		switch {
 		case st.Status == play.StatusQueued:
 			title = "Waiting for players…"
 			q := st.Queue
-			sub = fmt.Sprintf("in the matchmaker's queue · %ds", q.ElapsedMs/1000)
-			if q.Position > 0 {
-				sub += fmt.Sprintf(" · %d ahead", q.Position)
+			elapsed := time.Duration(q.ElapsedMs) * time.Millisecond
+			if !st.QueuedAt.IsZero() {
+				elapsed = now.Sub(st.QueuedAt) // counts up between the matchmaker's updates
+			}
+			sub = fmt.Sprintf("in the matchmaker's queue · %ds", int(elapsed.Seconds()))
+			if st.Ahead > 0 {
+				sub += fmt.Sprintf(" · %d ahead", st.Ahead)
 			}
 			if q.EstimatedMs > 0 {
 				sub += fmt.Sprintf(" · usually %ds", (q.EstimatedMs+999)/1000)
@@ -246,6 +256,9 @@ func (g *Game) drawWaiting(dst *ebiten.Image, now time.Time) {
 			title = "Joining the match…"
 			sub = "match " + shortID(st.Match) + " · waiting for the first snapshot"
 		}
+	}
+	if st.Notice != "" {
+		drawWrapped(dst, st.Notice, face(true, 17*s), cx, cy-100*s, min(g.w-40*s, 640*s), colWarn)
 	}
 	drawText(dst, title, face(true, 26*s), cx, cy+20*s, colText, text.AlignCenter, text.AlignCenter)
 	drawText(dst, sub, face(false, 15*s), cx, cy+52*s, colMuted, text.AlignCenter, text.AlignCenter)
