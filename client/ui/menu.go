@@ -19,7 +19,8 @@ const (
 )
 
 type menuState struct {
-	focus field
+	advanced bool // the SERVER field shows (always, unless Options.HideServer)
+	focus    field
 	typed time.Time // last keystroke: the caret stays lit while typing
 }
 
@@ -54,8 +55,11 @@ func (g *Game) updateMenu() {
 	l := g.menuLayout()
 	in := &g.in
 	m := g.m
+	showServer := g.menu.advanced || !g.opts.HideServer
 	if in.click {
 		switch {
+		case !showServer && l.server.contains(in.cursorX, in.cursorY):
+			g.menu.advanced, g.menu.focus = true, fieldServer
 		case l.server.contains(in.cursorX, in.cursorY):
 			g.menu.focus = fieldServer
 		case l.name.contains(in.cursorX, in.cursorY):
@@ -65,7 +69,7 @@ func (g *Game) updateMenu() {
 			return
 		}
 	}
-	if in.tab {
+	if in.tab && showServer {
 		g.menu.focus = 1 - g.menu.focus
 	}
 	ptr := &m.Name
@@ -111,7 +115,11 @@ func (g *Game) drawMenu(dst *ebiten.Image, now time.Time) {
 	drawText(dst, "SKIRMISH", face(true, 46*s), c.cx(), c.y+62*s, colAccent, text.AlignCenter, text.AlignCenter)
 	drawText(dst, "top-down arena shooter · first to 20", face(false, 15*s), c.cx(), c.y+100*s, colMuted, text.AlignCenter, text.AlignCenter)
 
-	g.drawField(dst, l.server, "SERVER", g.m.Server, "localhost:8080", g.menu.focus == fieldServer, now, s)
+	if g.menu.advanced || !g.opts.HideServer {
+		g.drawField(dst, l.server, "SERVER", g.m.Server, "localhost:8080", g.menu.focus == fieldServer, now, s)
+	} else {
+		drawText(dst, "Advanced: choose another server…", face(false, 14*s), l.server.cx(), l.server.cy(), fade(colMuted, 0.9), text.AlignCenter, text.AlignCenter)
+	}
 	g.drawField(dst, l.name, "NAME", g.m.Name, "a random name", g.menu.focus == fieldName, now, s)
 	button(dst, l.button, "PLAY", s, true, l.button.contains(g.in.cursorX, g.in.cursorY))
 

@@ -21,6 +21,9 @@ type Options struct {
 	// InterpDelay is how far in the past other players are drawn (default
 	// play.DefaultInterpDelay).
 	InterpDelay time.Duration
+	// HideServer puts the menu's SERVER field behind an "advanced" toggle:
+	// for a page the server served itself, whose address is the right one.
+	HideServer bool
 	// Join presses Play at start, skipping the menu.
 	Join bool
 	// Autoplay plays by itself through the same input path as the
