@@ -21,7 +21,7 @@ const (
 type menuState struct {
 	advanced bool // the SERVER field shows (always, unless Options.HideServer)
 	focus    field
-	typed time.Time // last keystroke: the caret stays lit while typing
+	typed    time.Time // last keystroke: the caret stays lit while typing
 }
 
 // menuLayout places the menu's card, fields and button.
