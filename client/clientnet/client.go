@@ -3,6 +3,7 @@ package clientnet
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/skirmishgg/skirmish/protocol"
@@ -35,7 +36,9 @@ type Client struct {
 	ctx    context.Context // the session's; cancelled by Close
 	cancel context.CancelFunc
 
-	sendMu sync.Mutex // Client sends, so byte counts are per send
+	sendMu  sync.Mutex // Client sends, so byte counts are per send
+	stateMu sync.Mutex // orders state changes and their reports
+	stalled atomic.Bool
 
 	mu          sync.Mutex
 	state       StateChange
@@ -152,6 +155,11 @@ func (c *Client) sendInput(ctx context.Context, in protocol.Input, want *Conn) (
 	if conn == nil || (want != nil && conn != want) {
 		return 0, ErrNotConnected
 	}
+	if c.stalled.Load() {
+		// Held back rather than queued behind a stalled network: the
+		// server gets the current input once snapshots flow again.
+		return 0, ErrStalled
+	}
 	before := conn.stats.bytesOut.Load()
 	seq, err := conn.SendInput(ctx, in)
 	now := c.now()
@@ -178,6 +186,9 @@ func (c *Client) Ping(ctx context.Context) error {
 	c.mu.Unlock()
 	if conn == nil {
 		return ErrNotConnected
+	}
+	if c.stalled.Load() {
+		return ErrStalled // a pong after the stall would measure the stall
 	}
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
@@ -261,7 +272,7 @@ func (c *Client) PredictionErrors() PredictionErrors {
 // one frame of the network graph: call it once per rendered frame.
 func (c *Client) HUD(now time.Time) HUD {
 	c.mu.Lock()
-	h := HUD{State: c.state.State, Reconnects: max(c.connects-1, 0)}
+	h := HUD{State: c.state.State, Reconnects: max(c.connects-1, 0), Stalled: c.stalled.Load()}
 	clock, ip, pred, conn := c.clock, c.interp, c.pred, c.conn
 	skipped, per := c.skipped, c.ticksPer
 	c.mu.Unlock()
@@ -272,7 +283,7 @@ func (c *Client) HUD(now time.Time) HUD {
 		h.SkippedSnapshots = skipped / uint64(per)
 	}
 	if clock != nil {
-		h.RTT, h.RTTVar, h.Jitter = clock.RTT(), clock.RTTVar(), clock.Jitter()
+		h.Ping, h.RTT, h.RTTVar, h.Jitter = clock.MinRTT(), clock.RTT(), clock.RTTVar(), clock.Jitter()
 	}
 	if ip != nil {
 		h.Delay, h.TargetDelay, h.Extrapolating = ip.Delay(now), ip.TargetDelay(), ip.Extrapolating()

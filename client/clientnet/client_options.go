@@ -13,7 +13,7 @@ import (
 const (
 	DefaultBackoffMin   = 250 * time.Millisecond
 	DefaultBackoffMax   = 5 * time.Second
-	DefaultResumeRetry  = 2 * time.Second
+	DefaultStallAfter   = 500 * time.Millisecond
 	DefaultPingInterval = time.Second
 	DefaultKeepAlive    = time.Second
 )
@@ -51,14 +51,40 @@ type ClientOptions struct {
 	MaxAttempts int
 
 	// ResumeRetry: a resume refused (close 4004) this soon after the
-	// connection dropped is retried, since the server may not have noticed
-	// the drop yet; later, the seat is gone. Default 2s.
+	// connection dropped is retried. Default 0: a refused resume means the
+	// seat is gone (a server that has not noticed the drop yet hands the
+	// seat over to the new connection), and the Client stops retrying at
+	// once.
 	ResumeRetry time.Duration
 
 	// NewSeat makes a Client whose seat is gone (resume refused) join
 	// again as a new player rather than stop. Default false: it stops with
-	// the 4004 close as its reason.
+	// ErrSeatLost, wrapping the server's refusal, as its reason.
 	NewSeat bool
+
+	// GiveUpAfter: when no connection could be made for this long since
+	// the last one ended, the Client gives up (StateClosed with ErrGaveUp):
+	// a server that holds seats for a grace period has released the seat
+	// by then. Default 0: no limit (see MaxAttempts).
+	GiveUpAfter time.Duration
+
+	// StallAfter: when no snapshot arrived for this long on a connection
+	// that had sent some, the Client reports StateStalled (TCP can take
+	// many seconds to notice a dead network). While stalled it sends
+	// nothing (SendInput returns ErrStalled, no keep-alive, no Ping), so no
+	// backlog of stale inputs reaches the server when the network comes
+	// back; remote entities are no longer extrapolated and the predicted
+	// player holds still. The first snapshot after the stall returns to
+	// StateConnected. Default 500ms (15 snapshot intervals at 30/s);
+	// negative: never.
+	StallAfter time.Duration
+
+	// StallReconnect: when the silence lasts this long, the Client gives
+	// up on the connection without waiting for TCP (closing it in a way
+	// that keeps the seat held) and resumes its seat on a new one.
+	// Default 0: never; a player's client sets a few seconds, well below
+	// the server's acknowledgement timeout (5s).
+	StallReconnect time.Duration
 
 	// PingInterval is how often a Ping measures the round trip, the first
 	// right after connecting. Default 1s; negative: never.
@@ -109,8 +135,8 @@ func (o *ClientOptions) withDefaults() ClientOptions {
 		c.BackoffMax = DefaultBackoffMax
 	}
 	c.BackoffMax = max(c.BackoffMax, c.BackoffMin)
-	if c.ResumeRetry <= 0 {
-		c.ResumeRetry = DefaultResumeRetry
+	if c.StallAfter == 0 {
+		c.StallAfter = DefaultStallAfter
 	}
 	if c.PingInterval == 0 {
 		c.PingInterval = DefaultPingInterval

@@ -55,7 +55,12 @@ type Clock struct {
 	srtt   float64
 	rttvar float64
 	last   time.Duration
+	recent [minRTTWindow]time.Duration // the newest samples, a ring
 }
+
+// minRTTWindow is how many of the newest round-trip samples MinRTT looks
+// at: ten seconds of pings at the default interval.
+const minRTTWindow = 10
 
 // Smoothing gains.
 const (
@@ -163,6 +168,7 @@ func (c *Clock) ObserveRTT(rtt time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.last = rtt
+	c.recent[c.rtts%minRTTWindow] = rtt
 	r := rtt.Seconds()
 	if c.rtts == 0 {
 		c.srtt, c.rttvar, c.rtts = r, r/2, 1
@@ -209,6 +215,26 @@ func (c *Clock) RTT() time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return seconds(c.srtt)
+}
+
+// MinRTT is the smallest of the newest round-trip samples (0 before the
+// first): the network's round trip as a player should see it. A sample
+// can only be too long, never too short: a receive stamped late, because
+// the program was busy (drawing a frame, in a browser's single thread),
+// adds to it. The minimum of a few seconds of samples keeps such delays
+// out and still follows a network that gets slower within that window.
+func (c *Clock) MinRTT() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := min(c.rtts, minRTTWindow)
+	if n == 0 {
+		return 0
+	}
+	m := c.recent[0]
+	for _, r := range c.recent[1:n] {
+		m = min(m, r)
+	}
+	return m
 }
 
 // RTTVar is the smoothed round-trip variation (0 before the first sample).

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +34,7 @@ type Conn struct {
 	join     protocol.Join
 	leave    protocol.Leave
 	pong     protocol.Pong
+	pongAt   time.Duration // since epoch: when the last Pong was read off the socket
 	matchEnd protocol.MatchEnd
 	ended    bool // a MatchEnd was received
 	rttFn    func(seq uint32, rtt time.Duration)
@@ -43,9 +45,11 @@ type Conn struct {
 	seq    uint32
 	wwatch ctxWatch
 
-	ack   atomic.Uint32 // newest applied snapshot tick; written by the reader
-	rtt   rttRing
-	stats stats
+	ack    atomic.Uint32 // newest applied snapshot tick; written by the reader
+	snapAt atomic.Int64  // since epoch, of the newest snapshot's arrival; 0: none yet
+	closed atomic.Bool   // Close, CloseNow or abandon was called, or the reader failed: nothing more is written
+	rtt    rttRing
+	stats  stats
 }
 
 func newConn(ws *websocket.Conn, o *DialOptions, welcome protocol.Welcome, rbuf []byte) *Conn {
@@ -81,6 +85,7 @@ func (c *Conn) Stats() Stats { return c.stats.snapshot() }
 // everything the Conn holds; it unblocks Next and SendInput. Closing a
 // closed connection returns nil. Any goroutine.
 func (c *Conn) Close() error {
+	c.closed.Store(true)
 	c.rwatch.release()
 	c.wwatch.release()
 	err := c.ws.Close(websocket.StatusNormalClosure, "")
@@ -93,6 +98,7 @@ func (c *Conn) Close() error {
 // CloseNow ends the connection at once, without a close handshake. Any
 // goroutine.
 func (c *Conn) CloseNow() error {
+	c.closed.Store(true)
 	c.rwatch.release()
 	c.wwatch.release()
 	err := c.ws.CloseNow()
@@ -101,3 +107,31 @@ func (c *Conn) CloseNow() error {
 	}
 	return nil
 }
+
+// CloseStalled is the close status a client sends when it gives up on a
+// stalled connection to resume its seat on a new one. It is not 1000 or
+// 1001, so the server holds the seat for its grace period as after a
+// dropped connection (see docs/PROTOCOL.md, "Connection flow", step 7).
+const CloseStalled = 4100
+
+// abandon gives up on a stalled connection without waiting for it: from
+// now on nothing is written on it, and it is closed in the background
+// (natively at once; in a browser with close status CloseStalled, since a
+// page cannot drop a WebSocket without a close handshake, and waiting for
+// one on a stalled network can take a long time). Any goroutine.
+func (c *Conn) abandon() {
+	if c.closed.Swap(true) {
+		return
+	}
+	c.wwatch.release()
+	if runtime.GOOS == "js" {
+		go c.ws.Close(CloseStalled, "stalled: resuming on a new connection")
+		return
+	}
+	c.ws.CloseNow()
+}
+
+// Closed reports whether the connection was closed (by Close, CloseNow,
+// the server or a failed read): nothing more can be sent on it. Any
+// goroutine.
+func (c *Conn) Closed() bool { return c.closed.Load() }

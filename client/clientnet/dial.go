@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
@@ -49,8 +50,8 @@ func handshake(ctx context.Context, ws *websocket.Conn, o *DialOptions) (protoco
 	}
 	buf, err := readMessage(ctx, ws, make([]byte, 0, 4096))
 	if err != nil {
-		if _, ok := errors.AsType[websocket.CloseError](err); ok {
-			return w, buf, fmt.Errorf("clientnet: handshake refused: %w", err)
+		if _, ok := errors.AsType[websocket.CloseError](err); ok || errors.Is(err, net.ErrClosed) {
+			return w, buf, fmt.Errorf("clientnet: handshake: %w: %w", ErrRefused, err)
 		}
 		return w, buf, fmt.Errorf("clientnet: handshake: %w", err)
 	}

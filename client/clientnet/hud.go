@@ -9,7 +9,10 @@ import (
 type HUD struct {
 	State State
 
-	// RTT is the smoothed ping round trip, RTTVar its variation.
+	// Ping is the network round trip to show a player: the least of the
+	// last few ping samples (Clock.MinRTT), which a busy frame loop cannot
+	// inflate. RTT is the smoothed round trip, RTTVar its variation.
+	Ping        time.Duration
 	RTT, RTTVar time.Duration
 	// Jitter is the smoothed deviation of snapshot arrivals from their
 	// schedule.
@@ -36,6 +39,9 @@ type HUD struct {
 
 	// Reconnects counts the connections made after the first.
 	Reconnects int
+
+	// Stalled: no snapshot for ClientOptions.StallAfter (StateStalled).
+	Stalled bool
 }
 
 // GraphSample is one frame of the network graph.

@@ -125,6 +125,7 @@ type Interpolator struct {
 	rtAt    time.Time
 	rtSet   bool
 	extrap  bool // the last sample was past the newest snapshot
+	hold    bool // no extrapolation: the connection stalled
 	sampled uint64
 }
 
@@ -190,7 +191,7 @@ func (ip *Interpolator) Reset() {
 	ip.mu.Lock()
 	defer ip.mu.Unlock()
 	ip.drop(len(ip.frames))
-	ip.rtSet, ip.extrap = false, false
+	ip.rtSet, ip.extrap, ip.hold = false, false, false
 }
 
 // TargetDelay is the render delay aimed at now: Intervals snapshot
@@ -352,6 +353,9 @@ func (ip *Interpolator) extrapolate(rt float64, dst []Sampled) []Sampled {
 	n := len(ip.frames)
 	b := &ip.frames[n-1]
 	over := min(rt-float64(b.tick), ip.o.MaxExtrapolation.Seconds()*ip.rate)
+	if ip.hold {
+		over = 0
+	}
 	ip.extrap = over > 0
 	if n < 2 || over <= 0 {
 		for i := range b.ents {
@@ -378,6 +382,15 @@ func (ip *Interpolator) extrapolate(rt float64, dst []Sampled) []Sampled {
 	return dst
 }
 
+// SetHold turns extrapolation off (on: the connection stalled, so
+// guessing further would only draw the entities somewhere they are not)
+// or back on. Past the newest snapshot entities then hold there.
+func (ip *Interpolator) SetHold(on bool) {
+	ip.mu.Lock()
+	ip.hold = on
+	ip.mu.Unlock()
+}
+
 // restart is Reset with a new connection's Welcome (its schema may
 // differ).
 func (ip *Interpolator) restart(w *protocol.Welcome) {
@@ -385,5 +398,5 @@ func (ip *Interpolator) restart(w *protocol.Welcome) {
 	defer ip.mu.Unlock()
 	ip.kinds = resolveFields(w.Kinds, ip.o.Fields)
 	ip.drop(len(ip.frames))
-	ip.rtSet, ip.extrap = false, false
+	ip.rtSet, ip.extrap, ip.hold = false, false, false
 }

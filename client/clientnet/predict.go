@@ -15,6 +15,7 @@ const (
 	DefaultPredictErrorUnit    = 4.0
 	DefaultPredictHistory      = 256
 	DefaultPredictErrorWindow  = 4096
+	DefaultPredictMaxAhead     = 500 * time.Millisecond
 )
 
 // PredictorOptions configures a Predictor. A nil *PredictorOptions, and
@@ -50,6 +51,13 @@ type PredictorOptions struct {
 	// ErrorWindow is how many of the newest errors the percentiles of
 	// Errors cover. Default 4096.
 	ErrorWindow int
+
+	// MaxAhead bounds how far the local ticks run past the arrival of the
+	// newest snapshot: when snapshots stop (a stalled network), the
+	// predicted player holds still after this long instead of walking on
+	// alone, and the next snapshot puts it right. Default 500ms;
+	// negative: no bound.
+	MaxAhead time.Duration
 }
 
 func (o *PredictorOptions) withDefaults() PredictorOptions {
@@ -80,6 +88,9 @@ func (o *PredictorOptions) withDefaults() PredictorOptions {
 	}
 	if c.ErrorWindow <= 0 {
 		c.ErrorWindow = DefaultPredictErrorWindow
+	}
+	if c.MaxAhead == 0 {
+		c.MaxAhead = DefaultPredictMaxAhead
 	}
 	return c
 }
@@ -143,6 +154,8 @@ type Predictor struct {
 	// Drawing.
 	offX, offY float64 // drawn minus predicted position
 	offAt      time.Time
+
+	snapAt time.Time // arrival of the newest snapshot; zero: none since Reset
 
 	errs errorStats
 }
@@ -228,6 +241,7 @@ func (p *Predictor) Reset(w *protocol.Welcome) {
 	clear(p.ticks)
 	clear(p.inputs)
 	p.offX, p.offY = 0, 0
+	p.snapAt = time.Time{}
 }
 
 // Player is the predicted player's ID.
@@ -281,6 +295,9 @@ func (p *Predictor) update(now time.Time) {
 		return
 	}
 	due := int64(now.Sub(p.epoch) / p.period)
+	if p.o.MaxAhead > 0 && !p.snapAt.IsZero() {
+		due = min(due, int64(p.snapAt.Add(p.o.MaxAhead).Sub(p.epoch)/p.period))
+	}
 	if due <= p.k {
 		return
 	}

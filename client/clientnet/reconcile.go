@@ -18,6 +18,7 @@ func (p *Predictor) Reconcile(tick, lastSeq uint32, self *protocol.Entity, at ti
 	if p.ownClock {
 		p.clock.ObserveSnapshot(tick, at)
 	}
+	p.snapAt = at
 	p.update(at)
 	defer func() { p.prevTick, p.prevSeq, p.havePrev = tick, lastSeq, true }()
 	if self == nil {

@@ -3,6 +3,7 @@ package clientnet
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -18,7 +19,7 @@ func (c *Client) run() {
 	c.emit(c.State())
 	var (
 		resume  = c.o.Dial.Resume // token of the seat held (or assigned)
-		dropped time.Time         // when the last connection dropped
+		dropped time.Time         // when the last connection dropped (or stalled)
 		attempt int               // waits since the last connection: the backoff step
 		failed  int               // failed dials in a row
 	)
@@ -29,8 +30,7 @@ func (c *Client) run() {
 		if err == nil {
 			attempt, failed = 0, 0
 			resume = conn.Welcome().Resume
-			err = c.serve(conn)
-			dropped = c.now()
+			dropped, err = c.serve(conn)
 			if c.stopping() {
 				c.finish(c.stopReason(err))
 				return
@@ -46,12 +46,12 @@ func (c *Client) run() {
 				return
 			}
 			switch {
-			case websocket.CloseStatus(err) == protocol.CloseBadResume && resume != "":
-				if c.now().Sub(dropped) < c.o.ResumeRetry {
-					break // the server may not have seen the drop yet
+			case resume != "" && seatRefused(err):
+				if websocket.CloseStatus(err) == protocol.CloseBadResume && c.now().Sub(dropped) < c.o.ResumeRetry {
+					break // told to retry: the server may not have seen the drop yet
 				}
 				if !c.o.NewSeat {
-					c.finish(fmt.Errorf("clientnet: seat lost: %w", err))
+					c.finish(fmt.Errorf("%w: %w", ErrSeatLost, err))
 					return
 				}
 				resume = "" // join again as someone new
@@ -64,9 +64,13 @@ func (c *Client) run() {
 			c.finish(fmt.Errorf("%w after %d failed dials: %w", ErrGaveUp, failed, err))
 			return
 		}
+		if c.o.GiveUpAfter > 0 && !dropped.IsZero() && c.now().Sub(dropped) >= c.o.GiveUpAfter {
+			c.finish(fmt.Errorf("%w after %v without a connection: %w", ErrGaveUp, c.o.GiveUpAfter, err))
+			return
+		}
 		attempt++
 		wait := fullJitter(c.o.Rand, backoffCap(attempt, c.o.BackoffMin, c.o.BackoffMax))
-		c.setState(StateChange{State: StateReconnecting, Attempt: attempt, Delay: wait, Err: err})
+		c.setState(StateChange{State: StateReconnecting, Attempt: attempt, Delay: wait, Err: err, Since: dropped})
 		if serr := c.o.Sleep(c.ctx, wait); serr != nil || c.stopping() {
 			c.finish(c.stopReason(serr))
 			return
@@ -96,25 +100,104 @@ func (c *Client) stopReason(err error) error {
 	return err
 }
 
-// serve runs one connection until it ends: this goroutine reads while
-// another pings. It returns the reader's error.
-func (c *Client) serve(conn *Conn) error {
+// serve runs one connection until it ends: a goroutine reads while
+// others ping and watch for a stall. It returns the reader's error, or
+// ErrStalled when the Client gave up on a stalled connection (then without
+// waiting for the reader, which a stalled network can hold for long), and
+// when the connection was lost: when it ended, or when it stalled.
+func (c *Client) serve(conn *Conn) (time.Time, error) {
 	ip, pred, ok := c.install(conn)
 	if !ok { // Close came during the dial: say goodbye at once
 		conn.Close()
-		return ErrClientClosed
+		return c.now(), ErrClientClosed
 	}
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
+	abandon := make(chan time.Time, 1)
 	if c.o.PingInterval > 0 || c.o.KeepAlive > 0 {
 		wg.Go(func() { c.heartbeat(conn, stop) })
 	}
-	err := c.read(conn, ip, pred)
+	if c.o.StallAfter > 0 {
+		wg.Go(func() { c.watch(conn, stop, abandon) })
+	}
+	readErr := make(chan error, 1)
+	c.wg.Go(func() { readErr <- c.read(conn, ip, pred) })
+	var (
+		err  error
+		lost time.Time
+	)
+	select {
+	case err = <-readErr:
+		lost = c.now()
+		conn.CloseNow()
+	case lost = <-abandon:
+		err = ErrStalled
+		slog.Info("clientnet: no snapshot for too long: resuming the seat on a new connection",
+			"silence", c.now().Sub(lost).Round(time.Millisecond), "match", conn.Welcome().Match)
+		conn.abandon()
+	}
 	close(stop)
 	wg.Wait()
-	conn.CloseNow()
 	c.uninstall(conn)
-	return err
+	return lost, err
+}
+
+// watch reports the connection stalled when no snapshot came for
+// StallAfter, and sends on abandon the last snapshot's time when the
+// silence reaches StallReconnect. It starts counting at the first
+// snapshot.
+func (c *Client) watch(conn *Conn, stop <-chan struct{}, abandon chan<- time.Time) {
+	t := time.NewTicker(min(c.o.StallAfter/5, 100*time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		at := conn.snapAt.Load()
+		if at == 0 {
+			continue
+		}
+		last := conn.epoch.Add(time.Duration(at))
+		silence := c.now().Sub(last)
+		if silence >= c.o.StallAfter {
+			c.setStalled(conn, true, last)
+		}
+		if c.o.StallReconnect > 0 && silence >= c.o.StallReconnect {
+			abandon <- last
+			return
+		}
+	}
+}
+
+// setStalled records that conn stalled (or recovered) and reports it.
+func (c *Client) setStalled(conn *Conn, on bool, last time.Time) {
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
+	c.mu.Lock()
+	if c.conn != conn || c.stalled.Load() == on {
+		c.mu.Unlock()
+		return
+	}
+	c.stalled.Store(on)
+	ip, pred := c.interp, c.pred
+	s := StateChange{State: StateStalled, At: c.now(), Since: last, Player: c.welcome.Player, Match: c.welcome.Match}
+	if !on {
+		s = StateChange{State: StateConnected, At: s.At, Player: s.Player, Match: s.Match, Recovered: true}
+	}
+	c.state = s
+	c.mu.Unlock()
+	if ip != nil {
+		ip.SetHold(on)
+	}
+	_ = pred // the Predictor bounds itself (PredictorOptions.MaxAhead)
+	if on {
+		slog.Info("clientnet: connection stalled", "since", last, "match", s.Match)
+	} else {
+		slog.Info("clientnet: connection recovered", "match", s.Match)
+	}
+	c.emit(s)
 }
 
 // install makes conn the current connection and restarts the estimators
@@ -161,6 +244,9 @@ func (c *Client) uninstall(conn *Conn) {
 	if c.conn == conn {
 		c.conn = nil
 		c.gen++
+		if c.stalled.Swap(false) && c.interp != nil {
+			c.interp.SetHold(false)
+		}
 	}
 	c.skipped += conn.stats.skippedTicks.Load()
 }
@@ -173,12 +259,18 @@ func (c *Client) read(conn *Conn, ip *Interpolator, pred *Predictor) error {
 		if err != nil {
 			return err
 		}
+		if conn.Closed() {
+			continue // given up on, or closing: only its end matters now
+		}
 		now := c.now()
 		total := conn.stats.bytes.Load()
 		c.hud.received(now, total-seen)
 		seen = total
 		switch typ {
 		case protocol.MsgSnapshot:
+			if c.stalled.Load() {
+				c.setStalled(conn, false, time.Time{})
+			}
 			tick, view := conn.View()
 			ip.Push(tick, view, now)
 			c.hud.snapshot(now)
@@ -188,7 +280,7 @@ func (c *Client) read(conn *Conn, ip *Interpolator, pred *Predictor) error {
 		case protocol.MsgPong:
 			pong := conn.Pong()
 			sent := conn.epoch.Add(time.Duration(pong.ClientTime) * time.Microsecond)
-			ip.Clock().ObservePong(sent, now, pong.ServerTick)
+			ip.Clock().ObservePong(sent, conn.PongAt(), pong.ServerTick)
 		}
 		if c.o.OnMessage != nil {
 			c.o.OnMessage(conn, typ)
@@ -235,7 +327,7 @@ func (c *Client) keepAlive(conn *Conn) error {
 	c.mu.Lock()
 	in, idle := c.lastIn, c.now().Sub(c.lastInAt) >= c.o.KeepAlive
 	c.mu.Unlock()
-	if !idle {
+	if !idle || c.stalled.Load() {
 		return nil
 	}
 	_, err := c.sendInput(c.ctx, in, conn)
@@ -245,6 +337,8 @@ func (c *Client) keepAlive(conn *Conn) error {
 // setState records and reports a state change. Client goroutine only, so
 // changes are reported in order.
 func (c *Client) setState(s StateChange) {
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
 	s.At = c.now()
 	c.mu.Lock()
 	c.state = s

@@ -157,7 +157,6 @@ func TestClientFinalCloses(t *testing.T) {
 		code websocket.StatusCode
 	}{
 		{"match over", connPlan{snapshots: 2, endCode: protocol.CloseNormal, matchEnd: true}, protocol.CloseNormal},
-		{"policy", connPlan{snapshots: 1, endCode: protocol.ClosePolicyViolation}, protocol.ClosePolicyViolation},
 		{"bad version", connPlan{refuse: protocol.CloseBadVersion}, protocol.CloseBadVersion},
 		{"protocol error", connPlan{snapshots: 1, endCode: protocol.CloseUnexpected}, protocol.CloseUnexpected},
 	} {
@@ -191,6 +190,7 @@ func TestClientFinalCloses(t *testing.T) {
 // the drop), it ends the session, or with NewSeat starts over as a new
 // player.
 func TestClientResumeRefused(t *testing.T) {
+	const resumeRetry = 2 * time.Second
 	for _, newSeat := range []bool{false, true} {
 		t.Run(map[bool]string{false: "stop", true: "new seat"}[newSeat], func(t *testing.T) {
 			ss := newSeatServer(t, func(n int) connPlan {
@@ -204,7 +204,7 @@ func TestClientResumeRefused(t *testing.T) {
 			sl := &sleepRecorder{clock: clock}
 			c := Open(t.Context(), ss.url(), &ClientOptions{
 				Dial:    DialOptions{Now: clock.Now},
-				OnState: rec.onState, Sleep: sl.sleep, NewSeat: newSeat, PingInterval: -1,
+				OnState: rec.onState, Sleep: sl.sleep, NewSeat: newSeat, PingInterval: -1, ResumeRetry: resumeRetry,
 				BackoffMin: time.Second, Rand: rand.New(rand.NewPCG(3, 3)),
 			})
 			defer c.Close()
@@ -228,11 +228,11 @@ func TestClientResumeRefused(t *testing.T) {
 			waits := sl.all()
 			var sum time.Duration
 			n := 0
-			for n < len(waits) && sum < DefaultResumeRetry {
+			for n < len(waits) && sum < resumeRetry {
 				sum += waits[n]
 				n++
 			}
-			if sum < DefaultResumeRetry || sum-waits[n-1] >= DefaultResumeRetry || n < 2 {
+			if sum < resumeRetry || sum-waits[n-1] >= resumeRetry || n < 2 {
 				t.Fatalf("waits %v: the seat was given up after %d dials", waits, n)
 			}
 			wantWaits := n

@@ -34,6 +34,7 @@ func (c *Conn) Next(ctx context.Context) (protocol.MsgType, error) {
 	}
 	c.rwatch.begin(ctx, c.abort)
 	buf, err := readMessage(context.Background(), c.ws, c.rbuf)
+	at := c.since() // as close to the socket as Go gets
 	c.rwatch.end()
 	c.rbuf = buf
 	if err != nil {
@@ -47,7 +48,7 @@ func (c *Conn) Next(ctx context.Context) (protocol.MsgType, error) {
 
 	typ, err := protocol.PeekType(buf)
 	if err == nil {
-		err = c.handle(typ, buf)
+		err = c.handle(typ, buf, at)
 	}
 	if err != nil {
 		code := websocket.StatusCode(protocol.CloseInvalidPayload)
@@ -65,12 +66,13 @@ func (c *Conn) Next(ctx context.Context) (protocol.MsgType, error) {
 
 // fail records err as the reader's final error and returns it.
 func (c *Conn) fail(err error) error {
+	c.closed.Store(true)
 	c.rerr = err
 	return err
 }
 
 // handle decodes one message of type typ.
-func (c *Conn) handle(typ protocol.MsgType, buf []byte) error {
+func (c *Conn) handle(typ protocol.MsgType, buf []byte, at time.Duration) error {
 	var err error
 	switch typ {
 	case protocol.MsgSnapshot:
@@ -88,7 +90,8 @@ func (c *Conn) handle(typ protocol.MsgType, buf []byte) error {
 	case protocol.MsgPong:
 		if err = c.pong.Decode(buf); err == nil {
 			sent := time.Duration(c.pong.ClientTime) * time.Microsecond
-			c.stats.pingRTT.Store(int64(max(c.since()-sent, 0)))
+			c.pongAt = at
+			c.stats.pingRTT.Store(int64(max(at-sent, 0)))
 		}
 	default:
 		return fmt.Errorf("%w: message type %d after the handshake", ErrUnexpected, typ)
@@ -109,6 +112,7 @@ func (c *Conn) handleSnapshot(buf []byte) error {
 		return err
 	}
 	c.ack.Store(c.snap.Tick)
+	c.snapAt.Store(int64(max(c.since(), 1)))
 	c.stats.snapshots.Add(1)
 	if skipped := c.gaps.observe(c.snap.Tick); skipped > 0 {
 		c.stats.gaps.Add(1)
@@ -149,6 +153,10 @@ func (c *Conn) Leave() protocol.Leave { return c.leave }
 
 // Pong is the last Pong received. Reader only.
 func (c *Conn) Pong() protocol.Pong { return c.pong }
+
+// PongAt is the local time the last Pong was read off the socket. Reader
+// only.
+func (c *Conn) PongAt() time.Time { return c.epoch.Add(c.pongAt) }
 
 // MatchEnd is the match's end, once received (ok false before). Its Results
 // must not be modified. Reader only.

@@ -25,6 +25,13 @@ type connPlan struct {
 	endCode  websocket.StatusCode
 	matchEnd bool
 	loseSeat bool // the seat is gone once this connection ends
+	// stall: after the snapshots, send nothing for this long (reading
+	// nothing either), then send more snapshots before ending as planned.
+	stall time.Duration
+	more  int
+	// takeOver: a resume of a seat still held by a connection takes it
+	// (as the real server does) instead of being refused.
+	takeOver bool
 }
 
 // seatServer is a small Skirmish server for reconnection tests: it hands
@@ -72,7 +79,7 @@ func (s *seatServer) take(ws *websocket.Conn, hello protocol.Hello) (player uint
 		s.players++
 		player, token = s.players, fmt.Sprintf("tok-%d", s.players)
 		s.seats[token] = player
-	} else if p, known := s.seats[token]; known && !s.active[token] && !s.lost[token] {
+	} else if p, known := s.seats[token]; known && (!s.active[token] || plan.takeOver) && !s.lost[token] {
 		player = p
 	} else {
 		ws.Close(protocol.CloseBadResume, "unknown or expired resume token")
@@ -101,20 +108,39 @@ func (s *seatServer) script(ctx context.Context, ws *websocket.Conn, hello proto
 	counts := testCounts(s.t)
 	var prev []protocol.Entity
 	var prevTick uint32
-	for i := range plan.snapshots {
-		s.mu.Lock()
-		s.tick += 2
-		tick := s.tick
-		s.mu.Unlock()
-		view := []protocol.Entity{playerAt(player, int32(tick)), playerAt(player+100, 0)}
-		msg := protocol.AppendSnapshot(nil, tick, 0, 0, nil, view, counts)
-		if i > 0 {
-			msg = protocol.AppendSnapshot(nil, tick, prevTick, 0, prev, view, counts)
+	snapshots := func(n int) error {
+		for range n {
+			s.mu.Lock()
+			s.tick += 2
+			tick := s.tick
+			s.mu.Unlock()
+			view := []protocol.Entity{playerAt(player, int32(tick)), playerAt(player+100, 0)}
+			msg := protocol.AppendSnapshot(nil, tick, 0, 0, nil, view, counts)
+			if prev != nil {
+				msg = protocol.AppendSnapshot(nil, tick, prevTick, 0, prev, view, counts)
+			}
+			if err := ws.Write(ctx, websocket.MessageBinary, msg); err != nil {
+				return err
+			}
+			prev, prevTick = view, tick
+			if plan.stall > 0 {
+				time.Sleep(time.Second / 30) // at the snapshot rate, so the client sees a rhythm
+			}
 		}
-		if err := ws.Write(ctx, websocket.MessageBinary, msg); err != nil {
+		return nil
+	}
+	if snapshots(plan.snapshots) != nil {
+		return nil
+	}
+	if plan.stall > 0 {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(plan.stall):
+		}
+		if snapshots(plan.more) != nil {
 			return nil
 		}
-		prev, prevTick = view, tick
 	}
 	switch {
 	case plan.drop:

@@ -3,6 +3,7 @@ package clientnet
 import (
 	"context"
 	"fmt"
+	"net"
 
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
@@ -49,6 +50,11 @@ func (c *Conn) Ping(ctx context.Context) error {
 func (c *Conn) write(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if c.closed.Load() {
+		// Never hand a closing socket a message: a browser logs every
+		// send on a WebSocket in the CLOSING or CLOSED state.
+		return net.ErrClosed
 	}
 	c.wwatch.begin(ctx, c.abort)
 	err := c.ws.Write(context.Background(), websocket.MessageBinary, c.wbuf)

@@ -16,27 +16,30 @@ func (g *Game) drawHUD(dst *ebiten.Image, now time.Time) {
 	sc := &ms.scene
 	s := g.ui()
 	st := ms.net
+	l := g.hudLayout()
 
-	// Figures, top left.
-	f := face(false, 14*s)
-	fb := face(true, 14*s)
-	p := rect{12 * s, 12 * s, 372 * s, 56 * s}
-	panel(dst, p, 8*s, colPanel, fade(colPanelEdge, 0.6), 1*s)
-	col1, col2, col3 := p.x+14*s, p.x+134*s, p.x+262*s
-	row1, row2 := p.y+18*s, p.y+39*s
-	pingCol := colGood
-	switch ping := st.RTT.Milliseconds(); {
-	case ping > 150:
-		pingCol = colBad
-	case ping > 70:
-		pingCol = colWarn
+	// Developer figures, top left, with F3.
+	if ms.showGraph {
+		f := face(false, 14*s)
+		fb := face(true, 14*s)
+		p := l.dev
+		panel(dst, p, 8*s, colPanel, fade(colPanelEdge, 0.6), 1*s)
+		col1, col2, col3 := p.x+14*s, p.x+134*s, p.x+262*s
+		row1, row2 := p.y+18*s, p.y+39*s
+		pingCol := colGood
+		switch ping := st.Ping.Milliseconds(); {
+		case ping > 150:
+			pingCol = colBad
+		case ping > 70:
+			pingCol = colWarn
+		}
+		figure(dst, col1, row1, "PING", fmt.Sprintf("%d ms", st.Ping.Milliseconds()), f, fb, pingCol, s)
+		figure(dst, col2, row1, "FPS", fmt.Sprintf("%.0f", ebiten.ActualFPS()), f, fb, colText, s)
+		figure(dst, col3, row1, "TICK", fmt.Sprintf("%d", st.Tick), f, fb, colText, s)
+		figure(dst, col1, row2, "IN", kbps(st.BytesIn), f, fb, colText, s)
+		figure(dst, col2, row2, "OUT", kbps(st.BytesOut), f, fb, colText, s)
+		figure(dst, col3, row2, "INTERP", fmt.Sprintf("%d ms", st.Delay.Milliseconds()), f, fb, colText, s)
 	}
-	figure(dst, col1, row1, "PING", fmt.Sprintf("%d ms", st.RTT.Milliseconds()), f, fb, pingCol, s)
-	figure(dst, col2, row1, "FPS", fmt.Sprintf("%.0f", ebiten.ActualFPS()), f, fb, colText, s)
-	figure(dst, col3, row1, "TICK", fmt.Sprintf("%d", st.Tick), f, fb, colText, s)
-	figure(dst, col1, row2, "IN", kbps(st.BytesIn), f, fb, colText, s)
-	figure(dst, col2, row2, "OUT", kbps(st.BytesOut), f, fb, colText, s)
-	figure(dst, col3, row2, "INTERP", fmt.Sprintf("%d ms", st.Delay.Milliseconds()), f, fb, colText, s)
 
 	// Score, top centre.
 	if me := sc.Player(sc.Me); me != nil {
@@ -46,41 +49,83 @@ func (g *Game) drawHUD(dst *ebiten.Image, now time.Time) {
 				rank = i + 1
 			}
 		}
-		drawTextShadow(dst, fmt.Sprintf("%d", me.Score), face(true, 34*s), g.w/2, 34*s, colText, text.AlignCenter, text.AlignCenter, 1.5*s)
+		drawTextShadow(dst, fmt.Sprintf("%d", me.Score), face(true, 34*s), l.score.cx(), l.score.y+22*s, colText, text.AlignCenter, text.AlignCenter, 1.5*s)
 		drawTextShadow(dst, fmt.Sprintf("KILLS · FIRST TO %d · #%d OF %d", g.arena.ScoreLimit, rank, len(sc.Roster)),
-			face(true, 12*s), g.w/2, 62*s, colMuted, text.AlignCenter, text.AlignCenter, 1*s)
+			face(true, 12*s), l.score.cx(), l.score.y+50*s, colMuted, text.AlignCenter, text.AlignCenter, 1*s)
 
 		// Health, bottom centre.
 		k := float64(me.HP) / float64(max(g.arena.MaxHP, 1))
-		hb := rect{g.w/2 - 150*s, g.h - 44*s, 300 * s, 16 * s}
+		hb := l.healthBar()
 		panel(dst, rect{hb.x - 4*s, hb.y - 4*s, hb.w + 8*s, hb.h + 8*s}, 6*s, colPanel, fade(colPanelEdge, 0.6), 1*s)
 		bar(dst, hb, k, healthColor(k), rgba(0x1a2233, 0xff))
 		drawTextShadow(dst, fmt.Sprintf("%d HP", me.HP), face(true, 12*s), hb.cx(), hb.cy(), colWhite, text.AlignCenter, text.AlignCenter, 1*s)
 		drawTextShadow(dst, fmt.Sprintf("%d deaths", me.Deaths), face(false, 12*s), hb.x+hb.w+14*s, hb.cy(), colMuted, text.AlignStart, text.AlignCenter, 1*s)
 	}
 
-	if sc.Reconnecting {
-		b := rect{g.w/2 - 170*s, g.h/2 - 24*s, 340 * s, 48 * s}
-		panel(dst, b, 8*s, colPanel, colWarn, 1.5*s)
-		spinner(dst, b.x+26*s, b.cy(), 9*s, now, s*0.6)
-		drawText(dst, "Connection lost — reconnecting…", face(true, 16*s), b.x+48*s, b.cy(), colWarn, text.AlignStart, text.AlignCenter)
-	} else if len(sc.Roster) <= 1 {
-		b := rect{g.w/2 - 230*s, 82 * s, 460 * s, 40 * s}
-		panel(dst, b, 8*s, colPanel, fade(colAccent, 0.5), 1*s)
-		spinner(dst, b.x+24*s, b.cy(), 8*s, now, s*0.6)
-		drawText(dst, "Waiting for other players — warm up meanwhile", face(false, 15*s), b.x+44*s, b.cy(), colText, text.AlignStart, text.AlignCenter)
+	// The connection's state, under the score: never over the player.
+	b := l.banner
+	switch state := g.m.State(); {
+	case sc.Reconnecting:
+		msg := "Connection lost — reconnecting… · Esc to leave"
+		if !state.LostAt.IsZero() {
+			msg = fmt.Sprintf("Reconnecting — attempt %d · %ds · Esc to leave", max(state.Attempt, 1), int(now.Sub(state.LostAt).Seconds()))
+		}
+		g.drawBanner(dst, b, msg, colWarn, now)
+	case sc.Stalled:
+		msg := "Connection stalled — waiting for the network…"
+		if !state.StalledSince.IsZero() {
+			msg = fmt.Sprintf("Connection stalled · %.0fs · waiting for the network", max(1, now.Sub(state.StalledSince).Seconds()))
+		}
+		g.drawBanner(dst, b, msg, colWarn, now)
+	case len(sc.Roster) <= 1:
+		g.drawBanner(dst, b, "Waiting for other players — warm up meanwhile", colText, now)
 	}
 
-	g.drawFeed(dst)
+	g.drawFeed(dst, l.feed)
 
-	drawTextShadow(dst, "Tab scores · F3 net graph · Esc leave", face(false, 12*s), 14*s, g.h-16*s, fade(colMuted, 0.8), text.AlignStart, text.AlignCenter, 1*s)
+	drawTextShadow(dst, "Tab scores · F3 network · Esc leave", face(false, 12*s), l.hint.x+2*s, l.hint.cy(), fade(colMuted, 0.8), text.AlignStart, text.AlignCenter, 1*s)
 
 	if ms.showGraph {
-		g.drawNetGraph(dst)
+		g.drawNetGraph(dst, l.graph)
 	}
 	if g.in.scoreboard || ms.pinScores {
 		g.drawScoreboard(dst)
 	}
+	if ms.confirmLeave {
+		g.drawLeaveConfirm(dst)
+	}
+}
+
+// hudLayout lays the match screen out for the current screen.
+func (g *Game) hudLayout() hudLayout {
+	return layoutHUD(g.w, g.h, g.ui(), g.arena.PlayerRadius*g.match.cam.Zoom, g.match.showGraph)
+}
+
+// drawBanner draws a one-line notice in box b, the text shrunk to fit.
+func (g *Game) drawBanner(dst *ebiten.Image, b rect, msg string, col colorLike, now time.Time) {
+	s := g.ui()
+	edge := fade(colAccent, 0.5)
+	if col == colWarn {
+		edge = colWarn
+	}
+	panel(dst, b, 8*s, colPanel, edge, 1.5*s)
+	spinner(dst, b.x+24*s, b.cy(), 8*s, now, s*0.6)
+	size := 15 * s
+	for size > 9*s && textWidth(msg, face(false, size)) > b.w-56*s {
+		size -= s
+	}
+	drawText(dst, msg, face(false, size), b.x+44*s, b.cy(), col, text.AlignStart, text.AlignCenter)
+}
+
+// drawLeaveConfirm asks whether to leave the running match.
+func (g *Game) drawLeaveConfirm(dst *ebiten.Image) {
+	s := g.ui()
+	w, h := 420*s, 120*s
+	r := rect{(g.w - w) / 2, g.h*0.62 + 20*s, w, h}
+	r.y = min(r.y, g.h-h-60*s)
+	panel(dst, r, 12*s, rgba(0x0b1220, 0xf2), colWarn, 1.5*s)
+	drawText(dst, "Leave the match?", face(true, 20*s), r.cx(), r.y+38*s, colText, text.AlignCenter, text.AlignCenter)
+	drawText(dst, "Enter or Esc again: leave · any other key: stay", face(false, 14*s), r.cx(), r.y+80*s, colMuted, text.AlignCenter, text.AlignCenter)
 }
 
 func figure(dst *ebiten.Image, x, y float64, label, value string, f, fb text.Face, col colorLike, s float64) {
@@ -90,13 +135,13 @@ func figure(dst *ebiten.Image, x, y float64, label, value string, f, fb text.Fac
 
 func kbps(bytesPerSec float64) string { return fmt.Sprintf("%.1f KB/s", bytesPerSec/1000) }
 
-// drawFeed draws the kill feed, top right.
-func (g *Game) drawFeed(dst *ebiten.Image) {
+// drawFeed draws the kill feed, newest first, in box r (top right).
+func (g *Game) drawFeed(dst *ebiten.Image, r rect) {
 	s := g.ui()
 	sc := &g.match.scene
 	f := face(true, 14*s)
-	y := 24 * s
-	for i := len(g.match.fx.Feed) - 1; i >= 0; i-- {
+	y := r.y + 13*s
+	for i := len(g.match.fx.Feed) - 1; i >= 0 && i >= len(g.match.fx.Feed)-maxFeedRows; i-- {
 		e := g.match.fx.Feed[i]
 		a := min(1, (6-e.Age)/0.6)
 		x := g.w - 16*s
@@ -163,13 +208,12 @@ func (g *Game) drawScoreboard(dst *ebiten.Image) {
 // drawNetGraph draws the F3 overlay: bytes received per frame as bars,
 // snapshot arrivals as ticks, and as lines the ping round trip, the
 // interpolation delay, the frame time and the prediction error.
-func (g *Game) drawNetGraph(dst *ebiten.Image) {
+func (g *Game) drawNetGraph(dst *ebiten.Image, r rect) {
 	s := g.ui()
 	ms := &g.match
 	gr := ms.graph
 	st := ms.net
-	w, h := 380*s, 120*s
-	r := rect{12 * s, g.h - h - 100*s, w, h + 66*s}
+	w, h := r.w, r.h-66*s
 	panel(dst, r, 8*s, colPanel, fade(colPanelEdge, 0.7), 1*s)
 	area := rect{r.x + 10*s, r.y + 10*s, w - 20*s, h - 20*s}
 	fillRect(dst, area, rgba(0x05080d, 0xc0))
@@ -226,7 +270,7 @@ func (g *Game) drawNetGraph(dst *ebiten.Image) {
 		fillRect(dst, rect{x, y - 4*s, 8 * s, 8 * s}, c)
 		drawText(dst, label, f, x+12*s, y, colText, text.AlignStart, text.AlignCenter)
 	}
-	legend(area.x, ly, rgb(0xff922b), fmt.Sprintf("ping %d ±%d ms", st.RTT.Milliseconds(), st.RTTVar.Milliseconds()))
+	legend(area.x, ly, rgb(0xff922b), fmt.Sprintf("ping %d ±%d ms", st.Ping.Milliseconds(), st.RTTVar.Milliseconds()))
 	legend(area.x+130*s, ly, colGood, fmt.Sprintf("interp %d ms (→%d)", st.Delay.Milliseconds(), st.TargetDelay.Milliseconds()))
 	legend(area.x+270*s, ly, rgb(0xcc5de8), "frame")
 	legend(area.x, ly+18*s, colAccent, fmt.Sprintf("in %s · %.0f snaps/s", kbps(st.BytesIn), st.SnapshotRate))

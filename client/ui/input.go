@@ -32,10 +32,12 @@ type inputState struct {
 
 	// Pressed this Update.
 	confirm, back, tab, netgraph bool
+	anyKey                       bool // some other key or button pressed this Update
 	click                        bool // left button
 	backspace                    bool // with key repeat
 	chars                        []rune
 
+	keys           []ebiten.Key // scratch
 	lastCX, lastCY float64
 	pads           []ebiten.GamepadID
 }
@@ -64,6 +66,12 @@ func (s *inputState) poll(auto bool) {
 	s.back = j(ebiten.KeyEscape)
 	s.tab = j(ebiten.KeyTab)
 	s.netgraph = j(ebiten.KeyF3)
+	s.anyKey = false
+	for _, key := range inpututil.AppendJustPressedKeys(s.keys[:0]) {
+		if key != ebiten.KeyEscape && key != ebiten.KeyEnter && key != ebiten.KeyNumpadEnter {
+			s.anyKey = true
+		}
+	}
 	s.click = inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft)
 	d := inpututil.KeyPressDuration(ebiten.KeyBackspace)
 	s.backspace = d == 1 || (d >= 25 && d%3 == 0)

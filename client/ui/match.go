@@ -20,10 +20,12 @@ type matchState struct {
 	graph     []clientnet.GraphSample
 	frameMs   [clientnet.DefaultGraphLen]float32 // frame times, a ring
 	frameNext int
-	showGraph bool
-	pinScores bool // the scoreboard stays up (tests' screenshots)
-	lastAim   uint16
-	lastFrame time.Time
+	showGraph bool // the developer panel and network graph (F3); off by default
+	// confirmLeave: Esc was pressed once; Enter or Esc again leaves.
+	confirmLeave bool
+	pinScores    bool // the scoreboard stays up (tests' screenshots)
+	lastAim      uint16
+	lastFrame    time.Time
 }
 
 func (m *matchState) reset() {
@@ -32,6 +34,7 @@ func (m *matchState) reset() {
 	m.frameMs = [clientnet.DefaultGraphLen]float32{}
 	m.lastAim = 0
 	m.lastFrame = time.Time{}
+	m.confirmLeave = false
 }
 
 // updateMatch sends the controls and handles the match's keys.
@@ -40,9 +43,22 @@ func (g *Game) updateMatch() {
 	if sess == nil {
 		return
 	}
-	if g.in.back {
-		g.m.Leave()
-		return
+	if g.match.confirmLeave {
+		switch {
+		case g.in.back || g.in.confirm:
+			g.match.confirmLeave = false
+			g.m.Leave()
+			return
+		case g.in.anyKey:
+			g.match.confirmLeave = false
+		}
+	} else if g.in.back {
+		st := g.m.State()
+		if st.Reconnecting || st.Stalled {
+			g.m.Leave() // the banner says "Esc to leave"
+			return
+		}
+		g.match.confirmLeave = true
 	}
 	if g.in.netgraph {
 		g.match.showGraph = !g.match.showGraph
@@ -71,6 +87,7 @@ func (g *Game) drawMatch(dst *ebiten.Image, now time.Time, dt float64) bool {
 	ms.fx.Step(dt)
 
 	ms.cam.Resize(g.w, g.h)
+	ms.cam.SlackX, ms.cam.SlackY = avatarSlackX*g.w, avatarSlackY*g.h
 	tx, ty := g.arena.Width/2, g.arena.Height/2
 	if sc.HaveMe {
 		tx, ty = sc.MeX, sc.MeY
@@ -89,7 +106,7 @@ func (g *Game) drawMatch(dst *ebiten.Image, now time.Time, dt float64) bool {
 	}
 	ms.lastFrame = now
 	ms.net = sess.NetStats(now)
-	if ms.showGraph {
+	if ms.showGraph { // the graph is recorded either way: F3 shows its past too
 		ms.graph = sess.Graph(ms.graph)
 	}
 	g.drawHUD(dst, now)

@@ -19,8 +19,9 @@ const (
 )
 
 type menuState struct {
-	focus field
-	typed time.Time // last keystroke: the caret stays lit while typing
+	advanced bool // the SERVER field shows (always, unless Options.HideServer)
+	focus    field
+	typed    time.Time // last keystroke: the caret stays lit while typing
 }
 
 // menuLayout places the menu's card, fields and button.
@@ -32,6 +33,12 @@ type menuLayout struct {
 func (g *Game) menuLayout() menuLayout {
 	s := g.ui()
 	w, h := 440*s, 430*s
+	if e := g.m.Err(); e != "" {
+		// Room for the whole message inside the card.
+		f := face(false, 14*s)
+		lines := len(wrap(e, f, w-40*s))
+		h += max(0, float64(lines-1)) * (f.Metrics().HAscent + f.Metrics().HDescent + 4)
+	}
 	card := rect{(g.w - w) / 2, (g.h - h) / 2, w, h}
 	pad := 32 * s
 	fw := w - 2*pad
@@ -48,8 +55,11 @@ func (g *Game) updateMenu() {
 	l := g.menuLayout()
 	in := &g.in
 	m := g.m
+	showServer := g.menu.advanced || !g.opts.HideServer
 	if in.click {
 		switch {
+		case !showServer && l.server.contains(in.cursorX, in.cursorY):
+			g.menu.advanced, g.menu.focus = true, fieldServer
 		case l.server.contains(in.cursorX, in.cursorY):
 			g.menu.focus = fieldServer
 		case l.name.contains(in.cursorX, in.cursorY):
@@ -59,7 +69,7 @@ func (g *Game) updateMenu() {
 			return
 		}
 	}
-	if in.tab {
+	if in.tab && showServer {
 		g.menu.focus = 1 - g.menu.focus
 	}
 	ptr := &m.Name
@@ -105,7 +115,11 @@ func (g *Game) drawMenu(dst *ebiten.Image, now time.Time) {
 	drawText(dst, "SKIRMISH", face(true, 46*s), c.cx(), c.y+62*s, colAccent, text.AlignCenter, text.AlignCenter)
 	drawText(dst, "top-down arena shooter · first to 20", face(false, 15*s), c.cx(), c.y+100*s, colMuted, text.AlignCenter, text.AlignCenter)
 
-	g.drawField(dst, l.server, "SERVER", g.m.Server, "localhost:8080", g.menu.focus == fieldServer, now, s)
+	if g.menu.advanced || !g.opts.HideServer {
+		g.drawField(dst, l.server, "SERVER", g.m.Server, "localhost:8080", g.menu.focus == fieldServer, now, s)
+	} else {
+		drawText(dst, "Advanced: choose another server…", face(false, 14*s), l.server.cx(), l.server.cy(), fade(colMuted, 0.9), text.AlignCenter, text.AlignCenter)
+	}
 	g.drawField(dst, l.name, "NAME", g.m.Name, "a random name", g.menu.focus == fieldName, now, s)
 	button(dst, l.button, "PLAY", s, true, l.button.contains(g.in.cursorX, g.in.cursorY))
 
@@ -229,15 +243,19 @@ func (g *Game) drawWaiting(dst *ebiten.Image, now time.Time) {
 	if u, err := play.NormalizeURL(g.m.Server); err == nil {
 		sub = u
 	}
+	st := g.m.State()
 	if g.m.Phase() == play.PhaseWaiting {
-		st := g.m.State()
 		switch {
 		case st.Status == play.StatusQueued:
 			title = "Waiting for players…"
 			q := st.Queue
-			sub = fmt.Sprintf("in the matchmaker's queue · %ds", q.ElapsedMs/1000)
-			if q.Position > 0 {
-				sub += fmt.Sprintf(" · %d ahead", q.Position)
+			elapsed := time.Duration(q.ElapsedMs) * time.Millisecond
+			if !st.QueuedAt.IsZero() {
+				elapsed = now.Sub(st.QueuedAt) // counts up between the matchmaker's updates
+			}
+			sub = fmt.Sprintf("in the matchmaker's queue · %ds", int(elapsed.Seconds()))
+			if st.Ahead > 0 {
+				sub += fmt.Sprintf(" · %d ahead", st.Ahead)
 			}
 			if q.EstimatedMs > 0 {
 				sub += fmt.Sprintf(" · usually %ds", (q.EstimatedMs+999)/1000)
@@ -246,6 +264,9 @@ func (g *Game) drawWaiting(dst *ebiten.Image, now time.Time) {
 			title = "Joining the match…"
 			sub = "match " + shortID(st.Match) + " · waiting for the first snapshot"
 		}
+	}
+	if st.Notice != "" {
+		drawWrapped(dst, st.Notice, face(true, 17*s), cx, cy-100*s, min(g.w-40*s, 640*s), colWarn)
 	}
 	drawText(dst, title, face(true, 26*s), cx, cy+20*s, colText, text.AlignCenter, text.AlignCenter)
 	drawText(dst, sub, face(false, 15*s), cx, cy+52*s, colMuted, text.AlignCenter, text.AlignCenter)

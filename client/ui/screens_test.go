@@ -84,6 +84,14 @@ func TestNativeScreens(t *testing.T) {
 	}
 	press(g, func(in *inputState) { in.confirm = true }) // play again
 	waitFor(play.PhasePlaying)
-	press(g, func(in *inputState) { in.back = true }) // leave
+	press(g, func(in *inputState) { in.back = true }) // Esc asks first
+	time.Sleep(300 * time.Millisecond)
+	var phase play.Phase
+	runner.do(func() { phase = g.Machine().Phase() })
+	if phase != play.PhasePlaying {
+		t.Fatalf("one Esc left the running match (%v): it must ask first", phase)
+	}
+	check("screen-leave-confirm.png", 0.5)
+	press(g, func(in *inputState) { in.back = true }) // Esc again: leave
 	waitFor(play.PhaseMenu)
 }

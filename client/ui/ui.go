@@ -21,6 +21,9 @@ type Options struct {
 	// InterpDelay is how far in the past other players are drawn (default
 	// play.DefaultInterpDelay).
 	InterpDelay time.Duration
+	// HideServer puts the menu's SERVER field behind an "advanced" toggle:
+	// for a page the server served itself, whose address is the right one.
+	HideServer bool
 	// Join presses Play at start, skipping the menu.
 	Join bool
 	// Autoplay plays by itself through the same input path as the
@@ -214,13 +217,17 @@ func (g *Game) Layout(w, h int) (int, int) {
 	return int(fw), int(fh)
 }
 
-// ui is the UI scale: device scale, and larger on big screens.
-func (g *Game) ui() float64 {
-	k := g.scale
-	if g.h > 0 && g.scale > 0 {
-		k *= max(1, min(g.h/g.scale/900, 1.6))
+// ui is the UI scale: device scale, smaller on small screens and larger
+// on big ones.
+func (g *Game) ui() float64 { return uiScale(g.scale, g.h) }
+
+// uiScale is the UI scale of a screen h pixels high at device scale
+// scale: 1 at 900 logical pixels, within [0.75, 1.6].
+func uiScale(scale, h float64) float64 {
+	if h <= 0 || scale <= 0 {
+		return max(scale, 1)
 	}
-	return k
+	return scale * max(0.75, min(h/scale/900, 1.6))
 }
 
 // FrameStats are the client's frame timings.

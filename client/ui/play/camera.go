@@ -9,7 +9,12 @@ type Camera struct {
 	X, Y float64 // world point at the centre of the screen
 	Zoom float64 // pixels per world unit
 	W, H float64 // screen size, pixels
-	set  bool
+	// SlackX and SlackY, when set, bound how far (pixels) the target may
+	// be drawn from the screen's centre: the camera then goes past the
+	// arena's edge rather than let the target reach the screen's edges,
+	// where the HUD is. Default 0: no bound.
+	SlackX, SlackY float64
+	set            bool
 }
 
 // ViewSpan is how many world units fit across the smaller side of the
@@ -44,6 +49,12 @@ func (c *Camera) Follow(tx, ty, worldW, worldH, dt float64) {
 	}
 	c.X = clampView(c.X, c.W/c.Zoom, worldW)
 	c.Y = clampView(c.Y, c.H/c.Zoom, worldH)
+	if c.SlackX > 0 {
+		c.X = max(tx-c.SlackX/c.Zoom, min(c.X, tx+c.SlackX/c.Zoom))
+	}
+	if c.SlackY > 0 {
+		c.Y = max(ty-c.SlackY/c.Zoom, min(c.Y, ty+c.SlackY/c.Zoom))
+	}
 }
 
 // Jump moves the camera to (x, y) at once on the next Follow.

@@ -137,7 +137,7 @@ func (m *Machine) Update() bool {
 		m.sess = nil
 		m.phase = PhaseResults
 	case StatusFailed, StatusClosed:
-		m.err = Describe(m.state.Err)
+		m.err = DescribeAt(m.state.Err, m.Server)
 		m.sess.Close()
 		m.sess = nil
 		m.phase = PhaseMenu

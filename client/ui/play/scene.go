@@ -53,6 +53,9 @@ type Scene struct {
 	// Reconnecting: the connection dropped; the Client is taking the seat
 	// back.
 	Reconnecting bool
+	// Stalled: connected, but no snapshot for a while: the world shown
+	// is frozen at the last one.
+	Stalled bool
 	// Arena is the map and sizes from the server's Welcome (zero before
 	// it). Its Walls are shared: do not modify them.
 	Arena Arena

@@ -6,10 +6,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"math"
 	"net"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,6 +69,19 @@ type Config struct {
 	// the server directly (a server with a matchmaker refuses direct joins
 	// with close status 4005, and the session then queues anyway).
 	Queue bool
+	// MatchSize is how many players a match of Mode takes, to tell the
+	// players queued ahead who will be match-mates from those who will
+	// play before (default: 16 for "ffa", 2 for "duel", else 16).
+	MatchSize int
+	// Stall configures how soon a silent connection shows as stalled and
+	// is given up on for a resume on a new one (clientnet's StallAfter
+	// and StallReconnect). Defaults 500ms and 2.5s, under the server's 5s
+	// acknowledgement timeout.
+	StallAfter, StallReconnect time.Duration
+	// Grace is how long after a drop the seat can still be resumed (the
+	// server's grace period); past it the session stops retrying and
+	// finds a new match. Default 30s, what `skirmish serve` keeps.
+	Grace time.Duration
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 }
@@ -83,6 +98,21 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Mode == "" {
 		c.Mode = "ffa"
+	}
+	if c.MatchSize <= 0 {
+		c.MatchSize = 16
+		if c.Mode == "duel" {
+			c.MatchSize = 2
+		}
+	}
+	if c.StallAfter == 0 {
+		c.StallAfter = 500 * time.Millisecond
+	}
+	if c.StallReconnect == 0 {
+		c.StallReconnect = 2500 * time.Millisecond
+	}
+	if c.Grace <= 0 {
+		c.Grace = 30 * time.Second
 	}
 	return c
 }
@@ -123,6 +153,14 @@ type Session struct {
 	reconnecting bool
 	connected    bool          // a connection was made (the first dial succeeded)
 	over         chan struct{} // closed at MatchEnd
+	queuedAt     time.Time     // when the player joined the matchmaker's queue
+	stalled      bool
+	stallSince   time.Time // the last snapshot before the stall
+	attempt      int       // reconnecting: failed dials so far
+	lostAt       time.Time // reconnecting: when the connection was lost
+	goingAway    bool      // the server said it was shutting down (1001)
+	notice       string    // why the session is looking for a new match
+	rejoins      int
 
 	ents []clientnet.Sampled // Sample's scratch
 }
@@ -164,13 +202,77 @@ func (s *Session) run() {
 			return
 		}
 	}
-	err := s.play(url, resume)
-	if errors.Is(err, errNeedsQueue) && resume == "" {
-		if url, resume, err = s.enqueue(); err == nil {
-			err = s.play(url, resume)
+	for {
+		err := s.play(url, resume)
+		switch {
+		case errors.Is(err, errNeedsQueue) && resume == "":
+			if url, resume, err = s.enqueue(); err != nil {
+				s.finish(err)
+				return
+			}
+			continue
+		case s.lost(err):
+			// The seat or the match is gone: say so, and find a new one
+			// the way this one was found.
+			if url, resume, err = s.rejoin(err); err != nil {
+				s.finish(err)
+				return
+			}
+			continue
 		}
+		s.finish(err)
+		return
 	}
-	s.finish(err)
+}
+
+// maxRejoins bounds how many times in a row a session finds a new match
+// after losing one.
+const maxRejoins = 5
+
+// lost reports whether the session lost its match while playing it (not
+// by the player's choice, not at the match's end) in a way a new match
+// mends: the seat was refused on resume, or the server stayed out of
+// reach for the grace period.
+func (s *Session) lost(err error) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing || s.ended || !s.connected || s.rejoins >= maxRejoins || s.ctx.Err() != nil {
+		return false
+	}
+	return errors.Is(err, clientnet.ErrSeatLost) || errors.Is(err, clientnet.ErrGaveUp)
+}
+
+// rejoin tells the player the match was lost and queues again (or joins
+// directly, as before, on a server without a matchmaker).
+func (s *Session) rejoin(err error) (url, token string, _ error) {
+	slog.Info("play: the match was lost: finding a new one", "err", err)
+	s.mu.Lock()
+	s.rejoins++
+	switch {
+	case s.goingAway:
+		s.notice = "The server restarted and your match ended — finding you a new one…"
+	case errors.Is(err, clientnet.ErrGaveUp):
+		s.notice = "Lost the connection to your match's server — finding you a new one…"
+	default:
+		s.notice = "Your seat in the match was lost — finding you a new one…"
+	}
+	s.resetMatch()
+	queued := s.queued
+	s.status = StatusConnecting
+	s.mu.Unlock()
+	if !queued {
+		return s.cfg.URL, "", nil
+	}
+	return s.enqueue()
+}
+
+// resetMatch forgets the lost match. s.mu held.
+func (s *Session) resetMatch() {
+	s.names, s.roster, s.events = map[uint32]string{}, map[uint32]*rosterEntry{}, s.events[:0]
+	s.connected, s.reconnecting, s.stalled, s.goingAway = false, false, false, false
+	s.attempt = 0
+	s.welcome, s.arena = protocol.Welcome{}, Arena{}
+	s.joinedAt, s.firstAt = time.Time{}, time.Time{}
 }
 
 // enqueue waits in the server's matchmaking queue and returns where to
@@ -181,7 +283,8 @@ func (s *Session) enqueue() (url, token string, err error) {
 		return "", "", err
 	}
 	s.mu.Lock()
-	s.status, s.queued = StatusQueued, true
+	s.status, s.queued, s.queuedAt = StatusQueued, true, s.cfg.Now()
+	s.queue = protocol.QueueStatus{}
 	s.mu.Unlock()
 	id := newMemberID()
 	a, err := clientnet.Queue(s.ctx, queueURL, clientnet.QueueRequest{
@@ -211,15 +314,21 @@ func (s *Session) play(url, token string) error {
 			HandshakeTimeout: s.cfg.HandshakeTimeout,
 			Now:              s.cfg.Now,
 		},
-		Game:        s.cfg.Rules,
-		Interp:      &clientnet.InterpOptions{MinDelay: s.cfg.InterpDelay},
-		MaxAttempts: 8,
+		Game:           s.cfg.Rules,
+		Interp:         &clientnet.InterpOptions{MinDelay: s.cfg.InterpDelay},
+		BackoffMax:     2 * time.Second,
+		GiveUpAfter:    s.cfg.Grace,
+		StallAfter:     s.cfg.StallAfter,
+		StallReconnect: s.cfg.StallReconnect,
 		OnState: func(st clientnet.StateChange) {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			switch st.State {
+			case clientnet.StateStalled:
+				s.stalled, s.stallSince = true, st.Since
 			case clientnet.StateConnected:
-				s.connected, s.reconnecting = true, false
+				s.connected, s.reconnecting, s.stalled = true, false, false
+				s.attempt, s.notice = 0, ""
 				s.welcome.Player, s.welcome.Match = st.Player, st.Match
 				if s.status == StatusConnecting || s.status == StatusQueued {
 					s.status = StatusJoined
@@ -240,7 +349,13 @@ func (s *Session) play(url, token string) error {
 					}
 					return
 				}
-				s.reconnecting = true
+				if !s.reconnecting {
+					slog.Info("play: connection lost: resuming the seat", "err", st.Err)
+				}
+				if websocket.CloseStatus(st.Err) == protocol.CloseGoingAway {
+					s.goingAway = true
+				}
+				s.reconnecting, s.stalled, s.attempt, s.lostAt = true, false, st.Attempt, st.Since
 			}
 		},
 		OnMessage: s.handle,
@@ -459,6 +574,7 @@ func (s *Session) Sample(now time.Time, sc *Scene) {
 	sc.HaveMe = false
 	sc.Me = me
 	sc.Reconnecting = false
+	sc.Stalled = false
 	if c == nil {
 		return
 	}
@@ -537,6 +653,7 @@ func (s *Session) Sample(now time.Time, sc *Scene) {
 	}
 	sortStandings(sc.Roster)
 	sc.Reconnecting = s.reconnecting
+	sc.Stalled = s.stalled
 	n := 0
 	for n < len(s.events) && float64(s.events[n].Tick) <= rt {
 		n++
@@ -573,8 +690,23 @@ type State struct {
 	Queued bool
 	Queue  protocol.QueueStatus
 	// Reconnecting: the connection dropped and the Client is taking the
-	// seat back.
+	// seat back; Attempt is how many dials failed so far, LostAt when the
+	// connection was lost.
 	Reconnecting bool
+	Attempt      int
+	LostAt       time.Time
+	// Stalled: connected, but no snapshot for a while (since StalledSince,
+	// the last one); nothing is sent meanwhile.
+	Stalled      bool
+	StalledSince time.Time
+	// QueuedAt is when the player joined the queue (the waiting screen
+	// counts up from it); Ahead the players queued ahead who will play in
+	// an earlier match (not the player's own match-mates).
+	QueuedAt time.Time
+	Ahead    int
+	// Notice says, in words for the player, why the session is looking
+	// for a new match ("" when it is not).
+	Notice string
 }
 
 // State returns the session's status.
@@ -585,7 +717,20 @@ func (s *Session) State() State {
 		Status: s.status, Err: s.err, Player: s.welcome.Player, Match: s.welcome.Match,
 		JoinedAt: s.joinedAt, FirstSnapshot: s.firstAt,
 		Queued: s.queued, Queue: s.queue, Reconnecting: s.reconnecting,
+		Attempt: s.attempt, LostAt: s.lostAt, Stalled: s.stalled, StalledSince: s.stallSince,
+		QueuedAt: s.queuedAt, Ahead: PlayersAhead(int(s.queue.Position), s.cfg.MatchSize), Notice: s.notice,
 	}
+}
+
+// PlayersAhead is how many of the position players queued ahead will play
+// in an earlier match than this one: matches take players in queue order,
+// size at a time, so those in this player's group are match-mates, not
+// players ahead.
+func PlayersAhead(position, size int) int {
+	if size <= 1 {
+		return position
+	}
+	return position / size * size
 }
 
 // Results returns the final scoreboard once the match ended (ok false
@@ -667,31 +812,57 @@ func (s *Session) Wait(ctx context.Context) error {
 	}
 }
 
-// Describe turns a session error into a sentence for the menu.
+// Describe turns a session error into a sentence for the menu, naming
+// the cause in a player's words; the error itself, with its internal
+// details, goes to the log.
 func Describe(err error) string {
+	return DescribeAt(err, "")
+}
+
+// DescribeAt is Describe for a server at addr (as the player typed it).
+func DescribeAt(err error, addr string) string {
 	if err == nil {
 		return ""
+	}
+	slog.Info("play: session ended", "server", addr, "err", err)
+	at := ""
+	if addr != "" {
+		at = " at " + addr
 	}
 	switch websocket.CloseStatus(err) {
 	case protocol.CloseTryAgainLater:
 		return "The server is full: try again in a moment."
 	case protocol.CloseGoingAway:
-		return "The server is shutting down."
+		return "The server is shutting down: try again in a moment."
 	case protocol.CloseBadVersion:
-		return "This client does not speak the server's protocol version."
+		return "This client does not speak the server's protocol version: reload the page or update the client."
 	case protocol.CloseBadToken:
-		return "The server refused the match ticket: play again to queue anew."
+		return "The server refused the match ticket: press Play to queue again."
 	case protocol.ClosePolicyViolation:
-		return "The server closed the connection (too slow or too many messages)."
+		return "The server closed the connection: it was too slow or sent too much. Press Play to try again."
+	case protocol.CloseReplaced:
+		return "You joined this match from another window, so this one left it."
 	}
 	if qe, ok := errors.AsType[*clientnet.QueueError](err); ok {
-		return "Matchmaking: " + qe.Message + "."
+		switch qe.Code {
+		case "timed_out":
+			return "No match was found in time: press Play to try again."
+		case "cancelled":
+			return "You left the queue."
+		}
+		return "The matchmaker refused: " + strings.TrimSuffix(qe.Message, ".") + "."
 	}
 	switch {
 	case errors.Is(err, clientnet.ErrVersion):
-		return "This client does not speak the server's protocol version."
+		return "This client does not speak the server's protocol version: reload the page or update the client."
+	case errors.Is(err, clientnet.ErrSeatLost):
+		return "Your match is over on the server: press Play for a new one."
+	case errors.Is(err, clientnet.ErrGaveUp):
+		return "Lost the connection to the server" + at + " and could not get it back."
 	case errors.Is(err, context.DeadlineExceeded):
-		return "The server did not answer in time."
+		return "The server" + at + " did not answer in time."
+	case errors.Is(err, errNeedsQueue):
+		return "The server" + at + " wants players to queue first."
 	}
-	return "Connection failed: " + err.Error()
+	return "Can't reach the server" + at + ": check the address and that it is running."
 }
