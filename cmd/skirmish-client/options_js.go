@@ -27,6 +27,9 @@ func options() (ui.Options, error) {
 	if v := q.Get("server"); v != "" {
 		o.Server = v
 	}
+	// Served by the server itself: the SERVER field goes behind
+	// "Advanced", since the page already knows where to play.
+	o.HideServer = q.Get("server") == ""
 	o.Name = q.Get("name")
 	if o.Name == "" {
 		o.Name = stored("skirmish.name")
