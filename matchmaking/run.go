@@ -49,9 +49,18 @@ func (m *Matchmaker) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-tick.C:
-			if _, err := m.RunPass(ctx, m.clock()); err != nil && ctx.Err() == nil {
+			now := m.clock()
+			rep, err := m.RunPass(ctx, now)
+			if err != nil && ctx.Err() == nil {
 				m.opts.Logger.Warn("matchmaking pass", "err", err)
 			}
+			notHeld := map[string]bool{}
+			for _, p := range rep.Pools {
+				if p.NotHeld {
+					notHeld[p.Mode] = true
+				}
+			}
+			m.refreshWatched(ctx, notHeld, now)
 		}
 	}
 }

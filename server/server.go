@@ -108,6 +108,9 @@ func (s *Server) BeginDrain() { s.registry.BeginDrain() }
 // registry.Registry.Drain). Players stay connected meanwhile: keep serving.
 func (s *Server) Drain(ctx context.Context) error { return s.registry.Drain(ctx) }
 
+// HasMatch reports whether a match with this ID runs here.
+func (s *Server) HasMatch(id string) bool { return s.registry.Find(id) != nil }
+
 // Matches returns the counters of every running match.
 func (s *Server) Matches() []MatchStats { return s.registry.Matches() }
 

@@ -19,6 +19,9 @@ import (
 const (
 	backoffMin = 100 * time.Millisecond
 	backoffMax = 2 * time.Second
+	// maxFailedDials is how many dials in a row may fail to reach a host
+	// before a queued bot gives its seat up and queues again.
+	maxFailedDials = 4
 )
 
 // bot is one headless player. Its goroutine dials, plays and reconnects
@@ -77,6 +80,7 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 	}
 	url := b.opts.URL
 	var queuedAt time.Time
+	failedDials := 0 // in a row, to the same seat
 	for ctx.Err() == nil {
 		if b.opts.Mode != "" && dialOpts.Resume == "" {
 			queuedAt = time.Now()
@@ -103,8 +107,15 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 		}
 		conn, err := clientnet.Dial(ctx, url, dialOpts)
 		if err != nil {
-			if b.opts.Mode != "" && rejoinRefused(err) {
-				dialOpts.Resume = "" // the seat is gone: queue again
+			failedDials++
+			// A host that refuses the seat has lost it; one that cannot
+			// be reached at all has likely died with it. Either way the
+			// bot queues again rather than knock on a dead host.
+			if b.opts.Mode != "" && (rejoinRefused(err) || failedDials >= maxFailedDials) {
+				dialOpts.Resume = ""
+				failedDials = 0
+				backoff = backoffMin // a new seat, elsewhere: no reason to wait long
+				b.res.Requeues++
 			}
 			if ctx.Err() != nil {
 				return
@@ -119,6 +130,7 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 			continue
 		}
 		b.res.Connects++
+		failedDials = 0
 		if !queuedAt.IsZero() {
 			b.wait.record(time.Since(queuedAt))
 			queuedAt = time.Time{}

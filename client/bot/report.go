@@ -20,6 +20,7 @@ type BotResult struct {
 	ConnectFailures int // dials or handshakes that failed
 	Disconnects     int // connections lost other than at a match's end
 	MatchesFinished int // matches played to their MatchEnd
+	Requeues        int // seats given up (refused, or the host unreachable) to queue again
 
 	// Connected is the time spent connected, from each Welcome to each
 	// close, summed over connections; the rates below are over it.
@@ -74,6 +75,7 @@ type Report struct {
 	ConnectFailures int
 	Disconnects     int
 	MatchesFinished int
+	Requeues        int
 
 	BotsSawOthersMove    int
 	BotsSawScoreChange   int
@@ -99,6 +101,7 @@ func newReport(d time.Duration, bots []*bot, rtt, wait *histogram) Report {
 		r.ConnectFailures += res.ConnectFailures
 		r.Disconnects += res.Disconnects
 		r.MatchesFinished += res.MatchesFinished
+		r.Requeues += res.Requeues
 		if res.SawOthersMove {
 			r.BotsSawOthersMove++
 		}

@@ -1,5 +1,7 @@
-// Command skirmish runs Skirmish: a match server (serve) and headless bot
-// players that double as the load tool (bots).
+// Command skirmish runs Skirmish: the all-in-one server (serve), the
+// processes of a cluster (host, matchmaker, keygen), and headless bot
+// players that double as the load tool (bots, loadbench). It parses flags
+// and calls the packages that do the work (server/setup above all).
 package main
 
 import (
@@ -14,7 +16,9 @@ import (
 const usage = `usage: skirmish <command> [flags]
 
 commands:
-  serve   run an all-in-one server: matches, WebSocket endpoint, health
+  serve   run an all-in-one server: matches, the embedded matchmaker, the browser client
+  host    run a dedicated match host of a cluster (Redis, join tokens)
+  matchmaker  run a matchmaker of a cluster (Redis): queue, placement, results
   bots    run headless bot players against a server and report figures
   loadbench  measure server capacity under arena v1 (make bench-load)
   keygen  write an Ed25519 key pair for join tokens (-out FILE: FILE and FILE.pub)
@@ -43,6 +47,10 @@ func run(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return runServe(stop, args[1:], stdout, stderr)
 	case "bots":
 		return runBots(ctx, args[1:], stdout, stderr)
+	case "host":
+		return runHost(stop, args[1:], stdout, stderr)
+	case "matchmaker":
+		return runMatchmaker(stop, args[1:], stdout, stderr)
 	case "keygen":
 		return runKeygen(args[1:], stdout, stderr)
 	case "loadbench":

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io"
 	iofs "io/fs"
-	"log/slog"
 	"net"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/skirmishgg/skirmish/game/arena"
@@ -27,7 +25,6 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 0, "seed for match worlds (0: random per match)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for connections to close on shutdown, after the drain")
 	drainTimeout := fs.Duration("drain-timeout", 10*time.Minute, "on SIGTERM or SIGINT, how long running matches may play on before they are ended with their results kept (a second signal ends them at once)")
-	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	withMM := fs.Bool("matchmaking", true, "players queue through the embedded matchmaker (false: first match with a free seat)")
 	capacity := fs.Int("capacity", 1024, "seats this host runs at most, over all its matches")
 	webDir := fs.String("web", "bin/web", "directory of the browser client build (make web), served at /; empty: none")
@@ -35,7 +32,7 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	maxPlayers := fs.Int("max-players", 16, "players per match without matchmaking (-matchmaking=false)")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player (interest management); 'all' sends everything")
-	gcPercent := fs.Int("gc-percent", 50, "the garbage collector's heap growth target (GOGC): a server's heap is mostly long-lived player state and it allocates little while playing, so a low target costs little CPU and keeps memory per player small; the GOGC environment variable, when set, wins")
+	common := addCommonFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -45,10 +42,6 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		return fail(2, "unexpected argument %q", fs.Arg(0))
-	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return fail(2, "bad -log-level: %v", err)
 	}
 	if *snapshotRate <= 0 {
 		return fail(2, "-snapshot-rate must be positive")
@@ -60,9 +53,9 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(2, "bad -view: %v", err)
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	if _, set := os.LookupEnv("GOGC"); !set && *gcPercent > 0 {
-		debug.SetGCPercent(*gcPercent)
+	logger, err := common.apply(stderr)
+	if err != nil {
+		return fail(2, "%v", err)
 	}
 
 	ln, err := net.Listen("tcp", *addr)

@@ -38,7 +38,7 @@ type Match struct {
 
 	currentTick atomic.Uint32
 	stats       loopStats
-	started     time.Time                // when Run began; set before the loop
+	started     time.Time              // when Run began; set before the loop
 	result      atomic.Pointer[Result] // set when the match ended with results
 
 	// Owned by the loop.

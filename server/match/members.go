@@ -32,7 +32,7 @@ type JoinRequest struct {
 	// Identity is who the player is outside the match (the player ID of
 	// its join token), for the match's Result.
 	Identity string
-	Peer        Peer
+	Peer     Peer
 	// Cancel is closed when the connection ends: Join stops waiting.
 	Cancel <-chan struct{}
 }

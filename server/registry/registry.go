@@ -69,7 +69,7 @@ type Registry struct {
 	ready    bool     // MarkReady was called
 	draining bool     // Drain was called: no new match or player
 	closed   bool
-	seq     uint64 // seeds matches when Options.Seed is set
+	seq      uint64 // seeds matches when Options.Seed is set
 
 	wg sync.WaitGroup // match loops
 }

@@ -210,13 +210,22 @@ func (h *HostStack) poll(ctx context.Context, block time.Duration) error {
 	return nil
 }
 
-// lookup reads the assignments waiting, for a player whose join token
-// names a match this host has not heard of yet.
+// lookupWait bounds how long a player whose join token names a match this
+// host has not heard of waits for its assignment: a matchmaker may tell
+// the player (through the shared store) a moment before it publishes.
+const lookupWait = 2 * time.Second
+
+// lookup reads the assignments for a player whose join token names a match
+// this host has not heard of yet, until the match is here or lookupWait
+// has passed.
 func (h *HostStack) lookup(matchID string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), lookupWait)
 	defer cancel()
-	if err := h.poll(ctx, 0); err != nil {
-		h.logger.Warn("reading assignments for a player", "match", matchID, "err", err)
+	for ctx.Err() == nil && !h.Server.HasMatch(matchID) {
+		if err := h.poll(ctx, 200*time.Millisecond); err != nil && ctx.Err() == nil {
+			h.logger.Warn("reading assignments for a player", "match", matchID, "err", err)
+			return
+		}
 	}
 }
 

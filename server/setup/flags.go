@@ -3,6 +3,7 @@ package setup
 import (
 	"fmt"
 	"net"
+	"os"
 
 	"github.com/skirmishgg/skirmish/server/match"
 )
@@ -16,6 +17,22 @@ func PublicURL(addr net.Addr) string {
 		host = fmt.Sprintf("localhost:%d", tcp.Port)
 	}
 	return "ws://" + host + "/ws"
+}
+
+// HostPublicURL is a dedicated host's default -public-url: the address it
+// listens on, with the machine's name in place of an unspecified IP, so
+// that players on other machines can reach it (set -public-url when a
+// proxy or another name stands in front).
+func HostPublicURL(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return "ws://" + addr.String() + "/ws"
+	}
+	name, err := os.Hostname()
+	if err != nil || name == "" {
+		name = "localhost"
+	}
+	return fmt.Sprintf("ws://%s/ws", net.JoinHostPort(name, fmt.Sprint(tcp.Port)))
 }
 
 // ParseView reads a -view flag: WIDTHxHEIGHT in world units, or "all"

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"strings"
+)
+
+// commonFlags are the flags every server command shares.
+type commonFlags struct {
+	logLevel  *string
+	gcPercent *int
+}
+
+func addCommonFlags(fs *flag.FlagSet) commonFlags {
+	return commonFlags{
+		logLevel:  fs.String("log-level", "info", "log level: debug, info, warn or error"),
+		gcPercent: fs.Int("gc-percent", 50, "the garbage collector's heap growth target (GOGC): a server's heap is mostly long-lived player state and it allocates little while playing, so a low target costs little CPU and keeps memory per player small; the GOGC environment variable, when set, wins"),
+	}
+}
+
+// apply sets the GC target and returns the logger the flags ask for.
+func (c commonFlags) apply(stderr io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*c.logLevel)); err != nil {
+		return nil, fmt.Errorf("bad -log-level: %w", err)
+	}
+	if _, set := os.LookupEnv("GOGC"); !set && *c.gcPercent > 0 {
+		debug.SetGCPercent(*c.gcPercent)
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})), nil
+}
+
+// listFlag is a flag that may be given several times, or once with
+// comma-separated values.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
