@@ -24,7 +24,9 @@ type Options struct {
 	// before it drops the lost time. Default 5.
 	MaxCatchUp int
 	// InputRate and InputBurst bound the messages a client may send (a
-	// token bucket); past them it is closed with 1008. Defaults 120 and 60.
+	// token bucket, whose burst covers the inputs a network delivers at
+	// once after a stall of a few seconds); past them it is closed with
+	// 1008. Defaults 120 and 150.
 	InputRate  float64
 	InputBurst int
 	// ReliableQueue is how many reliable messages may wait for one client;

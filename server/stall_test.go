@@ -136,7 +136,8 @@ count:
 		t.Errorf("the player got %d snapshots in %v beside a stalled client, want at least %d", got, window, want)
 	}
 	servertest.WaitFor(t, "the stalled client to be closed", func() bool {
-		return srv.Matches()[0].Players == 1
+		st := srv.Matches()[0].Seats
+		return st.Claimed == 1 && st.Held == 1 // the stalled client's seat is held
 	})
 	if n := servertest.Metric(t, reg, "skirmish_sessions_closed_by_server_total", "code", "1008"); n != 1 {
 		t.Errorf("%v sessions closed with 1008, want the laggard's", n)

@@ -190,7 +190,10 @@ func (m *Match) housekeeping(now time.Time) bool {
 	ackLimit := uint32(m.opts.AckTimeout / m.period)
 	for i := len(m.players) - 1; i >= 0; i-- {
 		if p := m.players[i]; p.peer.Lagging(ackLimit) {
-			m.removePlayer(p, false)
+			// A client that stopped acknowledging is stalled, not
+			// abusive: its seat is held for the grace period, as after
+			// a drop, so it may resume.
+			m.removePlayer(p, true)
 			p.peer.Abort(protocol.ClosePolicyViolation, fmt.Sprintf("too slow: snapshots not acknowledged for %v", m.opts.AckTimeout))
 		}
 	}

@@ -149,10 +149,15 @@ func (m *Match) seat(r *joinRequest) (*Player, error) {
 		m.players = append(m.players, p)
 		m.broadcast((&protocol.Join{Player: uint32(id), Name: p.name}).Append(nil))
 	case seatClaimed:
+		old := s.player
+		if old.forfeited.Load() {
+			// Closed for abuse, its Leave not yet here: the seat goes.
+			m.removePlayer(old, false)
+			return nil, ErrUnknownSeat
+		}
 		// Its player is still connected as far as the match knows: its
 		// old connection dropped without the server noticing yet, as
 		// after a network change. The newest connection takes the seat.
-		old := s.player
 		m.detach(old)
 		old.peer.Close(protocol.CloseReplaced, "replaced: the seat was resumed by a newer connection")
 		m.resume(s, p, old, r.ResumeToken)

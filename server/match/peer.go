@@ -28,7 +28,7 @@ type Peer interface {
 	// is out: the end of a match, a seat taken over by a newer connection.
 	Close(code protocol.CloseCode, reason string)
 	// Abort closes the connection now, dropping what is queued: for a
-	// client that stopped keeping up.
+	// client that stopped keeping up, whose seat the match holds.
 	Abort(code protocol.CloseCode, reason string)
 	// Lagging reports whether the client has not acknowledged any
 	// snapshot of the last limit ticks written to it.

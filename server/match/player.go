@@ -2,6 +2,7 @@ package match
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/skirmishgg/skirmish/game"
 )
@@ -20,6 +21,11 @@ type Player struct {
 	inLatest  game.Input
 	inButtons uint8 // buttons OR-ed over every input since the last drain, so a tap is never lost
 	inNew     bool
+
+	// forfeited is set when the transport closed the player for abuse: its
+	// seat must not pass to a resume that beats the player's Leave to the
+	// loop. Any goroutine.
+	forfeited atomic.Bool
 
 	// current is the input the tick applies until a newer one arrives, and
 	// currentButtons the buttons of that input itself (current may carry a
@@ -59,3 +65,8 @@ func (p *Player) takeInput() {
 	}
 	p.inMu.Unlock()
 }
+
+// Forfeit says the player was closed for abuse (a flood, garbage): its
+// seat is freed, and a resume that arrives before its Leave does not take
+// it over. Any goroutine.
+func (p *Player) Forfeit() { p.forfeited.Store(true) }

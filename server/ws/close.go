@@ -31,6 +31,9 @@ type closeOrder struct {
 	code   protocol.CloseCode
 	reason string
 	how    closeHow
+	// keepSeat holds the player's seat for the grace period, as after a
+	// drop: the client fell behind (a stall), it did nothing wrong.
+	keepSeat bool
 }
 
 // close is the one way the server closes a session on purpose, with a
@@ -41,10 +44,26 @@ type closeOrder struct {
 // never on the match's tick, which only decides. Any goroutine; only
 // handshakeInline waits.
 func (s *session) close(code protocol.CloseCode, reason string, how closeHow) {
-	o := &closeOrder{code, reason, how}
+	s.closeWith(&closeOrder{code: code, reason: reason, how: how})
+}
+
+// lag closes a client that fell behind (1008): unlike a close for abuse
+// (a flood, garbage), it keeps its seat for the grace period and may
+// resume, exactly like a dropped connection.
+func (s *session) lag(reason string, how closeHow) {
+	s.closeWith(&closeOrder{code: protocol.ClosePolicyViolation, reason: reason, how: how, keepSeat: true})
+}
+
+func (s *session) closeWith(o *closeOrder) {
+	code, reason, how := o.code, o.reason, o.how
 	won := s.closing.CompareAndSwap(nil, o)
 	if prev := s.closing.Load(); !won && prev.how == afterQueued && how != afterQueued {
 		won = s.closing.CompareAndSwap(prev, o)
+	}
+	if won && !o.keepSeat && how != afterQueued {
+		if p := s.player.Load(); p != nil {
+			p.Forfeit()
+		}
 	}
 	switch {
 	case how == noFrame:
@@ -62,7 +81,7 @@ func (s *session) close(code protocol.CloseCode, reason string, how closeHow) {
 			s.record(o)
 			// The player leaves the match now: the handshake may wait
 			// seconds for a stalled client's answer.
-			s.leave(false)
+			s.leave(o.keepSeat)
 			s.conn.Close(websocket.StatusCode(code), reason)
 			s.end()
 		}()
@@ -84,8 +103,12 @@ func (s *session) record(o *closeOrder) {
 	s.h.metrics.closed.WithLabelValues(strconv.Itoa(int(o.code))).Inc()
 }
 
-// closedOnPurpose reports whether the server decided to close the session.
-func (s *session) closedOnPurpose() bool { return s.closing.Load() != nil }
+// keepsSeat reports whether the session's end keeps the player's seat for
+// the grace period: no close was decided (a drop), or one for lagging.
+func (s *session) keepsSeat() bool {
+	o := s.closing.Load()
+	return o == nil || o.keepSeat
+}
 
 // stopWriting reports a close that ends writing at once: every close but
 // one ordered after the queue.

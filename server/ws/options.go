@@ -14,8 +14,11 @@ import (
 type Options struct {
 	// InputRate and InputBurst bound the messages a client may send: a
 	// token bucket refilled at InputRate per second holding at most
-	// InputBurst. A client that empties it is closed with 1008. Defaults
-	// 120 and 60.
+	// InputBurst. A client that empties it is closed with 1008 (a flood:
+	// its seat is freed). The burst covers what a client's network may
+	// deliver at once after a stall of a few seconds (TCP hands over the
+	// inputs it held back), so a stall is never taken for a flood; a
+	// sustained flood still empties it. Defaults 120 and 150.
 	InputRate  float64
 	InputBurst int
 
@@ -63,7 +66,7 @@ func (o *Options) withDefaults() Options {
 		c.InputRate = 120
 	}
 	if c.InputBurst <= 0 {
-		c.InputBurst = 60
+		c.InputBurst = 150
 	}
 	if c.ReliableQueue <= 0 {
 		c.ReliableQueue = 64

@@ -80,7 +80,7 @@ func (s *session) readLoop(buf []byte, m *match.Match, p *match.Player) (dropped
 	case websocket.StatusNormalClosure, websocket.StatusGoingAway:
 		return false
 	}
-	return !s.closedOnPurpose()
+	return s.keepsSeat()
 }
 
 func (s *session) readMessages(buf []byte, m *match.Match, p *match.Player) error {

@@ -168,7 +168,7 @@ func (s *session) finishBatch(closing bool) {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		// The client took nothing for WriteTimeout: it is not reading,
 		// and would not read a close frame either.
-		s.close(protocol.ClosePolicyViolation, "too slow: write timed out", noFrame)
+		s.lag("too slow: write timed out", noFrame)
 	case err != nil:
 		s.fail(err)
 	case closing:

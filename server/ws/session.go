@@ -180,7 +180,7 @@ func (s *session) queued(ok bool, n int) {
 }
 
 func (s *session) overflow() {
-	s.close(protocol.ClosePolicyViolation, "too slow: reliable message queue overflow", handshakeNow)
+	s.lag("too slow: reliable message queue overflow", handshakeNow)
 }
 
 // Lagging reports whether the client acknowledged none of the snapshots
@@ -204,7 +204,8 @@ func (s *session) Close(code protocol.CloseCode, reason string) {
 	s.close(code, reason, afterQueued)
 }
 
-// Abort closes the connection now. Any goroutine; never blocks.
+// Abort closes the connection now, for a client that fell behind; the
+// match has held its seat. Any goroutine; never blocks.
 func (s *session) Abort(code protocol.CloseCode, reason string) {
-	s.close(code, reason, handshakeNow)
+	s.closeWith(&closeOrder{code: code, reason: reason, how: handshakeNow, keepSeat: true})
 }
