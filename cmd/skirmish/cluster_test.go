@@ -19,6 +19,7 @@ import (
 	"github.com/skirmishgg/skirmish/client/bot"
 	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/matchmaking"
+	"github.com/skirmishgg/skirmish/matchmaking/redisstore"
 	"github.com/skirmishgg/skirmish/matchmaking/storetest"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server/servertest"
@@ -227,6 +228,36 @@ func TestClusterEndToEnd(t *testing.T) {
 	final, took := c.waitPlayers(settled, 30*time.Second)
 	t.Logf("after the drain, playing on the last host within %v: %v", took, final)
 
+	// The drained host's matches were ended at its deadline with their
+	// results kept: in the results stream, and on the matchmakers.
+	rdb, err := redisstore.Open(ctx, c.redis.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	recent, err := redisstore.NewResults(rdb, nil).Recent(ctx, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var drainedResult *matchmaking.MatchResult
+	for i := range recent {
+		if recent[i].HostID == drained && recent[i].Reason == "host_draining" && len(recent[i].Scoreboard) > 0 {
+			drainedResult = &recent[i]
+			break
+		}
+	}
+	if drainedResult == nil {
+		t.Fatalf("no result with reason host_draining from %s among %d results", drained, len(recent))
+	}
+	var view struct {
+		State  string                   `json:"state"`
+		Result *matchmaking.MatchResult `json:"result"`
+	}
+	getJSON(t, "http://"+c.matchmaker[0].Addr+"/v1/matches/"+drainedResult.MatchID, &view)
+	if view.State != "finished" || view.Result == nil || view.Result.Reason != "host_draining" || len(view.Result.Scoreboard) == 0 {
+		t.Fatalf("GET /v1/matches/%s: %+v", drainedResult.MatchID, view)
+	}
+
 	// Redis restarts (AOF): a ticket queued before it is still there after,
 	// hosts and matchmakers reconnect, and new bots are matched.
 	lonely := make(chan string, 1)
@@ -277,17 +308,26 @@ func TestClusterEndToEnd(t *testing.T) {
 			i, rep.QueueWait.P50, rep.QueueWait.P99, rep.Requeues, rep.Connects)
 	}
 	var st matchmaking.Stats
-	resp, err := http.Get("http://" + c.matchmaker[1].Addr + "/v1/matchmaking/stats")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, "http://"+c.matchmaker[1].Addr+"/v1/matchmaking/stats", &st)
 	for _, p := range st.Pools {
 		if p.Failed != 0 {
 			t.Errorf("pool %s: %d tickets failed", p.Mode, p.Failed)
 		}
+	}
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("GET %s: %s %s", url, resp.Status, b)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
 	}
 }
