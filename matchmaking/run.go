@@ -227,6 +227,13 @@ func (m *Matchmaker) passPool(ctx context.Context, name string, now time.Time) (
 	// Sign the tokens, in parallel: it is most of a busy pass's cost.
 	m.signAll(work, tickets, now)
 
+	// From here on, seats are reserved: committing, telling the hosts and
+	// releasing what did not commit must not stop half way because the
+	// matchmaker is shutting down (its context ends), or players would
+	// hold tokens for matches their host never heard of.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+
 	// Commit, in order; a match whose ticket left the queue meanwhile
 	// gives its seats back.
 	for _, w := range work {

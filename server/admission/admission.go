@@ -73,8 +73,9 @@ func (a *Admission) withToken(token string, req match.JoinRequest) (*match.Match
 	if err != nil {
 		return nil, nil, refuseToken("%v", err)
 	}
+	fresh := a.opts.Clock.Now().Before(c.ExpiresAt)
 	m := a.reg.Find(c.MatchID)
-	if m == nil && a.opts.Lookup != nil {
+	if m == nil && a.opts.Lookup != nil && fresh {
 		a.opts.Lookup(c.MatchID)
 		m = a.reg.Find(c.MatchID)
 	}
@@ -82,7 +83,7 @@ func (a *Admission) withToken(token string, req match.JoinRequest) (*match.Match
 		return nil, nil, refuseToken("match %s is not running on this host", c.MatchID)
 	}
 	req.Key, req.ResumeToken, req.Identity = c.Nonce, token, c.PlayerID
-	req.Fresh = a.opts.Clock.Now().Before(c.ExpiresAt)
+	req.Fresh = fresh
 	req.ReserveIfNone, req.SpentUntil = true, c.ExpiresAt
 	if req.Name == "" {
 		req.Name = c.PlayerID
@@ -93,7 +94,8 @@ func (a *Admission) withToken(token string, req match.JoinRequest) (*match.Match
 		return m, p, nil
 	case errors.Is(err, match.ErrKeyExpired):
 		return nil, nil, refuseToken("%v", matchmaking.ErrTokenExpired)
-	case errors.Is(err, match.ErrSeatSpent):
+	case errors.Is(err, match.ErrSeatSpent), errors.Is(err, match.ErrUnknownSeat):
+		// Unknown: its player was closed for abuse and the seat freed.
 		return nil, nil, refuseToken("%v", matchmaking.ErrTokenReused)
 	case errors.Is(err, match.ErrFull):
 		return nil, nil, refuseToken("match %s is full", c.MatchID)

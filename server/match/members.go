@@ -162,6 +162,11 @@ func (m *Match) seat(r *joinRequest) (*Player, error) {
 		old.peer.Close(protocol.CloseReplaced, "replaced: the seat was resumed by a newer connection")
 		m.resume(s, p, old, r.ResumeToken)
 	case seatHeld:
+		if s.player.forfeited.Load() {
+			m.seats.release(s)
+			m.removeFromWorld(s.player.id)
+			return nil, ErrUnknownSeat
+		}
 		m.resume(s, p, s.player, r.ResumeToken)
 	}
 	return p, nil
@@ -202,6 +207,7 @@ func (m *Match) welcome(p *Player, resumeToken string) {
 // for the grace period when it dropped, else released. A player whose seat
 // has passed to a newer connection is only detached.
 func (m *Match) removePlayer(p *Player, dropped bool) {
+	dropped = dropped && !p.forfeited.Load() // closed for abuse: no grace
 	if !m.detach(p) {
 		return
 	}

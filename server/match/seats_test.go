@@ -219,3 +219,20 @@ func TestJoinOfAConnectionThatEndsLeavesNoSeat(t *testing.T) {
 		t.Fatalf("seats %+v, want only the anchor's", got)
 	}
 }
+
+// A player closed for abuse never keeps its seat, even when the match
+// finds it lagging before its Leave arrives; resuming it is refused.
+func TestForfeitedPlayerKeepsNoSeat(t *testing.T) {
+	m := servertest.StartMatch(t, &recordingRules{}, &match.Options{AckTimeout: time.Second})
+	m.Join("anchor", "keeps the match from ending empty")
+	p, peer := m.Join("k", "abuser")
+	p.Forfeit()
+	peer.SetLagging(true)
+	housekeep(m, 2*time.Second)
+	if got := m.Seats(); got.Held != 0 || got.Claimed != 1 {
+		t.Fatalf("seats %+v, want the abuser's seat freed", got)
+	}
+	if _, _, err := m.TryJoin(match.JoinRequest{Key: "k"}); !errors.Is(err, match.ErrUnknownSeat) {
+		t.Fatalf("resume of the forfeited seat: %v, want ErrUnknownSeat", err)
+	}
+}

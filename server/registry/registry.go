@@ -197,24 +197,29 @@ func (r *Registry) findLocked(id string) *entry {
 func (r *Registry) forget(m *match.Match) {
 	r.mu.Lock()
 	mode := ""
+	if e := r.findLocked(m.ID()); e != nil && e.m == m {
+		mode = e.mode
+	}
+	r.mu.Unlock()
+	// The result is recorded while the match is still listed, so the host
+	// does not report itself stopped, nor the match gone, before it is.
+	if res := m.Result(); res != nil {
+		r.opts.Logger.Info("match ended", "match", m.ID(), "mode", mode, "reason", res.Reason, "winner", res.Winner,
+			"duration", res.Ended.Sub(res.Started), "standings", res.Standings)
+		if r.opts.OnResult != nil {
+			r.opts.OnResult(MatchResult{Match: m.ID(), Mode: mode, Result: *res})
+		}
+	} else {
+		r.opts.Logger.Info("match stopped", "match", m.ID(), "mode", mode)
+	}
+	r.mu.Lock()
 	for i, e := range r.entries {
 		if e.m == m {
-			mode = e.mode
 			r.entries = append(r.entries[:i], r.entries[i+1:]...)
 			break
 		}
 	}
 	r.mu.Unlock()
-	res := m.Result()
-	if res == nil {
-		r.opts.Logger.Info("match stopped", "match", m.ID(), "mode", mode)
-		return
-	}
-	r.opts.Logger.Info("match ended", "match", m.ID(), "mode", mode, "reason", res.Reason, "winner", res.Winner,
-		"duration", res.Ended.Sub(res.Started), "standings", res.Standings)
-	if r.opts.OnResult != nil {
-		r.opts.OnResult(MatchResult{Match: m.ID(), Mode: mode, Result: *res})
-	}
 }
 
 // Matches returns the counters of every running match, in creation order.

@@ -19,8 +19,7 @@ type Peer struct {
 	closed   *protocol.CloseError
 	aborted  bool
 	detached bool
-	// Lag, when set, is what Lagging reports.
-	Lag bool
+	lag      bool
 }
 
 var _ match.Peer = (*Peer)(nil)
@@ -76,7 +75,15 @@ func (p *Peer) Abort(code protocol.CloseCode, reason string) {
 func (p *Peer) Lagging(limit uint32) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.Lag
+	return p.lag
+}
+
+// SetLagging sets what Lagging reports: a client that stopped
+// acknowledging snapshots.
+func (p *Peer) SetLagging(lag bool) {
+	p.mu.Lock()
+	p.lag = lag
+	p.mu.Unlock()
 }
 
 func (p *Peer) Detach() {

@@ -215,6 +215,18 @@ func (h *HostStack) poll(ctx context.Context, block time.Duration) error {
 // the player (through the shared store) a moment before it publishes.
 const lookupWait = 2 * time.Second
 
+// pollFor is poll for a player's match: the feed may have applied it
+// while this one waited for the lock.
+func (h *HostStack) pollFor(ctx context.Context, matchID string, block time.Duration) error {
+	h.feedMu.Lock()
+	here := h.Server.HasMatch(matchID)
+	h.feedMu.Unlock()
+	if here {
+		return nil
+	}
+	return h.poll(ctx, block)
+}
+
 // lookup reads the assignments for a player whose join token names a match
 // this host has not heard of yet, until the match is here or lookupWait
 // has passed.
@@ -222,7 +234,7 @@ func (h *HostStack) lookup(matchID string) {
 	ctx, cancel := context.WithTimeout(context.Background(), lookupWait)
 	defer cancel()
 	for ctx.Err() == nil && !h.Server.HasMatch(matchID) {
-		if err := h.poll(ctx, 200*time.Millisecond); err != nil && ctx.Err() == nil {
+		if err := h.pollFor(ctx, matchID, 200*time.Millisecond); err != nil && ctx.Err() == nil {
 			h.logger.Warn("reading assignments for a player", "match", matchID, "err", err)
 			return
 		}
