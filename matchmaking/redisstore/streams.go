@@ -130,23 +130,31 @@ func (b *AssignmentBus) Read(ctx context.Context, hostID, after string, max int,
 			return nil, after, fmt.Errorf("redisstore: read assignments of %s: %w", hostID, ctxErr(ctx, err))
 		}
 		var out []mm.AssignmentMessage
+		last := after
 		for _, s := range streams {
 			for _, m := range s.Messages {
+				// A message that does not decode (written by another
+				// version, or corrupted) can never be applied: it is
+				// passed over, so it cannot stop the host's feed.
+				last = m.ID
 				var a mm.MatchAssignment
 				raw, _ := m.Values["a"].(string)
 				if err := json.Unmarshal([]byte(raw), &a); err != nil {
-					return nil, after, fmt.Errorf("redisstore: assignment %s of %s: %w", m.ID, hostID, err)
+					continue
 				}
 				out = append(out, mm.AssignmentMessage{ID: m.ID, Assignment: a})
 			}
 		}
 		if len(out) == 0 {
+			if last != after {
+				after, from = last, last
+			}
 			if block > 0 {
 				continue
 			}
 			return nil, after, nil
 		}
-		return out, out[len(out)-1].ID, nil
+		return out, last, nil
 	}
 }
 
