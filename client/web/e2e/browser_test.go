@@ -150,6 +150,19 @@ type watcher struct {
 	minY    int32
 	moved   float64
 	bullets map[uint32]bool
+	// joins are the player IDs the server gave the name, in order: one
+	// per seat (a resumed seat is not joined again).
+	joins []uint32
+	// track is where the server had the player, snapshot by snapshot.
+	track []sample
+}
+
+// sample is the watched player as one snapshot had it, with the local
+// time the snapshot arrived.
+type sample struct {
+	at           time.Time
+	x, y         int32
+	score, death int32
 }
 
 func watch(ctx context.Context, url, name string) (*watcher, error) {
@@ -172,6 +185,7 @@ func watch(ctx context.Context, url, name string) (*watcher, error) {
 			case protocol.MsgJoin:
 				if j := c.Join(); j.Name == name {
 					w.id, w.seen = j.Player, false
+					w.joins = append(w.joins, j.Player)
 				}
 			case protocol.MsgSnapshot:
 				if w.id == 0 {
@@ -187,6 +201,8 @@ func watch(ctx context.Context, url, name string) (*watcher, error) {
 						}
 						w.minY = min(w.minY, p[1])
 						w.moved = max(w.moved, math.Hypot(float64(p[0]-w.first[0]), float64(p[1]-w.first[1]))/arena.ViewUnitsPerUnit)
+						w.track = append(w.track, sample{at: time.Now(), x: p[0], y: p[1],
+							score: e.Fields[arena.PlayerScore], death: e.Fields[arena.PlayerDeaths]})
 					case e.Kind == arena.KindBullet && uint32(e.Fields[arena.BulletOwner]) == w.id:
 						w.bullets[e.ID] = true
 					}
