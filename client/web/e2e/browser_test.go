@@ -69,8 +69,9 @@ func needBrowser(t *testing.T) browserEnv {
 }
 
 // runNode runs a script of this directory with the base URL, a screenshot
-// path and a player name, and decodes the JSON line it prints into res.
-func runNode(t *testing.T, ctx context.Context, env browserEnv, script, base, shotName, name string, res any) (shot string) {
+// path and a player name (and extra environment variables, "K=V"), and
+// decodes the JSON line it prints into res.
+func runNode(t *testing.T, ctx context.Context, env browserEnv, script, base, shotName, name string, res any, extraEnv ...string) (shot string) {
 	t.Helper()
 	artifacts := os.Getenv("SKIRMISH_ARTIFACTS")
 	if artifacts == "" {
@@ -80,7 +81,7 @@ func runNode(t *testing.T, ctx context.Context, env browserEnv, script, base, sh
 	shot, _ = filepath.Abs(filepath.Join(artifacts, shotName))
 	cmd := exec.CommandContext(ctx, "node", "e2e/"+script, base, shot, name)
 	cmd.Dir = ".."
-	cmd.Env = append(os.Environ(), "CHROMIUM="+env.chromium)
+	cmd.Env = append(append(os.Environ(), "CHROMIUM="+env.chromium), extraEnv...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
@@ -143,6 +144,7 @@ func TestBrowserPlays(t *testing.T) {
 // watcher is a player in the same match that records what the server says
 // about another player, found by name.
 type watcher struct {
+	conn    *clientnet.Conn // its figures (Stats) for the test's report
 	mu      sync.Mutex
 	id      uint32
 	seen    bool
@@ -171,7 +173,7 @@ func watch(ctx context.Context, url, name string) (*watcher, error) {
 		return nil, err
 	}
 	context.AfterFunc(ctx, func() { c.CloseNow() })
-	w := &watcher{bullets: map[uint32]bool{}}
+	w := &watcher{conn: c, bullets: map[uint32]bool{}}
 	go keepAcking(ctx, c)
 	go func() {
 		defer c.CloseNow()

@@ -9,12 +9,14 @@
 //
 //   node e2e/stall.mjs BASE_URL SCREENSHOT.png PLAYER_NAME
 //
-// SCREENSHOT.png is the page before any outage; SCREENSHOT-3s.png etc. are
-// taken 1.5 s into each outage, and SCREENSHOT-8s-reconnecting.png 4.5 s
-// into outages of 5 s or more. Prints one JSON line: {ok, errors, player,
-// match, outages: [{ms, offAt, onAt, backAt, shot, framesDuring, opened,
-// closed, reconnectShot, phase, player, match}]}, times in ms since the epoch. Console
-// errors fail the run.
+// SCREENSHOT.png is the page before any outage, SCREENSHOT-f3.png its
+// developer panel (F3: PING…); SCREENSHOT-3s.png etc. are taken 1.5 s
+// into each outage, and SCREENSHOT-8s-reconnecting.png 4.5 s into outages
+// of 5 s or more. Prints one JSON line: {ok, errors, player, match,
+// pingShot, outages: [{ms, offAt, onAt, backAt, shot, reconnectShot,
+// framesDuring, closedByOutage, opened, closed, phase, player, match}]},
+// times in ms since the epoch. Console errors fail the run, except
+// Chromium's own report of a dial failing while the network is off.
 import { chromium } from "playwright-core";
 
 const [base, shotPath, name] = process.argv.slice(2);
@@ -87,6 +89,12 @@ try {
   log("playing as player", result.player, "in match", result.match);
   await page.mouse.move(640, 360);
   await page.screenshot({ path: shotPath });
+  // The developer panel's PING, for the report: F3 on, a screenshot, off.
+  await page.keyboard.press("F3");
+  await page.waitForTimeout(1000); // the panel's figures settle
+  result.pingShot = shotPath.replace(/\.png$/, "-f3.png");
+  await page.screenshot({ path: result.pingShot, clip: { x: 0, y: 0, width: 480, height: 120 } });
+  await page.keyboard.press("F3");
 
   let keys = ["d", "a"];
   for (const [i, ms] of outages.entries()) {
