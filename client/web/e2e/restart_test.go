@@ -49,16 +49,24 @@ func TestBrowserRequeuesAfterServerRestart(t *testing.T) {
 	defer cancel()
 	signal := filepath.Join(t.TempDir(), "playing")
 
-	// Once the page plays: restart.
-	type restart struct {
+	// Once the page plays: restart. The new server is stopped when the
+	// test ends, however it ends.
+	var r struct {
 		stopAt, upAt time.Time
 		st           *setup.Stack
+		stop         func()
 		err          error
 	}
-	restarted := make(chan restart, 1)
+	restarted := make(chan struct{})
+	t.Cleanup(func() {
+		cancel()
+		<-restarted
+		if r.stop != nil {
+			r.stop()
+		}
+	})
 	go func() {
-		var r restart
-		defer func() { restarted <- r }()
+		defer close(restarted)
 		for {
 			if _, err := os.Stat(signal); err == nil {
 				break
@@ -72,12 +80,8 @@ func TestBrowserRequeuesAfterServerRestart(t *testing.T) {
 		}
 		r.stopAt = time.Now()
 		stopFirst()
-		var stop func()
-		r.st, stop, r.err = stackOn(addr, opts)
+		r.st, r.stop, r.err = stackOn(addr, opts)
 		r.upAt = time.Now()
-		if r.err == nil {
-			t.Cleanup(stop)
-		}
 	}()
 
 	const name = "e2e-restart"
@@ -98,7 +102,7 @@ func TestBrowserRequeuesAfterServerRestart(t *testing.T) {
 		Again      view   `json:"again"`
 	}
 	shot := runNode(t, ctx, env, "restart.mjs", "http://"+addr, "browser-restart.png", name, &res, "SIGNAL="+signal)
-	r := <-restarted
+	<-restarted
 	if r.err != nil {
 		t.Fatalf("restart: %v", r.err)
 	}
