@@ -69,8 +69,9 @@ func needBrowser(t *testing.T) browserEnv {
 }
 
 // runNode runs a script of this directory with the base URL, a screenshot
-// path and a player name, and decodes the JSON line it prints into res.
-func runNode(t *testing.T, ctx context.Context, env browserEnv, script, base, shotName, name string, res any) (shot string) {
+// path and a player name (and extra environment variables, "K=V"), and
+// decodes the JSON line it prints into res.
+func runNode(t *testing.T, ctx context.Context, env browserEnv, script, base, shotName, name string, res any, extraEnv ...string) (shot string) {
 	t.Helper()
 	artifacts := os.Getenv("SKIRMISH_ARTIFACTS")
 	if artifacts == "" {
@@ -80,7 +81,7 @@ func runNode(t *testing.T, ctx context.Context, env browserEnv, script, base, sh
 	shot, _ = filepath.Abs(filepath.Join(artifacts, shotName))
 	cmd := exec.CommandContext(ctx, "node", "e2e/"+script, base, shot, name)
 	cmd.Dir = ".."
-	cmd.Env = append(os.Environ(), "CHROMIUM="+env.chromium)
+	cmd.Env = append(append(os.Environ(), "CHROMIUM="+env.chromium), extraEnv...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
@@ -143,6 +144,7 @@ func TestBrowserPlays(t *testing.T) {
 // watcher is a player in the same match that records what the server says
 // about another player, found by name.
 type watcher struct {
+	conn    *clientnet.Conn // its figures (Stats) for the test's report
 	mu      sync.Mutex
 	id      uint32
 	seen    bool
@@ -150,6 +152,19 @@ type watcher struct {
 	minY    int32
 	moved   float64
 	bullets map[uint32]bool
+	// joins are the player IDs the server gave the name, in order: one
+	// per seat (a resumed seat is not joined again).
+	joins []uint32
+	// track is where the server had the player, snapshot by snapshot.
+	track []sample
+}
+
+// sample is the watched player as one snapshot had it, with the local
+// time the snapshot arrived.
+type sample struct {
+	at           time.Time
+	x, y         int32
+	score, death int32
 }
 
 func watch(ctx context.Context, url, name string) (*watcher, error) {
@@ -158,7 +173,7 @@ func watch(ctx context.Context, url, name string) (*watcher, error) {
 		return nil, err
 	}
 	context.AfterFunc(ctx, func() { c.CloseNow() })
-	w := &watcher{bullets: map[uint32]bool{}}
+	w := &watcher{conn: c, bullets: map[uint32]bool{}}
 	go keepAcking(ctx, c)
 	go func() {
 		defer c.CloseNow()
@@ -172,6 +187,7 @@ func watch(ctx context.Context, url, name string) (*watcher, error) {
 			case protocol.MsgJoin:
 				if j := c.Join(); j.Name == name {
 					w.id, w.seen = j.Player, false
+					w.joins = append(w.joins, j.Player)
 				}
 			case protocol.MsgSnapshot:
 				if w.id == 0 {
@@ -187,6 +203,8 @@ func watch(ctx context.Context, url, name string) (*watcher, error) {
 						}
 						w.minY = min(w.minY, p[1])
 						w.moved = max(w.moved, math.Hypot(float64(p[0]-w.first[0]), float64(p[1]-w.first[1]))/arena.ViewUnitsPerUnit)
+						w.track = append(w.track, sample{at: time.Now(), x: p[0], y: p[1],
+							score: e.Fields[arena.PlayerScore], death: e.Fields[arena.PlayerDeaths]})
 					case e.Kind == arena.KindBullet && uint32(e.Fields[arena.BulletOwner]) == w.id:
 						w.bullets[e.ID] = true
 					}
