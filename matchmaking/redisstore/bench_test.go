@@ -151,3 +151,83 @@ func BenchmarkQueued10k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTwoMatchmakers10k is a pass over 10 000 tickets in two pools
+// (5 000 each) on Redis: one matchmaker passing both, against two
+// matchmakers passing one pool each at the same time (each holds one
+// pool's lease, as they would after settling).
+func BenchmarkTwoMatchmakers10k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("10 000 tickets over Redis: not with -short")
+	}
+	tickets := genTickets(10_000)
+	for i := range tickets {
+		tickets[i].Mode = []string{"a", "b"}[i%2]
+	}
+	c := connect(b, storetest.StartRedis(b, nil))
+	for _, n := range []int{1, 2} {
+		b.Run(fmt.Sprintf("%d-matchmakers", n), func(b *testing.B) {
+			ctx := context.Background()
+			b.ReportAllocs()
+			var assigned uint64
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				prefix := fmt.Sprintf("two%d-%d", n, i)
+				store := redisstore.NewStore(c, &redisstore.StoreOptions{Prefix: prefix})
+				dir := redisstore.NewDirectory(c, &redisstore.DirectoryOptions{Prefix: prefix})
+				leases := redisstore.NewLeases(c, &redisstore.LeasesOptions{Prefix: prefix})
+				modes := []mm.ModeConfig{{Name: "a", MaxPlayers: 10, MinPlayers: 8, Teams: 2}, {Name: "b", MaxPlayers: 10, MinPlayers: 8, Teams: 2}}
+				signer, err := mm.GenerateTokenSigner(nil)
+				must(b, err)
+				var ms []*mm.Matchmaker
+				for k := range n {
+					m, err := mm.New(&mm.Options{
+						Modes: modes, Clock: func() time.Time { return benchNow }, Store: store, Directory: dir,
+						Leases: leases, Holder: fmt.Sprint("mm", k), Signer: signer, LeaseTTL: time.Minute,
+						Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+					})
+					must(b, err)
+					ms = append(ms, m)
+				}
+				// Settle the leases: one pool each with two matchmakers.
+				for k, pool := range []string{"a", "b"} {
+					if _, err := leases.Acquire(ctx, pool, fmt.Sprint("mm", k%n), time.Minute); err != nil {
+						b.Fatal(err)
+					}
+				}
+				must(b, dir.Heartbeat(ctx, mm.Host{ID: "local", URL: "ws://local/ws", Capacity: 1 << 30}))
+				var wg sync.WaitGroup
+				for w := range 8 {
+					wg.Go(func() {
+						for j := w; j < len(tickets); j += 8 {
+							if _, err := ms[0].Enqueue(ctx, tickets[j]); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					})
+				}
+				wg.Wait()
+				b.StartTimer()
+				for _, m := range ms {
+					wg.Go(func() {
+						if _, err := m.RunPass(ctx, benchNow); err != nil {
+							b.Error(err)
+						}
+					})
+				}
+				wg.Wait()
+				b.StopTimer()
+				for _, m := range ms {
+					st, err := m.Stats(ctx)
+					must(b, err)
+					for _, p := range st.Pools {
+						assigned += p.Assigned
+					}
+				}
+				c.FlushDB(ctx)
+			}
+			b.ReportMetric(float64(assigned)/b.Elapsed().Seconds(), "assigned/s")
+		})
+	}
+}
