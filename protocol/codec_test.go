@@ -166,6 +166,9 @@ func sampleMessages() []Message {
 		&Assigned{Tokens: []MemberToken{}},
 		&QueueError{Code: "unknown_mode", Message: "mode \"x\" is not played here"},
 		&QueueError{Code: strings.Repeat("c", MaxIDLen), Message: strings.Repeat("é", MaxMessageLen/2)},
+		&Bye{Code: 1001, Reason: "server shutting down"},
+		&Bye{Code: math.MaxUint16, Reason: strings.Repeat("r", MaxCloseReason)},
+		&Bye{},
 	}
 }
 
@@ -275,7 +278,8 @@ func TestPeekType(t *testing.T) {
 		{"dc000103", MsgInput, nil},    // array16
 		{"dd0000000105", MsgPing, nil}, // array32
 		{"9100", 0, ErrUnknownType},    // 0 is no type
-		{"9110", 0, ErrUnknownType},    // past the last type (16)
+		{"9111", 0, ErrUnknownType},    // past the last type (17)
+		{"9110", MsgBye, nil},
 		{"910f", MsgQueueError, nil},
 		{"91cd0101", 0, ErrUnknownType},           // 257
 		{"91ff", 0, ErrMalformed},                 // -1

@@ -115,6 +115,7 @@ func FuzzCancel(f *testing.F)      { fuzzMessage[Cancel](f) }
 func FuzzQueueStatus(f *testing.F) { fuzzMessage[QueueStatus](f) }
 func FuzzAssigned(f *testing.F)    { fuzzMessage[Assigned](f) }
 func FuzzQueueError(f *testing.F)  { fuzzMessage[QueueError](f) }
+func FuzzBye(f *testing.F)         { fuzzMessage[Bye](f) }
 
 // FuzzSnapshotDecode fuzzes Snapshot.Decode alone; FuzzSnapshot adds Apply.
 func FuzzSnapshotDecode(f *testing.F) { fuzzMessage[Snapshot](f) }

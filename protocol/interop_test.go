@@ -141,6 +141,8 @@ func expected(m Message) []any {
 		return arr(14, m.HostURL, m.Match, tokens)
 	case *QueueError:
 		return arr(15, m.Code, m.Message)
+	case *Bye:
+		return arr(16, m.Code, m.Reason)
 	}
 	panic(fmt.Sprintf("no expected form for %T", m))
 }
@@ -252,6 +254,8 @@ func typed(m Message) []any {
 		return []any{int8(14), m.HostURL, m.Match, tokens}
 	case *QueueError:
 		return []any{uint8(15), m.Code, m.Message}
+	case *Bye:
+		return []any{uint16(16), uint32(m.Code), m.Reason}
 	}
 	panic(fmt.Sprintf("no typed form for %T", m))
 }

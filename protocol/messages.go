@@ -15,8 +15,8 @@ import "fmt"
 
 // Version is the protocol version this package speaks. Version 2 added
 // Welcome's static description (a ninth element), which version 1
-// decoders reject.
-const Version = 2
+// decoders reject; version 3 added Bye, the server's last message.
+const Version = 3
 
 // MsgType leads every message.
 type MsgType uint8
@@ -41,7 +41,10 @@ const (
 	MsgAssigned    MsgType = 14 // S→C [14, hostURL, match, tokens]
 	MsgQueueError  MsgType = 15 // S→C [15, code, message]
 
-	lastMsgType = MsgQueueError
+	// The end of a connection.
+	MsgBye MsgType = 16 // S→C [16, code, reason]
+
+	lastMsgType = MsgBye
 )
 
 // Limits a decoder enforces on what a peer claims.
@@ -264,6 +267,15 @@ type Assigned struct {
 type MemberToken struct {
 	Player string
 	Token  string
+}
+
+// Bye is the server's last message on a game connection, right before its
+// close frame, with the same code and reason: a client that cannot read a
+// close frame's code (a browser's WebSocket through WebAssembly) learns
+// why from it. Version 3 added it.
+type Bye struct {
+	Code   uint16
+	Reason string // at most MaxCloseReason bytes
 }
 
 // QueueError refuses a Queue or Cancel, or ends a ticket: Code is a

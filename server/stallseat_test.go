@@ -71,3 +71,26 @@ func TestLaggingClientKeepsItsSeat(t *testing.T) {
 		t.Fatalf("resumed as player %d in %s, want player %d in %s", again.Player, again.Match, w.Player, w.Match)
 	}
 }
+
+// Every close the server decides after an accepted Hello is preceded by a
+// Bye with the same code and reason, for clients that cannot read a close
+// frame's code (browsers through WebAssembly).
+func TestByeComesBeforeEveryClose(t *testing.T) {
+	_, url := startServer(t, nil)
+	c := dial(t, url)
+	writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Resume: "m.nope"})
+	var bye protocol.Bye
+	if err := bye.Decode(readType(t, c, protocol.MsgBye)); err != nil || bye.Code != protocol.CloseBadResume || bye.Reason == "" {
+		t.Fatalf("bye %+v (%v), want 4004 with a reason", bye, err)
+	}
+	expectClose(t, c, protocol.CloseBadResume, bye.Reason)
+
+	// A client of another version gets no Bye it could not read.
+	old := dial(t, url)
+	writeMsg(t, old, &protocol.Hello{Version: protocol.Version - 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, b, err := old.Read(ctx); err == nil {
+		t.Fatalf("a client of another version got a message: %x", b)
+	}
+}

@@ -25,7 +25,8 @@ type Conn struct {
 
 	// Reader-owned: touched only by the goroutine calling Next.
 	rbuf     []byte
-	rerr     error // sticky: once Next fails, it keeps failing
+	rerr     error         // sticky: once Next fails, it keeps failing
+	bye      *protocol.Bye // the server's last word, once it came
 	rwatch   ctxWatch
 	replica  Replica
 	snap     protocol.Snapshot

@@ -60,6 +60,17 @@ func handshake(ctx context.Context, ws *websocket.Conn, o *DialOptions) (protoco
 		ws.Close(protocol.CloseInvalidPayload, "bad welcome")
 		return w, buf, fmt.Errorf("clientnet: handshake: %w", err)
 	}
+	if typ == protocol.MsgBye {
+		// A refusal (4004, 4005, 1001…): the Bye says which, then the
+		// close frame follows.
+		var bye protocol.Bye
+		if err := bye.Decode(buf); err != nil {
+			ws.Close(protocol.CloseInvalidPayload, "bad bye")
+			return w, buf, fmt.Errorf("clientnet: handshake: decode bye: %w", err)
+		}
+		ws.CloseNow()
+		return w, buf, fmt.Errorf("clientnet: handshake: %w: %w", ErrRefused, byeError(bye, net.ErrClosed))
+	}
 	if typ != protocol.MsgWelcome {
 		ws.Close(protocol.CloseUnexpected, "expected welcome")
 		return w, buf, fmt.Errorf("%w: message type %d instead of welcome", ErrUnexpected, typ)
@@ -91,4 +102,11 @@ func readMessage(ctx context.Context, ws *websocket.Conn, buf []byte) ([]byte, e
 		return buf, fmt.Errorf("%w: a text frame", ErrUnexpected)
 	}
 	return buf, nil
+}
+
+// byeError is the error of a connection the server ended with a Bye: it
+// wraps the Bye's code and reason as the close frame's, so that
+// websocket.CloseStatus reads them even where the socket hides the frame.
+func byeError(bye protocol.Bye, err error) error {
+	return fmt.Errorf("%w (%w)", websocket.CloseError{Code: websocket.StatusCode(bye.Code), Reason: bye.Reason}, err)
 }

@@ -40,6 +40,10 @@ func (c *Conn) Next(ctx context.Context) (protocol.MsgType, error) {
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			err = cerr
+		} else if c.bye != nil {
+			// The server said why before it closed: a browser's socket
+			// may not tell.
+			err = byeError(*c.bye, err)
 		}
 		return 0, c.fail(fmt.Errorf("clientnet: read: %w", err))
 	}
@@ -86,6 +90,11 @@ func (c *Conn) handle(typ protocol.MsgType, buf []byte, at time.Duration) error 
 	case protocol.MsgMatchEnd:
 		if err = c.matchEnd.Decode(buf); err == nil {
 			c.ended = true
+		}
+	case protocol.MsgBye:
+		var bye protocol.Bye
+		if err = bye.Decode(buf); err == nil {
+			c.bye = &bye
 		}
 	case protocol.MsgPong:
 		if err = c.pong.Decode(buf); err == nil {

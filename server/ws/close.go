@@ -1,7 +1,9 @@
 package ws
 
 import (
+	"context"
 	"strconv"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
@@ -73,7 +75,8 @@ func (s *session) closeWith(o *closeOrder) {
 		s.end()
 	case !won:
 	case how == afterQueued:
-		s.Send(nil) // the marker always fits in the queue
+		s.reliable.pushFinal(s.bye(o), nil) // a Bye (maybe) and the marker
+		s.wake()
 	case how == handshakeNow:
 		s.h.wg.Add(1)
 		go func() {
@@ -82,12 +85,37 @@ func (s *session) closeWith(o *closeOrder) {
 			// The player leaves the match now: the handshake may wait
 			// seconds for a stalled client's answer.
 			s.leave(o.keepSeat)
+			s.writeBye(o)
 			s.conn.Close(websocket.StatusCode(code), reason)
 			s.end()
 		}()
 	case how == handshakeInline:
 		s.record(o)
+		s.writeBye(o)
 		s.conn.Close(websocket.StatusCode(code), reason)
+	}
+}
+
+// byeTimeout bounds the write of a Bye outside the senders: a client that
+// takes nothing gets its close frame (or a dropped connection) soon after.
+const byeTimeout = time.Second
+
+// bye is the Bye message of a close, or nil before the client's Hello was
+// accepted (it may not speak this version).
+func (s *session) bye(o *closeOrder) []byte {
+	if !s.spoke.Load() {
+		return nil
+	}
+	return (&protocol.Bye{Code: uint16(o.code), Reason: o.reason}).Append(nil)
+}
+
+// writeBye writes a close's Bye now, for closes that do not go through
+// the queue.
+func (s *session) writeBye(o *closeOrder) {
+	if b := s.bye(o); b != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
+		s.conn.Write(ctx, websocket.MessageBinary, b)
+		cancel()
 	}
 }
 

@@ -84,6 +84,7 @@ func (h *Handler) run(conn *websocket.Conn, out *batchConn) {
 	if err != nil {
 		return
 	}
+	s.spoke.Store(true)
 	m, p, err := h.admit.Admit(hello, s, s.done)
 	if err != nil {
 		var ce protocol.CloseError

@@ -84,3 +84,12 @@ func (q *reliableQueue) drain(dst [][]byte) [][]byte {
 	q.peak = 0
 	return dst
 }
+
+// pushFinal appends a connection's last messages (a Bye and the close
+// marker) whatever the limit: a close must never be lost to a full queue.
+func (q *reliableQueue) pushFinal(msgs ...[]byte) {
+	q.mu.Lock()
+	q.msgs = append(q.msgs, msgs...)
+	q.peak = max(q.peak, len(q.msgs))
+	q.mu.Unlock()
+}

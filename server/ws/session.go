@@ -39,6 +39,9 @@ type session struct {
 	reliable reliableQueue
 	// closing is the close the server decided on: the first one wins.
 	closing atomic.Pointer[closeOrder]
+	// spoke is set once the client's Hello was accepted: from then on the
+	// server's closes are preceded by a Bye in the agreed version.
+	spoke atomic.Bool
 
 	// Sending (see pool.go and send.go): the session's place in the pool
 	// and who runs it, and what its runs keep between snapshots. snap
