@@ -13,12 +13,14 @@ import (
 // commonFlags are the flags every server command shares.
 type commonFlags struct {
 	logLevel  *string
+	logFormat *string
 	gcPercent *int
 }
 
 func addCommonFlags(fs *flag.FlagSet) commonFlags {
 	return commonFlags{
 		logLevel:  fs.String("log-level", "info", "log level: debug, info, warn or error"),
+		logFormat: fs.String("log-format", "text", "log format: text (key=value lines) or json (one object a line, for log collectors)"),
 		gcPercent: fs.Int("gc-percent", 50, "the garbage collector's heap growth target (GOGC): a server's heap is mostly long-lived player state and it allocates little while playing, so a low target costs little CPU and keeps memory per player small; the GOGC environment variable, when set, wins"),
 	}
 }
@@ -29,10 +31,20 @@ func (c commonFlags) apply(stderr io.Writer) (*slog.Logger, error) {
 	if err := level.UnmarshalText([]byte(*c.logLevel)); err != nil {
 		return nil, fmt.Errorf("bad -log-level: %w", err)
 	}
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler
+	switch *c.logFormat {
+	case "text":
+		h = slog.NewTextHandler(stderr, opts)
+	case "json":
+		h = slog.NewJSONHandler(stderr, opts)
+	default:
+		return nil, fmt.Errorf("bad -log-format %q: want text or json", *c.logFormat)
+	}
 	if _, set := os.LookupEnv("GOGC"); !set && *c.gcPercent > 0 {
 		debug.SetGCPercent(*c.gcPercent)
 	}
-	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})), nil
+	return slog.New(h), nil
 }
 
 // listFlag is a flag that may be given several times, or once with

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -224,5 +225,34 @@ func TestKeygenCommand(t *testing.T) {
 	}
 	if code := run(setup.StopWith(context.Background()), []string{"keygen"}, io.Discard, io.Discard); code != 2 {
 		t.Fatalf("keygen without -out exited %d, want 2", code)
+	}
+}
+
+// -log-format json writes one JSON object a line; an unknown format is a
+// usage error.
+func TestServeLogFormat(t *testing.T) {
+	var stderr strings.Builder
+	if code := run(setup.StopWith(context.Background()), []string{"serve", "-log-format", "yaml"}, io.Discard, &stderr); code != 2 || !strings.Contains(stderr.String(), "want text or json") {
+		t.Fatalf("-log-format yaml: exit %d, %q; want 2 and a message", code, stderr.String())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(setup.StopWith(ctx), []string{"serve", "-addr", "127.0.0.1:0", "-web", "", "-log-format", "json"}, io.Discard, pw)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	cancel()
+	go io.Copy(io.Discard, pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(line), &rec); err != nil || rec["msg"] == nil || rec["level"] == nil {
+		t.Fatalf("first log line %q is not a JSON record (%v)", line, err)
+	}
+	if code := <-done; code != 0 {
+		t.Fatalf("serve exited %d", code)
 	}
 }

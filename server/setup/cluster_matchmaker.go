@@ -70,7 +70,7 @@ func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
 		return nil, fmt.Errorf("setup: matchmaker: %w", err)
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), matchapi.NewCollector(mm))
 	mux := http.NewServeMux()
 	matchapi.New(mm, &matchapi.Options{Results: results, Logger: logger}).Register(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))

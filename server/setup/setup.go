@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/server"
@@ -74,6 +76,10 @@ func New(opts Options) (*Stack, error) {
 		opts.Capacity = 1024
 	}
 	st := &Stack{stopMatchmaking: func() {}}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+		o.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
 	direct := opts.Direct
 	if len(opts.Modes) > 0 {
 		mm, err := newMatchmaker(&o, opts.Modes, logger, func(a matchmaking.MatchAssignment) {
@@ -85,6 +91,7 @@ func New(opts Options) (*Stack, error) {
 			return nil, err
 		}
 		st.Matchmaker = mm
+		o.Registry.MustRegister(matchapi.NewCollector(mm))
 		if direct == nil {
 			direct = opts.Modes[0].Rules // no player gets in without a token
 		}
