@@ -257,12 +257,29 @@ func (h *HostStack) record(r registry.MatchResult) {
 		}
 		res.Scoreboard = append(res.Scoreboard, matchmaking.PlayerScore{PlayerID: who, Score: int(s.Score), Deaths: int(s.Deaths)})
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := h.results.Append(ctx, res); err != nil && !errors.Is(err, matchmaking.ErrDuplicateResult) {
-		h.logger.Error("match result not recorded", "match", r.Match, "err", err)
+	// Redis may be restarting: try again for a while (a drain waits for
+	// this) rather than lose the result. Appending twice is refused as a
+	// duplicate, so a retry after an unclear failure is safe.
+	deadline := time.Now().Add(resultPatience)
+	for wait := 200 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := h.results.Append(ctx, res)
+		cancel()
+		if err == nil || errors.Is(err, matchmaking.ErrDuplicateResult) {
+			return
+		}
+		if time.Now().Add(wait).After(deadline) {
+			h.logger.Error("match result not recorded", "match", r.Match, "err", err)
+			return
+		}
+		h.logger.Warn("recording a match result: retrying", "match", r.Match, "err", err, "in", wait)
+		time.Sleep(wait)
 	}
 }
+
+// resultPatience is how long a host keeps trying to record a result while
+// the shared store is away.
+const resultPatience = 30 * time.Second
 
 // Routes is the host's HTTP handler.
 func (h *HostStack) Routes() http.Handler { return h.Handler }
