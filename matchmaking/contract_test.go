@@ -15,6 +15,11 @@ func TestMemoryStoreContract(t *testing.T) {
 	storetest.RunStore(t, func(*testing.T) matchmaking.Store { return matchmaking.NewMemoryStore() })
 }
 
+// 5000 steps stress the memory store's tombstones and compaction.
+func TestMemoryStoreModel(t *testing.T) {
+	storetest.RunStoreModel(t, matchmaking.NewMemoryStore(), 5000)
+}
+
 func TestMemoryDirectoryContract(t *testing.T) {
 	storetest.RunDirectory(t, func(_ *testing.T, cfg storetest.DirectoryConfig) matchmaking.Directory {
 		return matchmaking.NewMemoryDirectory(&matchmaking.DirectoryOptions{Clock: cfg.Clock, ReservationTTL: cfg.ReservationTTL})

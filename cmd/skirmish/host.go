@@ -85,7 +85,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(1, "%v", err)
 	}
 	if *publicURL == "" {
-		*publicURL = setup.HostPublicURL(ln.Addr())
+		*publicURL = setup.PublicURL(ln.Addr())
 	}
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Prefix: *prefix, Tokens: tokens, Modes: arena.Modes(nil),

@@ -12,20 +12,20 @@ type Metrics struct {
 	dropped      prometheus.Counter
 }
 
-// TickBuckets resolve tick times finely from 20 µs to about 150 ms, so the
+// tickBuckets resolve tick times finely from 20 µs to about 150 ms, so the
 // load tool can read percentiles off them.
-func TickBuckets() []float64 { return prometheus.ExponentialBuckets(20e-6, 1.2, 50) }
+func tickBuckets() []float64 { return prometheus.ExponentialBuckets(20e-6, 1.2, 50) }
 
 // NewMetrics makes the loops' metrics and registers them with reg.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		tickDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "skirmish_tick_duration_seconds", Help: "Time one simulation step took, joins, inputs, world and snapshot views included.",
-			Buckets: TickBuckets(),
+			Buckets: tickBuckets(),
 		}),
 		tickLateness: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "skirmish_tick_lateness_seconds", Help: "How late a step started after its due time.",
-			Buckets: TickBuckets(),
+			Buckets: tickBuckets(),
 		}),
 		overruns: prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_tick_overruns_total", Help: "Steps that took longer than a tick period."}),
 		dropped:  prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_ticks_dropped_total", Help: "Steps skipped after stalls longer than the catch-up bound."}),

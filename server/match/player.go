@@ -37,9 +37,6 @@ type Player struct {
 // ID is the player's ID in its match.
 func (p *Player) ID() game.PlayerID { return p.id }
 
-// Name is the player's display name, cleaned.
-func (p *Player) Name() string { return p.name }
-
 // Push records the newest input from the client. It never blocks on the
 // tick for longer than a copy. Any goroutine, usually the reader.
 func (p *Player) Push(in game.Input) {

@@ -81,8 +81,6 @@ type seatTable struct {
 	ending bool             // takes no new reservation
 	byKey  map[string]*seat // reserved, claimed and held seats
 	spent  map[string]time.Time
-	// counts by state, for stats without walking the map
-	reserved, claimed, held int
 }
 
 func newSeatTable(max int) *seatTable {
@@ -112,7 +110,6 @@ func (t *seatTable) reserveLocked(key string, deadline, spentUntil time.Time) er
 		return ErrFull
 	}
 	t.byKey[key] = &seat{key: key, state: seatReserved, deadline: deadline, spentUntil: spentUntil}
-	t.reserved++
 	return nil
 }
 
@@ -140,7 +137,7 @@ func (t *seatTable) lookup(key string, reserveIfNone bool, deadline, spentUntil 
 func (t *seatTable) claim(s *seat, p *Player) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.move(s, seatClaimed)
+	s.state = seatClaimed
 	s.player, s.deadline = p, time.Time{}
 }
 
@@ -148,7 +145,7 @@ func (t *seatTable) claim(s *seat, p *Player) {
 func (t *seatTable) hold(s *seat, deadline time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.move(s, seatHeld)
+	s.state = seatHeld
 	s.deadline = deadline
 }
 
@@ -163,29 +160,11 @@ func (t *seatTable) releaseLocked(s *seat) {
 	if t.byKey[s.key] != s {
 		return
 	}
-	t.move(s, 0)
 	delete(t.byKey, s.key)
 	if !s.spentUntil.IsZero() {
 		t.spent[s.key] = s.spentUntil
 	}
 	s.player = nil
-}
-
-func (t *seatTable) move(s *seat, to seatState) {
-	for _, c := range [2]struct {
-		st seatState
-		d  int
-	}{{s.state, -1}, {to, 1}} {
-		switch c.st {
-		case seatReserved:
-			t.reserved += c.d
-		case seatClaimed:
-			t.claimed += c.d
-		case seatHeld:
-			t.held += c.d
-		}
-	}
-	s.state = to
 }
 
 // expire releases reserved seats whose player never came and held seats
@@ -225,7 +204,18 @@ func (c SeatCounts) Taken() int { return c.Reserved + c.Claimed + c.Held }
 func (t *seatTable) counts() SeatCounts {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return SeatCounts{Reserved: t.reserved, Claimed: t.claimed, Held: t.held, Spent: len(t.spent)}
+	c := SeatCounts{Spent: len(t.spent)}
+	for _, s := range t.byKey { // a match's seats: a few dozen at most
+		switch s.state {
+		case seatReserved:
+			c.Reserved++
+		case seatClaimed:
+			c.Claimed++
+		case seatHeld:
+			c.Held++
+		}
+	}
+	return c
 }
 
 // setEnding makes the table refuse new reservations. When onlyIfEmpty, it

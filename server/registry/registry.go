@@ -99,7 +99,7 @@ func New(opts Options) (*Registry, error) {
 		opts.Logger = slog.Default()
 	}
 	r := &Registry{opts: opts, schemas: map[game.Rules]match.Schema{}}
-	for _, rules := range r.Games() {
+	for _, rules := range r.games() {
 		if _, done := r.schemas[rules]; done {
 			continue
 		}
@@ -112,9 +112,9 @@ func New(opts Options) (*Registry, error) {
 	return r, nil
 }
 
-// Games lists every game the registry may run: the direct one and the
+// games lists every game the registry may run: the direct one and the
 // modes'.
-func (r *Registry) Games() []game.Rules {
+func (r *Registry) games() []game.Rules {
 	var all []game.Rules
 	if r.opts.Direct != nil {
 		all = append(all, r.opts.Direct)

@@ -3,7 +3,6 @@ package setup
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -305,6 +304,3 @@ func (h *HostStack) Close(ctx context.Context) error {
 	}
 	return h.Server.Close(ctx)
 }
-
-// String names the host in messages.
-func (h *HostStack) String() string { return fmt.Sprintf("host %s", h.opts.HostID) }

@@ -8,22 +8,12 @@ import (
 	"github.com/skirmishgg/skirmish/server/match"
 )
 
-// PublicURL is a host's WebSocket URL for the directory, from the address
-// it listens on: other processes would dial it; players of this process
-// are told "here".
+// PublicURL is a host's default URL for the directory (a dedicated host's
+// -public-url): the address it listens on, with the machine's name in
+// place of an unspecified IP, so that players on other machines can reach
+// it (set -public-url when a proxy or another name stands in front). The
+// embedded host of serve is reached as "here" by its own players.
 func PublicURL(addr net.Addr) string {
-	host := addr.String()
-	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
-		host = fmt.Sprintf("localhost:%d", tcp.Port)
-	}
-	return "ws://" + host + "/ws"
-}
-
-// HostPublicURL is a dedicated host's default -public-url: the address it
-// listens on, with the machine's name in place of an unspecified IP, so
-// that players on other machines can reach it (set -public-url when a
-// proxy or another name stands in front).
-func HostPublicURL(addr net.Addr) string {
 	tcp, ok := addr.(*net.TCPAddr)
 	if !ok || !tcp.IP.IsUnspecified() {
 		return "ws://" + addr.String() + "/ws"

@@ -13,7 +13,7 @@
 //    screenshot.
 // Any console error or page error fails the run. The result is one JSON
 // line on stdout; progress goes to stderr.
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
 const [base, shotPath, name] = process.argv.slice(2);
 if (!base || !shotPath || !name) {
@@ -24,21 +24,7 @@ const log = (...a) => console.error("[e2e]", ...a);
 const errors = [];
 const result = { ok: false, errors };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: [
-    "--no-sandbox",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-unsafe-swiftshader",
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-  ],
-});
+const browser = await launchChromium();
 
 async function newPage(label) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });

@@ -6,18 +6,13 @@
 //   node e2e/queue.mjs BASE_URL SCREENSHOT.png PLAYER_NAME
 //
 // Prints one JSON line: {ok, errors, phases, player, match}.
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
 const [base, shotPath, name] = process.argv.slice(2);
 const log = (...a) => console.error("[e2e]", ...a);
 const errors = [];
 const result = { ok: false, errors, phases: [] };
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-quic", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--enable-unsafe-swiftshader"],
-});
+const browser = await launchChromium();
 try {
   const ctx = await browser.newContext({ viewport: { width: 960, height: 540 } });
   const page = await ctx.newPage();

@@ -14,7 +14,7 @@
 // epoch. Console errors fail the run, except Chromium's own report of a
 // dial refused while the server is down.
 import { writeFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launchChromium, waitFor } from "./chromium.mjs";
 
 const [base, shotPath, name] = process.argv.slice(2);
 const signal = process.env.SIGNAL;
@@ -22,21 +22,8 @@ const log = (...a) => console.error("[e2e]", new Date().toISOString().slice(11, 
 const errors = [];
 const result = { ok: false, errors, phases: [] };
 let restarting = false;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-quic", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--enable-unsafe-swiftshader", "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"],
-});
+const browser = await launchChromium();
 
-async function waitFor(what, ms, cond) {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 try {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });

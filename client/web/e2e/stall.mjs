@@ -17,7 +17,7 @@
 // framesDuring, closedByOutage, opened, closed, phase, player, match}]},
 // times in ms since the epoch. Console errors fail the run, except
 // Chromium's own report of a dial failing while the network is off.
-import { chromium } from "playwright-core";
+import { launchChromium, waitFor } from "./chromium.mjs";
 
 const [base, shotPath, name] = process.argv.slice(2);
 const outages = (process.env.OUTAGES || "3000,8000").split(",").map(Number);
@@ -25,13 +25,7 @@ const method = process.env.OFFLINE || "cdp";
 const log = (...a) => console.error("[e2e]", new Date().toISOString().slice(11, 23), ...a);
 const errors = [];
 const result = { ok: false, errors, method, outages: [] };
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-quic", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--enable-unsafe-swiftshader", "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"],
-});
+const browser = await launchChromium();
 
 // What the page's WebSockets do, from DevTools' network events. current
 // is the socket opened last: the one the client plays on, or dials.
@@ -40,13 +34,6 @@ const browser = await chromium.launch({
 const ws = { opened: 0, closed: 0, frames: 0, current: "", currentFrameAt: 0 };
 let isOffline = false;
 
-async function waitFor(what, ms, cond) {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 try {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
