@@ -12,15 +12,19 @@ import (
 // overlays are the deployable sets: the base with hosts one way or the other.
 var overlays = []string{"k8s/agones", "k8s/deployment"}
 
+// loadDeployable loads an overlay together with the Secrets, which are
+// applied once on their own (k8s/secrets) but which the overlay uses.
+func loadDeployable(fsys fs.FS, schemas map[string]*schema, dir string) ([]object, []error) {
+	objs, errs := loadOverlay(fsys, schemas, dir)
+	s, serrs := loadOverlay(fsys, schemas, "k8s/secrets")
+	return append(objs, s...), append(errs, serrs...)
+}
+
 // checkTree loads and checks every overlay of a deploy tree.
-func checkTree(fsys fs.FS) []error {
-	schemas, err := loadSchemas(fsys)
-	if err != nil {
-		return []error{err}
-	}
+func checkTree(fsys fs.FS, schemas map[string]*schema) []error {
 	var errs []error
 	for _, dir := range overlays {
-		objs, lerrs := loadOverlay(fsys, schemas, dir)
+		objs, lerrs := loadDeployable(fsys, schemas, dir)
 		errs = append(errs, lerrs...)
 		if len(lerrs) == 0 {
 			errs = append(errs, checkOverlay(objs)...)
@@ -34,20 +38,20 @@ func checkTree(fsys fs.FS) []error {
 // against their CRD schemas) and checks their cross-references.
 func TestManifests(t *testing.T) {
 	fsys := os.DirFS(".")
-	for _, err := range checkTree(fsys) {
-		t.Error(err)
-	}
-	// Both overlays hold what the issue asks for.
 	schemas, err := loadSchemas(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, err := range checkTree(fsys, schemas) {
+		t.Error(err)
+	}
+	// Both overlays hold what the issue asks for.
 	want := map[string][]string{
 		"k8s/agones":     {"Namespace", "Secret", "StatefulSet", "Deployment", "Service", "PodDisruptionBudget", "ServiceMonitor", "PrometheusRule", "Fleet", "FleetAutoscaler"},
 		"k8s/deployment": {"Namespace", "Secret", "StatefulSet", "Deployment", "Service", "PodDisruptionBudget", "ServiceMonitor", "PrometheusRule"},
 	}
 	for dir, kinds := range want {
-		objs, _ := loadOverlay(fsys, schemas, dir)
+		objs, _ := loadDeployable(fsys, schemas, dir)
 		for _, k := range kinds {
 			if len(byKind(objs, k)) == 0 {
 				t.Errorf("%s: no %s", dir, k)
@@ -72,7 +76,7 @@ func TestBadManifests(t *testing.T) {
 		{"StatefulSet field misspelt", "k8s/base/redis.yaml", "volumeClaimTemplates:", "volumeClaimTemplate:", `unknown field "spec.volumeClaimTemplate"`},
 		{"duplicate key", "k8s/base/namespace.yaml", "  name: skirmish\n", "  name: skirmish\n  name: other\n", `already set in map`},
 		{"kustomization field misspelt", "k8s/base/kustomization.yaml", "resources:", "resource:", `unknown field "resource"`},
-		{"file left out of kustomization", "k8s/base/kustomization.yaml", "  - secrets.yaml\n", "", "secrets.yaml is not in its resources"},
+		{"file left out of kustomization", "k8s/base/kustomization.yaml", "  - redis.yaml\n", "", "redis.yaml is not in its resources"},
 		{"Fleet field misspelt", "k8s/agones/fleet.yaml", "      counters:", "      countres:", `unknown field "countres"`},
 		{"Fleet enum", "k8s/agones/fleet.yaml", "portPolicy: Static", "portPolicy: Statik", `Statik is not one of`},
 		{"Fleet type", "k8s/agones/fleet.yaml", "periodSeconds: 5", "periodSeconds: five", `want a integer`},
@@ -91,6 +95,7 @@ func TestBadManifests(t *testing.T) {
 		{"Agones grace shorter than the drain", "k8s/agones/fleet.yaml", "-drain-timeout=6m", "-drain-timeout=10m", `shorter than -drain-timeout 10m0s`},
 		{"secret key", "k8s/base/matchmaker.yaml", "key: password", "key: passwd", `Secret "skirmish-redis" has no key "passwd"`},
 		{"secret volume item", "k8s/deployment/hosts.yaml", "- key: token.pub", "- key: token.pem", `Secret "skirmish-token-key" has no key "token.pem"`},
+		{"secret missing", "k8s/secrets/secrets.yaml", "  name: skirmish-redis\n", "  name: skirmish-redis-auth\n", `no Secret "skirmish-redis"`},
 		{"secret name", "k8s/base/redis.yaml", "name: skirmish-redis\n                  key: password", "name: redis\n                  key: password", `no Secret "redis"`},
 		{"env reference misspelt", "k8s/deployment/hosts.yaml", "-public-url=ws://$(NODE_IP):7090/ws", "-public-url=ws://$(NODE_ADDR):7090/ws", `uses $(NODE_ADDR)`},
 		{"probe port", "k8s/deployment/hosts.yaml", "path: /readyz\n              port: game", "path: /readyz\n              port: gmae", `readiness probe port gmae`},
@@ -113,8 +118,13 @@ func TestBadManifests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	schemas, err := loadSchemas(base)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			fsys := fstest.MapFS{}
 			for p, f := range base {
 				fsys[p] = f
@@ -127,7 +137,7 @@ func TestBadManifests(t *testing.T) {
 				t.Fatalf("%s holds %q %d times, want once (the case no longer breaks what it meant to)", tt.file, tt.old, n)
 			}
 			fsys[tt.file] = &fstest.MapFile{Data: []byte(strings.Replace(string(f.Data), tt.old, tt.new, 1))}
-			errs := checkTree(fsys)
+			errs := checkTree(fsys, schemas)
 			if len(errs) == 0 {
 				t.Fatalf("no error; want one with %q", tt.want)
 			}
