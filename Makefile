@@ -58,9 +58,9 @@ web:
 
 # deps installs what the tests need on a fresh Debian machine: Node.js (runs
 # the WebAssembly tests), redis-server (the matchmaking/redisstore tests run
-# a real one), buildah with file and curl (test-image builds and runs the
-# container image) and the Go modules.
-IMAGE_DEBS := buildah file curl
+# a real one), buildah with file, curl and procps (test-image builds and
+# runs the container image) and the Go modules.
+IMAGE_DEBS := buildah file curl procps
 deps:
 	@command -v node >/dev/null 2>&1 || { \
 		echo "installing nodejs"; \
