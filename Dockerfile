@@ -26,7 +26,8 @@ FROM ${BASE_IMAGE}
 # its own; the user and group files are the build's, for a base without.
 COPY --from=build /out/etc/passwd /out/etc/group /etc/
 COPY --from=build /out/skirmish /skirmish
-COPY --from=build --chown=65532:65532 /out/srv/skirmish /srv/skirmish
+# Root-owned and read-only to the server: it never writes its client.
+COPY --from=build /out/srv/skirmish /srv/skirmish
 WORKDIR /srv/skirmish
 USER 65532:65532
 # serve, matchmaker, host (their default -addr)

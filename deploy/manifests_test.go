@@ -79,7 +79,7 @@ func TestBadManifests(t *testing.T) {
 		{"file left out of kustomization", "k8s/base/kustomization.yaml", "  - redis.yaml\n", "", "redis.yaml is not in its resources"},
 		{"Fleet field misspelt", "k8s/agones/fleet.yaml", "      counters:", "      countres:", `unknown field "countres"`},
 		{"Fleet enum", "k8s/agones/fleet.yaml", "portPolicy: Static", "portPolicy: Statik", `Statik is not one of`},
-		{"Fleet type", "k8s/agones/fleet.yaml", "periodSeconds: 5", "periodSeconds: five", `want a integer`},
+		{"Fleet type", "k8s/agones/fleet.yaml", "periodSeconds: 5", "periodSeconds: five", `want an integer`},
 		{"Fleet pod template misspelt", "k8s/agones/fleet.yaml", "terminationGracePeriodSeconds: 390", "terminationGracePeriod: 390", `unknown field "terminationGracePeriod"`},
 		{"FleetAutoscaler required", "k8s/agones/fleetautoscaler.yaml", "      bufferSize: 512\n", "", `required field "bufferSize" missing`},
 		{"FleetAutoscaler policy type", "k8s/agones/fleetautoscaler.yaml", "type: Counter", "type: Counters", `Counters is not one of`},

@@ -160,7 +160,7 @@ func (s *schema) validate(path string, v any) []error {
 	case "integer", "number":
 		n, ok := v.(float64)
 		if !ok {
-			bad("want a %s, got %T", s.Type, v)
+			bad("want %s, got %T", map[string]string{"integer": "an integer", "number": "a number"}[s.Type], v)
 			return errs
 		}
 		if s.Type == "integer" && n != math.Trunc(n) {

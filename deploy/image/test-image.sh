@@ -75,6 +75,15 @@ cmd=$(B inspect --format '{{.OCIv1.Config.Entrypoint}} {{.OCIv1.Config.Cmd}}' sk
 
 ctr=$(B from skirmish:test)
 
+# What the image holds: the binary and nothing to run it with but itself;
+# the client owned by root, so the server (65532) cannot change it.
+mnt=$(B mount "$ctr")
+[ -x "$mnt/skirmish" ] || fail "no /skirmish in the image"
+[ ! -e "$mnt/bin/sh" ] || fail "the image has a shell"
+[ "$(stat -c %u "$mnt/srv/skirmish/bin/web/index.html")" = 0 ] || fail "the web client is not owned by root"
+grep -q '^skirmish:x:65532:65532:' "$mnt/etc/passwd" || fail "no user 65532 in /etc/passwd"
+B umount "$ctr" >/dev/null
+
 # A bad subcommand: a clear message and exit 2, not a crash.
 set +e
 msg=$(B run --isolation chroot "$ctr" -- /skirmish no-such-command 2>&1)
