@@ -30,11 +30,11 @@ var pendingMetrics = map[string]string{
 // heading of docs/OPERATIONS.md.
 func TestAlerts(t *testing.T) {
 	fsys := os.DirFS(".")
-	schemas, err := loadSchemas(fsys)
+	dec, err := loadSchemas(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs, errs := decodeFile(fsys, schemas, "prometheus/alerts.yaml")
+	objs, errs := decodeFile(fsys, dec, "prometheus/alerts.yaml")
 	for _, err := range errs {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestAlerts(t *testing.T) {
 	}
 	source := goSource(t, "..")
 	services := map[string]bool{}
-	base, _ := loadOverlay(fsys, schemas, "k8s/base")
+	base, _ := loadOverlay(fsys, dec, "k8s/base")
 	for _, o := range byKind(base, "Service") {
 		services[o.typed.(*corev1.Service).Name] = true
 	}

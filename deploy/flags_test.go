@@ -49,13 +49,13 @@ func TestManifestFlags(t *testing.T) {
 	}
 
 	fsys := os.DirFS(".")
-	schemas, err := loadSchemas(fsys)
+	dec, err := loadSchemas(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
 	used := map[string]bool{}
 	for _, dir := range overlays {
-		objs, errs := loadDeployable(fsys, schemas, dir)
+		objs, errs := loadDeployable(fsys, dec, dir)
 		for _, err := range errs {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -63,8 +64,22 @@ type kustomization struct {
 
 var docSep = regexp.MustCompile(`(?m)^---[ \t]*$`)
 
+// decoder decodes manifest files against the saved CRD schemas. It keeps
+// what it decoded by file and content, so the table of broken trees
+// decodes only the file each case changes.
+type decoder struct {
+	crds  map[string]*schema // by CRD name
+	mu    sync.Mutex
+	files map[string]decoded // by path and content
+}
+
+type decoded struct {
+	objs []object
+	errs []error
+}
+
 // loadSchemas reads the saved CRD schemas.
-func loadSchemas(fsys fs.FS) (map[string]*schema, error) {
+func loadSchemas(fsys fs.FS) (*decoder, error) {
 	out := map[string]*schema{}
 	for _, name := range crdKinds {
 		b, err := fs.ReadFile(fsys, "testdata/crds/"+name+".json")
@@ -77,14 +92,14 @@ func loadSchemas(fsys fs.FS) (map[string]*schema, error) {
 		}
 		out[name] = &s
 	}
-	return out, nil
+	return &decoder{crds: out, files: map[string]decoded{}}, nil
 }
 
 // loadOverlay follows a kustomization's resources (files and directories
 // with their own kustomization.yaml) and decodes every document, strictly.
 // It also fails on a YAML file in a kustomization's directory that no
 // kustomization lists: a manifest that would silently not be deployed.
-func loadOverlay(fsys fs.FS, schemas map[string]*schema, dir string) ([]object, []error) {
+func loadOverlay(fsys fs.FS, dec *decoder, dir string) ([]object, []error) {
 	var objs []object
 	var errs []error
 	seen := map[string]bool{}
@@ -121,7 +136,7 @@ func loadOverlay(fsys fs.FS, schemas map[string]*schema, dir string) ([]object, 
 				continue
 			}
 			listed[path.Base(p)] = true
-			o, e := decodeFile(fsys, schemas, p)
+			o, e := decodeFile(fsys, dec, p)
 			objs = append(objs, o...)
 			errs = append(errs, e...)
 		}
@@ -137,15 +152,27 @@ func loadOverlay(fsys fs.FS, schemas map[string]*schema, dir string) ([]object, 
 }
 
 // decodeFile decodes every document of one manifest file.
-func decodeFile(fsys fs.FS, schemas map[string]*schema, file string) ([]object, []error) {
+func decodeFile(fsys fs.FS, dec *decoder, file string) ([]object, []error) {
 	b, err := fs.ReadFile(fsys, file)
 	if err != nil {
 		return nil, []error{err}
 	}
+	key := file + "\x00" + string(b)
+	dec.mu.Lock()
+	d, ok := dec.files[key]
+	dec.mu.Unlock()
+	if ok {
+		return d.objs, d.errs
+	}
 	var objs []object
 	var errs []error
+	defer func() {
+		dec.mu.Lock()
+		dec.files[key] = decoded{objs, errs}
+		dec.mu.Unlock()
+	}()
 	for i, doc := range docSep.Split(string(b), -1) {
-		o, err := decodeDoc(schemas, fmt.Sprintf("%s#%d", file, i), []byte(doc))
+		o, err := decodeDoc(dec, fmt.Sprintf("%s#%d", file, i), []byte(doc))
 		switch {
 		case err != nil:
 			errs = append(errs, err...)
@@ -157,7 +184,7 @@ func decodeFile(fsys fs.FS, schemas map[string]*schema, file string) ([]object, 
 }
 
 // decodeDoc decodes one document: nil for an empty one (comments only).
-func decodeDoc(schemas map[string]*schema, where string, doc []byte) (*object, []error) {
+func decodeDoc(dec *decoder, where string, doc []byte) (*object, []error) {
 	var raw map[string]any
 	if err := yaml.UnmarshalStrict(doc, &raw); err != nil {
 		return nil, []error{fmt.Errorf("%s: %w", where, err)}
@@ -196,7 +223,7 @@ func decodeDoc(schemas map[string]*schema, where string, doc []byte) (*object, [
 			body[k] = v
 		}
 	}
-	if errs := schemas[crd].validate(o.kind, body); len(errs) > 0 {
+	if errs := dec.crds[crd].validate(o.kind, body); len(errs) > 0 {
 		for i := range errs {
 			errs[i] = fmt.Errorf("%s: %s schema: %w", where, crd, errs[i])
 		}

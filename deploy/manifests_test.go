@@ -14,17 +14,17 @@ var overlays = []string{"k8s/agones", "k8s/deployment"}
 
 // loadDeployable loads an overlay together with the Secrets, which are
 // applied once on their own (k8s/secrets) but which the overlay uses.
-func loadDeployable(fsys fs.FS, schemas map[string]*schema, dir string) ([]object, []error) {
-	objs, errs := loadOverlay(fsys, schemas, dir)
-	s, serrs := loadOverlay(fsys, schemas, "k8s/secrets")
+func loadDeployable(fsys fs.FS, dec *decoder, dir string) ([]object, []error) {
+	objs, errs := loadOverlay(fsys, dec, dir)
+	s, serrs := loadOverlay(fsys, dec, "k8s/secrets")
 	return append(objs, s...), append(errs, serrs...)
 }
 
 // checkTree loads and checks every overlay of a deploy tree.
-func checkTree(fsys fs.FS, schemas map[string]*schema) []error {
+func checkTree(fsys fs.FS, dec *decoder) []error {
 	var errs []error
 	for _, dir := range overlays {
-		objs, lerrs := loadDeployable(fsys, schemas, dir)
+		objs, lerrs := loadDeployable(fsys, dec, dir)
 		errs = append(errs, lerrs...)
 		if len(lerrs) == 0 {
 			errs = append(errs, checkOverlay(objs)...)
@@ -35,14 +35,14 @@ func checkTree(fsys fs.FS, schemas map[string]*schema) []error {
 
 // TestManifests decodes every manifest of both overlays strictly (core
 // kinds into k8s.io/api types, Agones and Prometheus Operator kinds
-// against their CRD schemas) and checks their cross-references.
+// against their CRD dec) and checks their cross-references.
 func TestManifests(t *testing.T) {
 	fsys := os.DirFS(".")
-	schemas, err := loadSchemas(fsys)
+	dec, err := loadSchemas(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, err := range checkTree(fsys, schemas) {
+	for _, err := range checkTree(fsys, dec) {
 		t.Error(err)
 	}
 	// Both overlays hold what the issue asks for.
@@ -51,7 +51,7 @@ func TestManifests(t *testing.T) {
 		"k8s/deployment": {"Namespace", "Secret", "StatefulSet", "Deployment", "Service", "PodDisruptionBudget", "ServiceMonitor", "PrometheusRule"},
 	}
 	for dir, kinds := range want {
-		objs, _ := loadDeployable(fsys, schemas, dir)
+		objs, _ := loadDeployable(fsys, dec, dir)
 		for _, k := range kinds {
 			if len(byKind(objs, k)) == 0 {
 				t.Errorf("%s: no %s", dir, k)
@@ -118,7 +118,7 @@ func TestBadManifests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	schemas, err := loadSchemas(base)
+	dec, err := loadSchemas(base)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestBadManifests(t *testing.T) {
 				t.Fatalf("%s holds %q %d times, want once (the case no longer breaks what it meant to)", tt.file, tt.old, n)
 			}
 			fsys[tt.file] = &fstest.MapFile{Data: []byte(strings.Replace(string(f.Data), tt.old, tt.new, 1))}
-			errs := checkTree(fsys, schemas)
+			errs := checkTree(fsys, dec)
 			if len(errs) == 0 {
 				t.Fatalf("no error; want one with %q", tt.want)
 			}
