@@ -35,7 +35,7 @@ func checkTree(fsys fs.FS, dec *decoder) []error {
 
 // TestManifests decodes every manifest of both overlays strictly (core
 // kinds into k8s.io/api types, Agones and Prometheus Operator kinds
-// against their CRD dec) and checks their cross-references.
+// against their CRD schemas) and checks their cross-references.
 func TestManifests(t *testing.T) {
 	fsys := os.DirFS(".")
 	dec, err := loadSchemas(fsys)
