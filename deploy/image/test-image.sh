@@ -8,11 +8,13 @@
 # builds Dockerfile.scratch from their output, and checks, in a container
 # of that image:
 #   - the binary is static (file, go version -m: CGO_ENABLED=0),
-#   - the image runs as 65532:65532 with /skirmish serve by default,
-#   - `skirmish serve` starts with only what the image holds: /healthz
-#     answers ok, /readyz 200, and / serves the browser client (so serve's
-#     default -web found it),
-#   - an unknown subcommand exits 2 with a message.
+#   - the image runs as 65532:65532 with /skirmish serve by default, holds
+#     no shell, a passwd entry for 65532, and a root-owned web client,
+#   - an unknown subcommand exits 2 with a message,
+#   - `skirmish serve` starts with only what the image holds, as UID
+#     65532: /healthz answers ok, /readyz 200, and / serves the browser
+#     client (so serve's default -web found it); SIGTERM drains it to
+#     exit status 0.
 # Storage is a temporary vfs store (no overlay, no daemon), removed at the
 # end; chroot isolation, host network. Every step is bounded in time.
 set -eu
