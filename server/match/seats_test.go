@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server/match"
 	"github.com/skirmishgg/skirmish/server/servertest"
@@ -74,7 +76,8 @@ func TestSeatTakenOverClosesTheOlderConnection(t *testing.T) {
 }
 
 func TestTokenSeats(t *testing.T) {
-	m := servertest.StartMatch(t, &recordingRules{}, &match.Options{ResumeGrace: time.Second})
+	reg := prometheus.NewRegistry()
+	m := servertest.StartMatch(t, &recordingRules{}, &match.Options{ResumeGrace: time.Second, Metrics: match.NewMetrics(reg)})
 	m.Join("anchor", "keeps the match from ending empty")
 	now := m.Clock.Now()
 	expires := now.Add(10 * time.Second)
@@ -122,6 +125,17 @@ func TestTokenSeats(t *testing.T) {
 	housekeep(m, 11*time.Second)
 	if got := m.Seats(); got != (match.SeatCounts{Claimed: 1}) {
 		t.Fatalf("seats %+v after the tokens expired, want none", got)
+	}
+
+	// "late" claimed its token's seat (taking it over again is no second
+	// claim); "ghost" never came. The anchor came without a token.
+	for _, tc := range []struct {
+		name string
+		want float64
+	}{{"skirmish_join_tokens_claimed_total", 1}, {"skirmish_join_tokens_expired_total", 1}} {
+		if got := servertest.Metric(t, reg, tc.name); got != tc.want {
+			t.Errorf("%s = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
 

@@ -106,6 +106,10 @@ func NewHost(opts HostOptions) (*HostStack, error) {
 	}
 	o := opts.Server
 	o.Logger = logger
+	if o.Registry == nil {
+		o.Registry = newRegistry()
+	}
+	redisstore.Instrument(opts.Redis, o.Registry)
 	o.Tokens = opts.Tokens
 	o.Modes = modeRules(opts.Modes)
 	o.LookupMatch = h.lookup

@@ -14,8 +14,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/server"
@@ -77,8 +75,7 @@ func New(opts Options) (*Stack, error) {
 	}
 	st := &Stack{stopMatchmaking: func() {}}
 	if o.Registry == nil {
-		o.Registry = prometheus.NewRegistry()
-		o.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		o.Registry = newRegistry()
 	}
 	direct := opts.Direct
 	if len(opts.Modes) > 0 {
