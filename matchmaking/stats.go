@@ -30,8 +30,8 @@ type PoolStats struct {
 	Waits WaitHistogram `json:"waits"`
 	// Totals since start.
 	Matches            uint64 `json:"matches"`
-	Backfills          uint64 `json:"backfills"` // tickets placed in running matches
-	Assigned           uint64 `json:"assigned"`  // tickets, new matches and backfills
+	Backfills          uint64 `json:"backfills"`     // tickets placed in running matches
+	Assigned           uint64 `json:"assigned"`      // tickets, new matches and backfills
 	TokensIssued       uint64 `json:"tokens_issued"` // join tokens of assigned tickets: one a player
 	TimedOut           uint64 `json:"timed_out"`
 	Cancelled          uint64 `json:"cancelled"`
@@ -58,7 +58,9 @@ func newPoolStats(samples int) *poolStats {
 
 // WaitBounds are the upper bounds of the wait histogram's buckets, in
 // seconds: from half a second to ten minutes.
-func WaitBounds() []float64 { return []float64{0.5, 1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 180, 300, 600} }
+func WaitBounds() []float64 {
+	return []float64{0.5, 1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 180, 300, 600}
+}
 
 // WaitHistogram counts waits by bucket, as Prometheus does.
 type WaitHistogram struct {
