@@ -1,12 +1,8 @@
 package agones_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"log/slog"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -41,42 +37,13 @@ func (h *host) get() agones.Status {
 	return h.st
 }
 
-// syncedBuffer is a log sink safe for the link's goroutines.
-type syncedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncedBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-// lines returns the log lines whose msg is msg, decoded.
-func (s *syncedBuffer) lines(t *testing.T, msg string) []map[string]any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(s.b.String()), "\n") {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatalf("log line %q: %v", l, err)
-		}
-		if m["msg"] == msg {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 // start runs a link to sdk for the test's duration, with short intervals.
-func start(t *testing.T, sdk *servertest.AgonesSDK, h *host, logs *syncedBuffer) (*agones.SDK, context.CancelFunc) {
+func start(t *testing.T, sdk *servertest.AgonesSDK, h *host, logs *servertest.Logs) (*agones.SDK, context.CancelFunc) {
 	t.Helper()
 	link, err := agones.New(agones.Options{
 		URL: sdk.URL, Status: h.get, Capacity: 8, Region: "eu",
 		HealthInterval: 5 * time.Millisecond, SyncInterval: 5 * time.Millisecond, CallTimeout: time.Second,
-		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger: logs.Logger(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +64,7 @@ func start(t *testing.T, sdk *servertest.AgonesSDK, h *host, logs *syncedBuffer)
 func TestLifecycle(t *testing.T) {
 	sdk := servertest.StartAgonesSDK(t)
 	h := &host{st: agones.Status{State: "starting"}}
-	link, _ := start(t, sdk, h, &syncedBuffer{})
+	link, _ := start(t, sdk, h, &servertest.Logs{})
 
 	servertest.WaitFor(t, "health pings and the players counter", func() bool {
 		n, c := sdk.Counter("players")
@@ -161,7 +128,7 @@ func TestFailingSDK(t *testing.T) {
 	sdk := servertest.StartAgonesSDK(t)
 	sdk.SetFailing(true)
 	h := &host{st: agones.Status{State: "ready", Players: 1, Matches: 1}}
-	logs := &syncedBuffer{}
+	logs := &servertest.Logs{}
 	start(t, sdk, h, logs)
 
 	servertest.WaitFor(t, "retries", func() bool {
@@ -171,12 +138,12 @@ func TestFailingSDK(t *testing.T) {
 		t.Fatalf("state %s through a failing SDK", got)
 	}
 	// A run of failures is one warning per kind of call, not one a try.
-	for _, w := range logs.lines(t, "agones: SDK call failed: retrying") {
+	for _, w := range logs.With(t, "agones: SDK call failed: retrying") {
 		if w["level"] != "WARN" {
 			t.Errorf("failure logged at %v", w["level"])
 		}
 	}
-	if n := len(logs.lines(t, "agones: SDK call failed: retrying")); n != 2 {
+	if n := len(logs.With(t, "agones: SDK call failed: retrying")); n != 2 {
 		t.Errorf("%d warnings for failing health and sync calls, want 2", n)
 	}
 
@@ -185,7 +152,7 @@ func TestFailingSDK(t *testing.T) {
 		p, _ := sdk.Counter("players")
 		return sdk.State() == "Ready" && p == 1 && sdk.Label("region") == "eu"
 	})
-	if n := len(logs.lines(t, "agones: the SDK server answers again")); n < 1 {
+	if n := len(logs.With(t, "agones: the SDK server answers again")); n < 1 {
 		t.Errorf("no line saying the SDK answers again")
 	}
 }
@@ -194,7 +161,7 @@ func TestDeadSDK(t *testing.T) {
 	sdk := servertest.StartAgonesSDK(t)
 	sdk.Close()
 	h := &host{st: agones.Status{State: "allocated", Players: 4, Matches: 1}}
-	link, cancel := start(t, sdk, h, &syncedBuffer{})
+	link, cancel := start(t, sdk, h, &servertest.Logs{})
 
 	// The link keeps reading the host's status and retrying: a dead
 	// sidecar stops nothing and stalls nothing.

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/skirmishgg/skirmish/game"
@@ -47,6 +48,9 @@ type Options struct {
 	// Web, when set, is a build of the browser client (make web), served
 	// at / next to the game's endpoints.
 	Web fs.FS
+	// HostName is the "host" attribute of every log line. Default the
+	// machine's name.
+	HostName string
 }
 
 // Stack is a built all-in-one server.
@@ -68,8 +72,12 @@ func New(opts Options) (*Stack, error) {
 	logger := o.Logger
 	if logger == nil {
 		logger = slog.Default()
-		o.Logger = logger
 	}
+	if opts.HostName == "" {
+		opts.HostName, _ = os.Hostname()
+	}
+	logger = logger.With("host", opts.HostName)
+	o.Logger = logger
 	if opts.Capacity <= 0 {
 		opts.Capacity = 1024
 	}
