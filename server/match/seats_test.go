@@ -250,3 +250,25 @@ func TestForfeitedPlayerKeepsNoSeat(t *testing.T) {
 		t.Fatalf("resume of the forfeited seat: %v, want ErrUnknownSeat", err)
 	}
 }
+
+// A token's seat still waiting for its player when the match ends counts
+// as expired: the player never came.
+func TestTokenSeatsAtTheEnd(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := servertest.StartMatch(t, &recordingRules{}, &match.Options{Metrics: match.NewMetrics(reg)})
+	now := m.Clock.Now()
+	if err := m.Reserve("on-its-way", now.Add(time.Minute), now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Reserve("direct", now.Add(time.Minute), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	m.Stop(protocol.CloseGoingAway, "test over")
+	<-m.Done()
+	if got := servertest.Metric(t, reg, "skirmish_join_tokens_expired_total"); got != 1 {
+		t.Errorf("skirmish_join_tokens_expired_total = %v after the match ended, want 1 (the token's seat, not the direct one)", got)
+	}
+	if got := servertest.Metric(t, reg, "skirmish_join_tokens_claimed_total"); got != 0 {
+		t.Errorf("skirmish_join_tokens_claimed_total = %v, want 0", got)
+	}
+}
