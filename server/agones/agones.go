@@ -207,15 +207,22 @@ func (s *SDK) step(ctx context.Context, last *sent) error {
 	if want == "" || want == last.state {
 		return nil
 	}
-	path := "/ready"
+	// A host given a match before its first sync is Ready first, as
+	// Agones expects of a GameServer it has not allocated itself.
+	if last.state == "" || want == "Ready" {
+		if err := s.c.post(ctx, "/ready"); err != nil {
+			return err
+		}
+		last.state = "Ready"
+		s.opts.Logger.Info("agones: state", "state", "Ready", "players", st.Players, "matches", st.Matches)
+	}
 	if want == "Allocated" {
-		path = "/allocate"
+		if err := s.c.post(ctx, "/allocate"); err != nil {
+			return err
+		}
+		last.state = "Allocated"
+		s.opts.Logger.Info("agones: state", "state", "Allocated", "players", st.Players, "matches", st.Matches)
 	}
-	if err := s.c.post(ctx, path); err != nil {
-		return err
-	}
-	s.opts.Logger.Info("agones: state", "state", want, "players", st.Players, "matches", st.Matches)
-	last.state = want
 	return nil
 }
 

@@ -124,6 +124,24 @@ func TestLifecycle(t *testing.T) {
 	}
 }
 
+// A host that got its first match before the link's first sync is made
+// Ready, then Allocated.
+func TestAllocatedAtOnce(t *testing.T) {
+	sdk := servertest.StartAgonesSDK(t)
+	h := &host{st: agones.Status{State: "allocated", Players: 2, Matches: 1}}
+	start(t, sdk, h, &servertest.Logs{})
+	servertest.WaitFor(t, "Allocated", func() bool { return sdk.State() == "Allocated" })
+	var lifecycle []string
+	for _, c := range sdk.Calls() {
+		if c.Path == "/ready" || c.Path == "/allocate" {
+			lifecycle = append(lifecycle, c.Path)
+		}
+	}
+	if want := []string{"/ready", "/allocate"}; !slices.Equal(lifecycle, want) {
+		t.Errorf("lifecycle calls %v, want %v", lifecycle, want)
+	}
+}
+
 func TestFailingSDK(t *testing.T) {
 	sdk := servertest.StartAgonesSDK(t)
 	sdk.SetFailing(true)
