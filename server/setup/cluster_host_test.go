@@ -3,6 +3,7 @@ package setup_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,9 +18,10 @@ import (
 
 // TestHostAgones runs a cluster host under a fake Agones SDK server: the
 // GameServer is labelled, counted and Ready once the host serves, and
-// Shutdown when its drain is over.
+// Shutdown when its drain is over. Every line the host logs names it.
 func TestHostAgones(t *testing.T) {
 	sdk := servertest.StartAgonesSDK(t)
+	logs := &servertest.Logs{}
 	rd := storetest.StartRedis(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -39,7 +41,7 @@ func TestHostAgones(t *testing.T) {
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Tokens: tokens, Modes: arena.Modes(nil), HostID: "h1", PublicURL: "ws://h1.invalid/ws",
 		Region: "eu", Capacity: 16, TTL: 3 * time.Second,
-		Server: server.Options{Logger: servertest.Logger()},
+		Server: server.Options{Logger: logs.Logger()},
 		Agones: &agones.Options{URL: sdk.URL, HealthInterval: 10 * time.Millisecond, SyncInterval: 10 * time.Millisecond},
 	})
 	if err != nil {
@@ -57,5 +59,20 @@ func TestHostAgones(t *testing.T) {
 	}
 	if err := host.Close(ctx); err != nil {
 		t.Fatal(err)
+	}
+	for _, l := range logs.Lines(t) {
+		if l["host"] != "h1" {
+			t.Errorf("a line without host=h1: %v", l)
+		}
+	}
+	var states []any
+	for _, l := range logs.With(t, "host state") {
+		states = append(states, l["state"])
+	}
+	if want := []any{"ready", "stopped"}; !slices.Equal(states, want) {
+		t.Errorf("host states logged %v, want %v", states, want)
+	}
+	if len(logs.With(t, "agones: shutdown sent")) != 1 {
+		t.Error("no line for the shutdown sent to Agones")
 	}
 }
