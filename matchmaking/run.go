@@ -286,6 +286,7 @@ func (m *Matchmaker) passPool(ctx context.Context, name string, now time.Time) (
 	for _, c := range done {
 		if c.rec.State == StateAssigned {
 			ps.assigned++
+			ps.tokens += uint64(c.rec.Ticket.Size())
 			ps.addWait(max(now.Sub(c.rec.Ticket.CreatedAt), 0))
 		}
 		m.notifyLocked(c.rec, now)

@@ -3,6 +3,7 @@ package matchmaking
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -25,10 +26,13 @@ type PoolStats struct {
 	// matched tickets (the last WaitSamples).
 	WaitP50 time.Duration `json:"wait_p50_ns"`
 	WaitP99 time.Duration `json:"wait_p99_ns"`
+	// Waits is every matched ticket's wait since start, as a histogram.
+	Waits WaitHistogram `json:"waits"`
 	// Totals since start.
 	Matches            uint64 `json:"matches"`
-	Backfills          uint64 `json:"backfills"` // tickets placed in running matches
-	Assigned           uint64 `json:"assigned"`  // tickets, new matches and backfills
+	Backfills          uint64 `json:"backfills"`     // tickets placed in running matches
+	Assigned           uint64 `json:"assigned"`      // tickets, new matches and backfills
+	TokensIssued       uint64 `json:"tokens_issued"` // join tokens of assigned tickets: one a player
 	TimedOut           uint64 `json:"timed_out"`
 	Cancelled          uint64 `json:"cancelled"`
 	Failed             uint64 `json:"failed"`
@@ -41,14 +45,51 @@ type poolStats struct {
 	next     int
 	p50, p99 time.Duration
 
-	matches, backfills, assigned, timedOut, cancelled, failed, allocFailures uint64
+	hist WaitHistogram
+
+	matches, backfills, assigned, tokens, timedOut, cancelled, failed, allocFailures uint64
 }
 
 func newPoolStats(samples int) *poolStats {
-	return &poolStats{waits: make([]time.Duration, 0, samples)}
+	bounds := WaitBounds()
+	return &poolStats{waits: make([]time.Duration, 0, samples),
+		hist: WaitHistogram{Bounds: bounds, Counts: make([]uint64, len(bounds))}}
+}
+
+// WaitBounds are the upper bounds of the wait histogram's buckets, in
+// seconds: from half a second to ten minutes.
+func WaitBounds() []float64 {
+	return []float64{0.5, 1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 180, 300, 600}
+}
+
+// WaitHistogram counts waits by bucket, as Prometheus does.
+type WaitHistogram struct {
+	// Bounds are the buckets' upper bounds in seconds (WaitBounds);
+	// Counts[i] is the waits of at most Bounds[i], cumulative.
+	Bounds []float64 `json:"bounds_s"`
+	Counts []uint64  `json:"counts"`
+	// Sum and Count are of every wait, those past the last bound too.
+	Sum   time.Duration `json:"sum_ns"`
+	Count uint64        `json:"count"`
+}
+
+func (h *WaitHistogram) observe(d time.Duration) {
+	h.Sum += d
+	h.Count++
+	for i, b := range h.Bounds {
+		if d.Seconds() <= b {
+			h.Counts[i]++
+		}
+	}
+}
+
+func (h WaitHistogram) clone() WaitHistogram {
+	h.Bounds, h.Counts = slices.Clone(h.Bounds), slices.Clone(h.Counts)
+	return h
 }
 
 func (s *poolStats) addWait(d time.Duration) {
+	s.hist.observe(d)
 	if len(s.waits) < cap(s.waits) {
 		s.waits = append(s.waits, d)
 		return
@@ -92,10 +133,57 @@ func (m *Matchmaker) Stats(ctx context.Context) (Stats, error) {
 		ps := m.pools[name]
 		c := counts[name]
 		st.Pools = append(st.Pools, PoolStats{
-			Mode: name, Tickets: c.Tickets, Players: c.Players, WaitP50: ps.p50, WaitP99: ps.p99,
-			Matches: ps.matches, Backfills: ps.backfills, Assigned: ps.assigned, TimedOut: ps.timedOut,
+			Mode: name, Tickets: c.Tickets, Players: c.Players, WaitP50: ps.p50, WaitP99: ps.p99, Waits: ps.hist.clone(),
+			Matches: ps.matches, Backfills: ps.backfills, Assigned: ps.assigned, TokensIssued: ps.tokens, TimedOut: ps.timedOut,
 			Cancelled: ps.cancelled, Failed: ps.failed, AllocationFailures: ps.allocFailures,
 		})
 	}
 	return st, nil
+}
+
+// RegionCount is the queue of one mode in one region.
+type RegionCount struct {
+	Mode, Region string
+	PoolCount
+}
+
+// AnyRegion is the region of tickets that name none.
+const AnyRegion = "any"
+
+// TicketRegion is the region a ticket is counted in: the one with the
+// shortest round trip, or AnyRegion.
+func TicketRegion(t *Ticket) string {
+	best := AnyRegion
+	var rtt time.Duration
+	for i, r := range t.Regions {
+		if i == 0 || r.RTT < rtt {
+			best, rtt = r.Region, r.RTT
+		}
+	}
+	return best
+}
+
+// QueueByRegion counts the queued tickets and players of every mode by
+// region (TicketRegion), sorted by mode and region. It reads every queued
+// ticket, as a pass does: for a scrape, not for a hot path.
+func (m *Matchmaker) QueueByRegion(ctx context.Context) ([]RegionCount, error) {
+	var out []RegionCount
+	for _, mode := range m.modeNames {
+		tickets, err := m.store.Queued(ctx, mode)
+		if err != nil {
+			return nil, fmt.Errorf("matchmaking: queue by region: %w", err)
+		}
+		by := map[string]PoolCount{AnyRegion: {}} // every mode has a series, even when empty
+		for i := range tickets {
+			r := TicketRegion(&tickets[i])
+			c := by[r]
+			c.Tickets++
+			c.Players += tickets[i].Size()
+			by[r] = c
+		}
+		for _, r := range slices.Sorted(maps.Keys(by)) {
+			out = append(out, RegionCount{Mode: mode, Region: r, PoolCount: by[r]})
+		}
+	}
+	return out, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/matchmaking/redisstore"
 	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/agones"
 	"github.com/skirmishgg/skirmish/server/setup"
 )
 
@@ -37,6 +38,8 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	snapshotRate := fs.Int("snapshot-rate", 30, "snapshots per second sent to each client")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player; 'all' sends everything")
+	useAgones := fs.Bool("agones", false, "run under Agones: tell the SDK server (localhost:$AGONES_SDK_HTTP_PORT) Ready, Allocated and Shutdown, keep its players and matches Counters current and label the GameServer with -region")
+	agonesHealth := fs.Duration("agones-health", 2*time.Second, "with -agones, how often Health is sent (well inside the Fleet's health periodSeconds)")
 	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
 	common := addCommonFlags(fs)
 	if err := fs.Parse(args); err != nil {
@@ -57,6 +60,8 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(2, "-snapshot-rate must be positive")
 	case *ttl < time.Second:
 		return fail(2, "-ttl must be at least 1s")
+	case *agonesHealth <= 0:
+		return fail(2, "-agones-health must be positive")
 	}
 	interest, err := setup.ParseView(*viewSize, arena.ViewUnitsPerUnit)
 	if err != nil {
@@ -87,10 +92,15 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	if *publicURL == "" {
 		*publicURL = setup.PublicURL(ln.Addr())
 	}
+	var agonesOpts *agones.Options
+	if *useAgones {
+		agonesOpts = &agones.Options{URL: agones.URL(os.Getenv("AGONES_SDK_HTTP_PORT")), HealthInterval: *agonesHealth}
+	}
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Prefix: *prefix, Tokens: tokens, Modes: arena.Modes(nil),
 		HostID: *hostID, PublicURL: *publicURL, Region: *region, Capacity: *capacity, TTL: *ttl,
 		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, Logger: logger},
+		Agones: agonesOpts,
 	})
 	if err != nil {
 		ln.Close()

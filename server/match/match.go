@@ -97,7 +97,7 @@ func New(id string, rules game.Rules, schema Schema, seed uint64, opts *Options)
 		opts:         opts,
 		period:       time.Second / time.Duration(rate),
 		snapshotRate: snap,
-		seats:        newSeatTable(max),
+		seats:        newSeatTable(max, opts.Metrics),
 		joins:        make(chan *joinRequest, max),
 		leaves:       make(chan departure, max),
 		stopc:        make(chan stopOrder, 1),

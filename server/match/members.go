@@ -175,7 +175,7 @@ func (m *Match) seat(r *joinRequest) (*Player, error) {
 // resume gives a seat back to a new connection: same player, same place in
 // the world; the peer starts from a full snapshot.
 func (m *Match) resume(s *seat, p, was *Player, resumeToken string) {
-	p.id, p.name = was.id, was.name
+	p.id, p.name, p.resumed = was.id, was.name, true
 	m.seats.claim(s, p)
 	p.peer.Joined(m, p)
 	m.welcome(p, resumeToken)

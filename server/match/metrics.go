@@ -10,6 +10,10 @@ type Metrics struct {
 	tickLateness prometheus.Histogram
 	overruns     prometheus.Counter
 	dropped      prometheus.Counter
+	// Seats reserved for a join token, by how they ended: the seat table
+	// counts them as they change.
+	tokensClaimed prometheus.Counter
+	tokensExpired prometheus.Counter
 }
 
 // tickBuckets resolve tick times finely from 20 µs to about 150 ms, so the
@@ -29,7 +33,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 		overruns: prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_tick_overruns_total", Help: "Steps that took longer than a tick period."}),
 		dropped:  prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_ticks_dropped_total", Help: "Steps skipped after stalls longer than the catch-up bound."}),
+		tokensClaimed: prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_join_tokens_claimed_total",
+			Help: "Seats reserved for a join token that its player took."}),
+		tokensExpired: prometheus.NewCounter(prometheus.CounterOpts{Name: "skirmish_join_tokens_expired_total",
+			Help: "Seats reserved for a join token that were released unclaimed: the player never came before the seat's deadline or the match's end."}),
 	}
-	reg.MustRegister(m.tickDuration, m.tickLateness, m.overruns, m.dropped)
+	reg.MustRegister(m.tickDuration, m.tickLateness, m.overruns, m.dropped, m.tokensClaimed, m.tokensExpired)
 	return m
 }

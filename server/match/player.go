@@ -15,6 +15,10 @@ type Player struct {
 	name string        // likewise
 	key  string        // the seat's key: its join token's nonce or resume token
 	peer Peer
+	// resumed: this connection took back a seat its player held before
+	// (after a drop, or from an older connection). Set when the player
+	// joined; read-only afterwards.
+	resumed bool
 
 	// inbox: written by the transport's reader, drained by the tick.
 	inMu      sync.Mutex
@@ -36,6 +40,13 @@ type Player struct {
 
 // ID is the player's ID in its match.
 func (p *Player) ID() game.PlayerID { return p.id }
+
+// Name is the player's name as the match shows it to the others.
+func (p *Player) Name() string { return p.name }
+
+// Resumed reports whether this connection took back its player's seat
+// (a resume) rather than taking a new one.
+func (p *Player) Resumed() bool { return p.resumed }
 
 // Push records the newest input from the client. It never blocks on the
 // tick for longer than a copy. Any goroutine, usually the reader.

@@ -81,11 +81,17 @@ type seatTable struct {
 	ending bool             // takes no new reservation
 	byKey  map[string]*seat // reserved, claimed and held seats
 	spent  map[string]time.Time
+
+	metrics *Metrics // join tokens claimed and expired
 }
 
-func newSeatTable(max int) *seatTable {
-	return &seatTable{max: max, byKey: map[string]*seat{}, spent: map[string]time.Time{}}
+func newSeatTable(max int, metrics *Metrics) *seatTable {
+	return &seatTable{max: max, byKey: map[string]*seat{}, spent: map[string]time.Time{}, metrics: metrics}
 }
+
+// fromToken reports whether a seat was reserved for a join token (whose
+// expiry keeps its key spent), not for a directly placed player.
+func (s *seat) fromToken() bool { return !s.spentUntil.IsZero() }
 
 // reserve keeps a seat for key until deadline. spentUntil, when set, is
 // how long the key stays refused once the seat is released. Reserving a
@@ -137,6 +143,9 @@ func (t *seatTable) lookup(key string, reserveIfNone bool, deadline, spentUntil 
 func (t *seatTable) claim(s *seat, p *Player) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if s.state == seatReserved && s.fromToken() {
+		t.metrics.tokensClaimed.Inc()
+	}
 	s.state = seatClaimed
 	s.player, s.deadline = p, time.Time{}
 }
@@ -180,6 +189,9 @@ func (t *seatTable) expire(now time.Time, dst []*Player) []*Player {
 		}
 		if s.state == seatHeld {
 			dst = append(dst, s.player)
+		}
+		if s.state == seatReserved && s.fromToken() {
+			t.metrics.tokensExpired.Inc()
 		}
 		t.releaseLocked(s)
 	}
@@ -262,6 +274,9 @@ func (t *seatTable) releaseAll() {
 	defer t.mu.Unlock()
 	t.ending = true
 	for _, s := range t.byKey {
+		if s.state == seatReserved && s.fromToken() {
+			t.metrics.tokensExpired.Inc()
+		}
 		t.releaseLocked(s)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server/match"
 	"github.com/skirmishgg/skirmish/server/servertest"
@@ -74,7 +76,8 @@ func TestSeatTakenOverClosesTheOlderConnection(t *testing.T) {
 }
 
 func TestTokenSeats(t *testing.T) {
-	m := servertest.StartMatch(t, &recordingRules{}, &match.Options{ResumeGrace: time.Second})
+	reg := prometheus.NewRegistry()
+	m := servertest.StartMatch(t, &recordingRules{}, &match.Options{ResumeGrace: time.Second, Metrics: match.NewMetrics(reg)})
 	m.Join("anchor", "keeps the match from ending empty")
 	now := m.Clock.Now()
 	expires := now.Add(10 * time.Second)
@@ -122,6 +125,17 @@ func TestTokenSeats(t *testing.T) {
 	housekeep(m, 11*time.Second)
 	if got := m.Seats(); got != (match.SeatCounts{Claimed: 1}) {
 		t.Fatalf("seats %+v after the tokens expired, want none", got)
+	}
+
+	// "late" claimed its token's seat (taking it over again is no second
+	// claim); "ghost" never came. The anchor came without a token.
+	for _, tc := range []struct {
+		name string
+		want float64
+	}{{"skirmish_join_tokens_claimed_total", 1}, {"skirmish_join_tokens_expired_total", 1}} {
+		if got := servertest.Metric(t, reg, tc.name); got != tc.want {
+			t.Errorf("%s = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
 
@@ -234,5 +248,27 @@ func TestForfeitedPlayerKeepsNoSeat(t *testing.T) {
 	}
 	if _, _, err := m.TryJoin(match.JoinRequest{Key: "k"}); !errors.Is(err, match.ErrUnknownSeat) {
 		t.Fatalf("resume of the forfeited seat: %v, want ErrUnknownSeat", err)
+	}
+}
+
+// A token's seat still waiting for its player when the match ends counts
+// as expired: the player never came.
+func TestTokenSeatsAtTheEnd(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := servertest.StartMatch(t, &recordingRules{}, &match.Options{Metrics: match.NewMetrics(reg)})
+	now := m.Clock.Now()
+	if err := m.Reserve("on-its-way", now.Add(time.Minute), now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Reserve("direct", now.Add(time.Minute), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	m.Stop(protocol.CloseGoingAway, "test over")
+	<-m.Done()
+	if got := servertest.Metric(t, reg, "skirmish_join_tokens_expired_total"); got != 1 {
+		t.Errorf("skirmish_join_tokens_expired_total = %v after the match ended, want 1 (the token's seat, not the direct one)", got)
+	}
+	if got := servertest.Metric(t, reg, "skirmish_join_tokens_claimed_total"); got != 0 {
+		t.Errorf("skirmish_join_tokens_claimed_total = %v, want 0", got)
 	}
 }

@@ -10,15 +10,16 @@ import (
 )
 
 // Collector exports a matchmaker's figures to Prometheus, read at scrape
-// time from its stats and its host directory: queue depth, waits, matches
-// formed, tickets placed and dropped, and hosts by lifecycle state. A
-// scrape that cannot read the shared store reports nothing for that part
-// and counts the failure.
+// time from its stats and its host directory: queue depth by mode and
+// region, waits, matches formed, tickets placed and dropped, join tokens
+// issued, and hosts by lifecycle state. A scrape that cannot read the
+// shared store reports nothing for that part and counts the failure.
 type Collector struct {
 	mm *matchmaking.Matchmaker
 
 	queueTickets, queuePlayers, wait, hosts *prometheus.Desc
 	matches, backfills, assigned, timedOut  *prometheus.Desc
+	tokens                                  *prometheus.Desc
 	cancelled, failed, allocFailures        *prometheus.Desc
 	scrapeErrors                            prometheus.Counter
 }
@@ -28,9 +29,10 @@ func NewCollector(mm *matchmaking.Matchmaker) *Collector {
 	mode := []string{"mode"}
 	return &Collector{
 		mm:            mm,
-		queueTickets:  prometheus.NewDesc("skirmish_queue_tickets", "Tickets waiting in the queue.", mode, nil),
-		queuePlayers:  prometheus.NewDesc("skirmish_queue_players", "Players waiting in the queue.", mode, nil),
-		wait:          prometheus.NewDesc("skirmish_queue_wait_seconds", "Wait of recently matched tickets, from queueing to assignment.", []string{"mode", "quantile"}, nil),
+		queueTickets:  prometheus.NewDesc("skirmish_queue_tickets", "Tickets waiting in the queue, by the region of their shortest round trip (\"any\": none named).", []string{"mode", "region"}, nil),
+		queuePlayers:  prometheus.NewDesc("skirmish_queue_players", "Players waiting in the queue, by the region of their ticket's shortest round trip (\"any\": none named).", []string{"mode", "region"}, nil),
+		wait:          prometheus.NewDesc("skirmish_queue_wait_seconds", "Wait of the tickets this matchmaker assigned, from queueing to assignment.", mode, nil),
+		tokens:        prometheus.NewDesc("skirmish_join_tokens_issued_total", "Join tokens this matchmaker issued: one a player of each assigned ticket.", mode, nil),
 		hosts:         prometheus.NewDesc("skirmish_hosts", "Live match hosts in the directory, by lifecycle state.", []string{"state"}, nil),
 		matches:       prometheus.NewDesc("skirmish_matches_formed_total", "New matches formed by this matchmaker.", mode, nil),
 		backfills:     prometheus.NewDesc("skirmish_backfills_total", "Tickets placed in running matches by this matchmaker.", mode, nil),
@@ -47,7 +49,7 @@ func NewCollector(mm *matchmaking.Matchmaker) *Collector {
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.queueTickets, c.queuePlayers, c.wait, c.hosts, c.matches, c.backfills,
-		c.assigned, c.timedOut, c.cancelled, c.failed, c.allocFailures} {
+		c.assigned, c.tokens, c.timedOut, c.cancelled, c.failed, c.allocFailures} {
 		ch <- d
 	}
 	c.scrapeErrors.Describe(ch)
@@ -61,23 +63,30 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		c.scrapeErrors.Inc()
 	} else {
 		for _, p := range st.Pools {
-			gauge := func(d *prometheus.Desc, v float64, labels ...string) {
-				ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, append([]string{p.Mode}, labels...)...)
-			}
 			counter := func(d *prometheus.Desc, v uint64) {
 				ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, float64(v), p.Mode)
 			}
-			gauge(c.queueTickets, float64(p.Tickets))
-			gauge(c.queuePlayers, float64(p.Players))
-			gauge(c.wait, p.WaitP50.Seconds(), "0.5")
-			gauge(c.wait, p.WaitP99.Seconds(), "0.99")
+			buckets := make(map[float64]uint64, len(p.Waits.Bounds))
+			for i, b := range p.Waits.Bounds {
+				buckets[b] = p.Waits.Counts[i]
+			}
+			ch <- prometheus.MustNewConstHistogram(c.wait, p.Waits.Count, p.Waits.Sum.Seconds(), buckets, p.Mode)
 			counter(c.matches, p.Matches)
+			counter(c.tokens, p.TokensIssued)
 			counter(c.backfills, p.Backfills)
 			counter(c.assigned, p.Assigned)
 			counter(c.timedOut, p.TimedOut)
 			counter(c.cancelled, p.Cancelled)
 			counter(c.failed, p.Failed)
 			counter(c.allocFailures, p.AllocationFailures)
+		}
+	}
+	if queues, err := c.mm.QueueByRegion(ctx); err != nil {
+		c.scrapeErrors.Inc()
+	} else {
+		for _, q := range queues {
+			ch <- prometheus.MustNewConstMetric(c.queueTickets, prometheus.GaugeValue, float64(q.Tickets), q.Mode, q.Region)
+			ch <- prometheus.MustNewConstMetric(c.queuePlayers, prometheus.GaugeValue, float64(q.Players), q.Mode, q.Region)
 		}
 	}
 	if hosts, err := c.mm.Directory().Hosts(ctx); err != nil {

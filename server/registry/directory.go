@@ -89,7 +89,7 @@ func (r *Registry) Heartbeat(ctx context.Context, dir matchmaking.Directory, h m
 	defer t.Stop()
 	for {
 		if err := dir.Heartbeat(ctx, r.Report(h)); err != nil && ctx.Err() == nil {
-			r.opts.Logger.Warn("host heartbeat", "host", h.ID, "err", err)
+			r.opts.Logger.Warn("host heartbeat", "host_id", h.ID, "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -63,21 +63,28 @@ func (r *Registry) stateLocked() State {
 func (r *Registry) MarkReady() {
 	r.mu.Lock()
 	r.ready = true
+	r.noteStateLocked()
 	r.mu.Unlock()
-	r.opts.Logger.Info("host ready")
+}
+
+// noteStateLocked logs the host's lifecycle state when it changed since
+// the last line. r.mu is held.
+func (r *Registry) noteStateLocked() {
+	st := r.stateLocked()
+	if st == r.logged {
+		return
+	}
+	r.opts.Logger.Info("host state", "state", string(st), "was", string(r.logged), "matches", len(r.entries))
+	r.logged = st
 }
 
 // BeginDrain stops taking new matches and players, at once; Drain waits
 // for the running ones. Idempotent.
 func (r *Registry) BeginDrain() {
 	r.mu.Lock()
-	was := r.draining
 	r.draining = true
-	running := len(r.entries)
+	r.noteStateLocked()
 	r.mu.Unlock()
-	if !was {
-		r.opts.Logger.Info("host draining", "matches", running)
-	}
 }
 
 // Drain stops taking new matches and players and waits for the running

@@ -70,6 +70,7 @@ type Registry struct {
 	draining bool     // Drain was called: no new match or player
 	closed   bool
 	seq      uint64 // seeds matches when Options.Seed is set
+	logged   State  // the state last logged
 
 	wg sync.WaitGroup // match loops
 }
@@ -98,7 +99,7 @@ func New(opts Options) (*Registry, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	r := &Registry{opts: opts, schemas: map[game.Rules]match.Schema{}}
+	r := &Registry{opts: opts, schemas: map[game.Rules]match.Schema{}, logged: Starting}
 	for _, rules := range r.games() {
 		if _, done := r.schemas[rules]; done {
 			continue
@@ -181,6 +182,7 @@ func (r *Registry) startLocked(id, mode string, rules game.Rules) *entry {
 		r.forget(m)
 	}()
 	r.opts.Logger.Info("match started", "match", id, "mode", mode, "game", rules.Name())
+	r.noteStateLocked()
 	return e
 }
 
@@ -219,6 +221,7 @@ func (r *Registry) forget(m *match.Match) {
 			break
 		}
 	}
+	r.noteStateLocked()
 	r.mu.Unlock()
 }
 
@@ -241,6 +244,7 @@ func (r *Registry) Close(ctx context.Context) error {
 	for _, e := range r.entries {
 		e.m.Stop(protocol.CloseGoingAway, "server shutting down")
 	}
+	r.noteStateLocked()
 	r.mu.Unlock()
 	if err := r.wait(ctx); err != nil {
 		return fmt.Errorf("registry: close: %w", err)

@@ -8,7 +8,8 @@ import (
 )
 
 // Metric returns the value of the counter or gauge name in reg whose
-// labels include labels (name, value pairs); 0 when there is none.
+// labels include labels (name, value pairs), or a histogram's count of
+// observations; 0 when there is none.
 func Metric(t testing.TB, reg prometheus.Gatherer, name string, labels ...string) float64 {
 	t.Helper()
 	families, err := reg.Gather()
@@ -28,6 +29,8 @@ func Metric(t testing.TB, reg prometheus.Gatherer, name string, labels ...string
 				return m.GetCounter().GetValue()
 			case m.GetGauge() != nil:
 				return m.GetGauge().GetValue()
+			case m.GetHistogram() != nil:
+				return float64(m.GetHistogram().GetSampleCount())
 			}
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/matchmaking/redisstore"
 	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/agones"
 	"github.com/skirmishgg/skirmish/server/registry"
 )
 
@@ -45,6 +46,10 @@ type HostOptions struct {
 	// Server configures the match host; its Tokens, Modes and LookupMatch
 	// are set from the above.
 	Server server.Options
+	// Agones, when set, links the host to its Agones GameServer through
+	// the SDK server (see package agones); its Status, Capacity, Region
+	// and Logger are set from the above. Default nil: no Agones.
+	Agones *agones.Options
 }
 
 // HostStack is a built host process.
@@ -59,6 +64,7 @@ type HostStack struct {
 	bus     matchmaking.AssignmentBus
 	results matchmaking.Results
 	host    matchmaking.Host
+	agones  *agones.SDK // nil without Agones
 
 	feedMu sync.Mutex
 	cursor string // of the assignment stream; guarded by feedMu
@@ -100,6 +106,10 @@ func NewHost(opts HostOptions) (*HostStack, error) {
 	}
 	o := opts.Server
 	o.Logger = logger
+	if o.Registry == nil {
+		o.Registry = newRegistry()
+	}
+	redisstore.Instrument(opts.Redis, o.Registry)
 	o.Tokens = opts.Tokens
 	o.Modes = modeRules(opts.Modes)
 	o.LookupMatch = h.lookup
@@ -109,6 +119,13 @@ func NewHost(opts HostOptions) (*HostStack, error) {
 		return nil, err
 	}
 	h.Server, h.Handler = srv, srv.Handler()
+	if opts.Agones != nil {
+		ao := *opts.Agones
+		ao.Status, ao.Capacity, ao.Region, ao.Logger = h.agonesStatus, opts.Capacity, opts.Region, logger
+		if h.agones, err = agones.New(ao); err != nil {
+			return nil, err
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	srv.MarkReady()
@@ -117,6 +134,9 @@ func NewHost(opts HostOptions) (*HostStack, error) {
 		var wg sync.WaitGroup
 		wg.Go(func() { h.heartbeats(ctx) })
 		wg.Go(func() { h.feed(ctx) })
+		if h.agones != nil {
+			wg.Go(func() { h.agones.Run(ctx) })
+		}
 		wg.Wait()
 	}()
 	return h, nil
@@ -291,7 +311,24 @@ func (h *HostStack) Drain(ctx context.Context) error {
 	case h.kick <- struct{}{}:
 	default:
 	}
-	return h.Server.Drain(ctx)
+	err := h.Server.Drain(ctx)
+	if h.agones != nil {
+		// The drain's deadline may have passed: Shutdown gets time of its own.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		h.agones.Shutdown(sctx)
+	}
+	return err
+}
+
+// agonesStatus is the host's state and load, as Agones is told them.
+func (h *HostStack) agonesStatus() agones.Status {
+	st := agones.Status{State: string(h.Server.State())}
+	for _, m := range h.Server.Matches() {
+		st.Players += m.Players
+		st.Matches++
+	}
+	return st
 }
 
 // Close deregisters the host and stops everything, waiting at most until

@@ -69,8 +69,9 @@ func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("setup: matchmaker: %w", err)
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), matchapi.NewCollector(mm))
+	reg := newRegistry()
+	reg.MustRegister(matchapi.NewCollector(mm))
+	redisstore.Instrument(opts.Redis, reg)
 	mux := http.NewServeMux()
 	matchapi.New(mm, &matchapi.Options{Results: results, Logger: logger}).Register(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
@@ -111,6 +112,14 @@ func (s *MatchmakerStack) Drain(ctx context.Context) error {
 
 // Close stops the passes, waiting at most until ctx ends.
 func (s *MatchmakerStack) Close(ctx context.Context) error { return s.Drain(ctx) }
+
+// newRegistry is a process's Prometheus registry, with the Go runtime's
+// and the process's metrics (go_*, process_*).
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
 
 // modeConfigs are the matchmaker's modes of a game's.
 func modeConfigs(modes []game.Mode) []matchmaking.ModeConfig {

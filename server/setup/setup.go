@@ -12,10 +12,9 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/server"
@@ -49,6 +48,9 @@ type Options struct {
 	// Web, when set, is a build of the browser client (make web), served
 	// at / next to the game's endpoints.
 	Web fs.FS
+	// HostName is the "host" attribute of every log line. Default the
+	// machine's name.
+	HostName string
 }
 
 // Stack is a built all-in-one server.
@@ -70,15 +72,18 @@ func New(opts Options) (*Stack, error) {
 	logger := o.Logger
 	if logger == nil {
 		logger = slog.Default()
-		o.Logger = logger
 	}
+	if opts.HostName == "" {
+		opts.HostName, _ = os.Hostname()
+	}
+	logger = logger.With("host", opts.HostName)
+	o.Logger = logger
 	if opts.Capacity <= 0 {
 		opts.Capacity = 1024
 	}
 	st := &Stack{stopMatchmaking: func() {}}
 	if o.Registry == nil {
-		o.Registry = prometheus.NewRegistry()
-		o.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		o.Registry = newRegistry()
 	}
 	direct := opts.Direct
 	if len(opts.Modes) > 0 {

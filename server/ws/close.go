@@ -124,10 +124,10 @@ func (s *session) writeBye(o *closeOrder) {
 // planned and only logged at debug level.
 func (s *session) record(o *closeOrder) {
 	if o.how == afterQueued {
-		s.h.opts.Logger.Debug("closing session", "player", s.playerID(), "code", int(o.code), "reason", o.reason)
+		s.logger().Debug("closing session", "code", int(o.code), "reason", o.reason)
 		return
 	}
-	s.h.opts.Logger.Info("closing session", "player", s.playerID(), "code", int(o.code), "reason", o.reason)
+	s.logger().Info("closing session", "code", int(o.code), "reason", o.reason)
 	s.h.metrics.closed.WithLabelValues(strconv.Itoa(int(o.code))).Inc()
 }
 

@@ -99,8 +99,19 @@ func (h *Handler) run(conn *websocket.Conn, out *batchConn) {
 		s.end()
 		s.stopSending()
 	}()
+	log := h.opts.Logger.With("match", m.ID(), "player", uint32(p.ID()))
+	if p.Resumed() {
+		log.Info("player resumed")
+	} else {
+		log.Info("player joined", "name", p.Name())
+	}
 	dropped := s.readLoop(buf, m, p)
 	s.leave(dropped)
+	if dropped {
+		log.Info("player dropped: the seat is held for the grace period")
+	} else {
+		log.Info("player left")
+	}
 }
 
 // Close waits until every connection and its writing have ended, or ctx is

@@ -242,7 +242,7 @@ func (s *session) write(b []byte) bool {
 	err := s.conn.Write(context.Background(), websocket.MessageBinary, b)
 	if err != nil {
 		s.writeFailed.Store(true)
-		s.h.opts.Logger.Debug("write failed", "player", s.playerID(), "err", err)
+		s.logger().Debug("write failed", "err", err)
 		return false
 	}
 	return true
@@ -259,7 +259,7 @@ func (s *session) countOut(n int) {
 // fail ends the session after the network refused a write: the
 // connection is gone, as in a drop.
 func (s *session) fail(err error) {
-	s.h.opts.Logger.Debug("write failed", "player", s.playerID(), "err", err)
+	s.logger().Debug("write failed", "err", err)
 	s.end()
 }
 

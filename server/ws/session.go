@@ -1,6 +1,7 @@
 package ws
 
 import (
+	"log/slog"
 	"sync"
 	"sync/atomic"
 
@@ -107,6 +108,19 @@ func (s *session) playerID() uint32 {
 		return uint32(p.ID())
 	}
 	return 0
+}
+
+// logger is the handler's logger with the session's match and player,
+// once it has joined.
+func (s *session) logger() *slog.Logger {
+	l := s.h.opts.Logger
+	if m := s.m.Load(); m != nil {
+		l = l.With("match", m.ID())
+	}
+	if id := s.playerID(); id != 0 {
+		l = l.With("player", id)
+	}
+	return l
 }
 
 // Joined records the player's match and place. Tick only, before anything
