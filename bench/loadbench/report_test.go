@@ -49,8 +49,12 @@ func TestLoadbenchVerdict(t *testing.T) {
 
 func TestLoadbenchMarkdown(t *testing.T) {
 	run := &benchRun{Started: time.Now(), Command: "skirmish loadbench", HZ: 100, Window: 10 * time.Second}
+	withFloor := heldStep(false, 1024)
+	withFloor.CtxSwitches = 1024 * 10 * 50
+	withFloor.Floor = &floorResult{FrameBytes: 230, Window: 10 * time.Second, CPU: time.Second, CtxSwitches: 1024 * 10 * 20,
+		Bots: bot.Summary{SnapshotsPerSecP50: 20, BytesPerSecP50: 4500}}
 	run.Steps = []stepOutcome{
-		{Result: heldStep(false, 1024)},
+		{Result: withFloor},
 		{Result: heldStep(true, 1024)},
 		{Result: stepResult{Config: stepConfig{Interest: true, CCU: 2048}}, Err: io.ErrUnexpectedEOF},
 	}
@@ -60,8 +64,11 @@ func TestLoadbenchMarkdown(t *testing.T) {
 	}
 	md := b.String()
 	for _, want := range []string{
-		"| off | 1024 | 64 | 20 | 0.195 | 20.0 | 2.10 / 2.00 | 20.0 |",
-		"| on | 2048 | | | | | | | | | | | harness error: unexpected EOF |",
+		"| off | 1024 | 64 | 20 | 0.195 | 2.00× | 20.0 | 2.10 / 2.00 | 20.0 |",
+		"| on | 1024 | 64 | 20 | 0.195 | – | 20.0 |",
+		"| on | 2048 | | | | | | | | | | | | harness error: unexpected EOF |",
+		"| off | 1024 | 230 | 0.195 / 0.098 | 2.00× | 10 | 50.0 / 20.0 | 2.10 / 4.50 | 20.0 / 20.0 |",
+		"  - interest off, 1024 CCU: 2 × > 1.5 ×: **missed**",
 		"server CPU per client-second: 0.195 ms ≤ 0.2 ms: **met**",
 		"KB/s per client (the larger of bots p50 and server): 2.1 KB/s ≤ 2.5 KB/s: **met**",
 		"one 256-player match: not measured",

@@ -92,6 +92,12 @@ type stepResult struct {
 	Skipped       float64 // snapshots skipped in the window
 	BytesOut      float64
 
+	// CtxSwitches is the server's context switches (voluntary and not,
+	// summed over its threads) over the window.
+	CtxSwitches uint64
+	// Floor is the floor server's run of the same step; nil: not run.
+	Floor *floorResult
+
 	Bots        bot.Summary
 	ServerLog   int    // lines the server logged (at warn and up)
 	ServerTail  string // the end of its log
@@ -141,6 +147,29 @@ func playStep(ctx context.Context, srv *serverProc, cfg stepConfig) (stepResult,
 	res.IdleRSS = idle.RSS
 
 	start := time.Now()
+	wait := startBots(ctx, srv, &cfg)
+	wm, err := measureWindow(ctx, srv, start.Add(cfg.Ramp+stepSettle), cfg.Window, &res)
+	rep, botErr := wait()
+	if botErr != nil {
+		return res, fmt.Errorf("bots: %w", botErr)
+	}
+	res.Bots = rep.Summary()
+	if err != nil {
+		return res, err
+	}
+	res.Tick, res.Lateness = wm.tick, wm.late
+	res.Overruns, res.Dropped, res.SnapshotsSent = wm.overruns, wm.dropped, wm.sent
+	res.Skipped, res.BytesOut = wm.skipped, wm.bytesOut
+	res.Matches, res.Players = wm.matches, wm.players
+	if res.Bots.Connects == 0 {
+		return res, errors.New("no bot connected")
+	}
+	return res, nil
+}
+
+// startBots plays cfg.CCU bots against srv for the step's ramp, settle,
+// window and guard; the returned function waits for their report.
+func startBots(ctx context.Context, srv *serverProc, cfg *stepConfig) func() (bot.Report, error) {
 	var (
 		wg     sync.WaitGroup
 		rep    bot.Report
@@ -158,23 +187,10 @@ func playStep(ctx context.Context, srv *serverProc, cfg stepConfig) (stepResult,
 			Logger:    cfg.BotLogger,
 		})
 	})
-	wm, err := measureWindow(ctx, srv, start.Add(cfg.Ramp+stepSettle), cfg.Window, &res)
-	wg.Wait()
-	if botErr != nil {
-		return res, fmt.Errorf("bots: %w", botErr)
+	return func() (bot.Report, error) {
+		wg.Wait()
+		return rep, botErr
 	}
-	res.Bots = rep.Summary()
-	if err != nil {
-		return res, err
-	}
-	res.Tick, res.Lateness = wm.tick, wm.late
-	res.Overruns, res.Dropped, res.SnapshotsSent = wm.overruns, wm.dropped, wm.sent
-	res.Skipped, res.BytesOut = wm.skipped, wm.bytesOut
-	res.Matches, res.Players = wm.matches, wm.players
-	if res.Bots.Connects == 0 {
-		return res, errors.New("no bot connected")
-	}
-	return res, nil
 }
 
 // measureWindow waits until from, then samples the server's CPU and
@@ -194,6 +210,7 @@ func measureWindow(ctx context.Context, srv *serverProc, from time.Time, window 
 		return windowMetrics{}, err
 	}
 	t0 := time.Now()
+	cs0 := readCtxSwitches(srv.pid)
 
 	if !sleepCtx(ctx, window) {
 		return windowMetrics{}, ctx.Err()
@@ -202,6 +219,7 @@ func measureWindow(ctx context.Context, srv *serverProc, from time.Time, window 
 	if err != nil {
 		return windowMetrics{}, err
 	}
+	res.CtxSwitches = countSince(readCtxSwitches(srv.pid), cs0)
 	res.Window = time.Since(t0)
 	mem, err := readProcMem(srv.pid)
 	if err != nil {

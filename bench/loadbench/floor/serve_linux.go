@@ -26,7 +26,7 @@ const (
 	maxEvents   = 256
 	// maxPending is how far a client may fall behind before it is
 	// dropped; a client with anything pending misses snapshots.
-	maxPending = 1 << 20
+	maxPending    = 1 << 20
 	listenBacklog = 4096
 )
 
