@@ -22,6 +22,8 @@ type floorResult struct {
 	CPU         time.Duration
 	LoadgenCPU  time.Duration
 	CtxSwitches uint64
+	Syscalls    uint64 // over the window (-syscalls; 0: not counted)
+	SyscallsErr string
 	Bots        bot.Summary
 	ServerTail  string
 	Err         error // a harness failure: no floor figures
@@ -59,7 +61,7 @@ func runFloorStep(ctx context.Context, self string, sk *stepResult) floorResult 
 	}
 	start := time.Now()
 	wait := startBots(ctx, srv, &cfg)
-	fr.Err = fr.measure(ctx, srv.pid, start.Add(cfg.Ramp+stepSettle), cfg.Window, cfg.HZ)
+	fr.Err = fr.measure(ctx, srv.pid, start.Add(cfg.Ramp+stepSettle), &cfg)
 	rep, botErr := wait()
 	fr.Bots = rep.Summary()
 	switch {
@@ -72,7 +74,8 @@ func runFloorStep(ctx context.Context, self string, sk *stepResult) floorResult 
 }
 
 // measure samples the floor's CPU at both ends of the window.
-func (fr *floorResult) measure(ctx context.Context, pid string, from time.Time, window time.Duration, hz int) error {
+func (fr *floorResult) measure(ctx context.Context, pid string, from time.Time, cfg *stepConfig) error {
+	window, hz := cfg.Window, cfg.HZ
 	if !sleepCtx(ctx, time.Until(from)) {
 		return ctx.Err()
 	}
@@ -82,9 +85,11 @@ func (fr *floorResult) measure(ctx context.Context, pid string, from time.Time, 
 	}
 	cs0 := readCtxSwitches(pid)
 	t0 := time.Now()
+	sc := countSyscalls(ctx, cfg.Syscalls, pid, window)
 	if !sleepCtx(ctx, window) {
 		return ctx.Err()
 	}
+	fr.Syscalls, fr.SyscallsErr = sc()
 	cpu1, err := sampleCPU(pid)
 	if err != nil {
 		return err

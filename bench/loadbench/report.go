@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -191,10 +192,13 @@ ramp and window, sending snapshot frames of Skirmish's average size in
 that step (its bytes out over its snapshots sent) at the same rate, with
 the bots' inputs acknowledged in them. Context switches: voluntary and
 involuntary, summed over the process's threads (/proc/<pid>/task/*/status).
+System calls (with -syscalls): `+"`perf stat -e raw_syscalls:sys_enter -p PID`"+`
+over the window, every thread.
 
 `)
-	s.WriteString("| interest | CCU | snapshot frame bytes | CPU ms per client·s (Skirmish / floor) | Skirmish ÷ floor | floor CPU % of a core | context switches per client·s (Skirmish / floor) | KB/s per client, bots p50 (Skirmish / floor) | snapshots/s per client p50 (Skirmish / floor) | load tool CPU % (Skirmish / floor) |\n")
-	s.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	s.WriteString("| interest | CCU | snapshot frame bytes | CPU ms per client·s (Skirmish / floor) | Skirmish ÷ floor | floor CPU % of a core | context switches per client·s (Skirmish / floor) | system calls per client·s (Skirmish / floor) | KB/s per client, bots p50 (Skirmish / floor) | snapshots/s per client p50 (Skirmish / floor) | load tool CPU % (Skirmish / floor) |\n")
+	s.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	var perfErrs []string
 	for _, o := range b.Steps {
 		r := &o.Result
 		fr := r.Floor
@@ -202,16 +206,31 @@ involuntary, summed over the process's threads (/proc/<pid>/task/*/status).
 			continue
 		}
 		if fr.Err != nil {
-			fmt.Fprintf(s, "| %s | %d | %d | | | | | | | harness error: %s |\n", modeLabel(&r.Config), r.Config.CCU, fr.FrameBytes, oneLine(fr.Err.Error()))
+			fmt.Fprintf(s, "| %s | %d | %d | | | | | | | | harness error: %s |\n", modeLabel(&r.Config), r.Config.CCU, fr.FrameBytes, oneLine(fr.Err.Error()))
 			continue
 		}
+		for _, e := range []string{r.SyscallsErr, fr.SyscallsErr} {
+			if e != "" && !slices.Contains(perfErrs, e) {
+				perfErrs = append(perfErrs, e)
+			}
+		}
 		ccu := r.Config.CCU
-		fmt.Fprintf(s, "| %s | %d | %d | %.3f / %.3f | %s | %.0f | %.1f / %.1f | %.2f / %.2f | %.1f / %.1f | %.0f / %.0f |\n",
+		perSec := func(n uint64, window time.Duration) string {
+			if n == 0 {
+				return "–"
+			}
+			return fmt.Sprintf("%.1f", float64(n)/float64(ccu)/window.Seconds())
+		}
+		fmt.Fprintf(s, "| %s | %d | %d | %.3f / %.3f | %s | %.0f | %.1f / %.1f | %s / %s | %.2f / %.2f | %.1f / %.1f | %.0f / %.0f |\n",
 			modeLabel(&r.Config), ccu, fr.FrameBytes, r.CPUPerClientSec(), fr.CPUPerClientSec(ccu), ratioText(r.FloorRatio()),
 			100*fr.CPU.Seconds()/fr.Window.Seconds(),
 			r.CtxSwitchesPerClientSec(), float64(fr.CtxSwitches)/float64(ccu)/fr.Window.Seconds(),
+			perSec(r.Syscalls, r.Window), perSec(fr.Syscalls, fr.Window),
 			r.BotKBps(), fr.Bots.BytesPerSecP50/kb, r.Bots.SnapshotsPerSecP50, fr.Bots.SnapshotsPerSecP50,
 			r.LoadgenPercent(), 100*fr.LoadgenCPU.Seconds()/fr.Window.Seconds())
+	}
+	for _, e := range perfErrs {
+		fmt.Fprintf(s, "\nNo system call count: %s\n", oneLine(e))
 	}
 }
 

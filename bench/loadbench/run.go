@@ -92,6 +92,7 @@ func runSteps(ctx context.Context, o *Options, run *benchRun, stdout, stderr io.
 		Bin: o.Bin, Ramp: o.Ramp, Window: o.Window, Seed: o.Seed, HZ: run.HZ,
 		NoWeb:      flags["web"],
 		ServerCPUs: run.ServerCPUs,
+		Syscalls:   o.Syscalls,
 		BotLogger:  slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.BotLogLevel})),
 	}
 	// record runs a step, again while it is not held and retries are
@@ -131,7 +132,7 @@ func runSteps(ctx context.Context, o *Options, run *benchRun, stdout, stderr io.
 			}
 			cfg := base
 			cfg.Interest, cfg.CCU = interest, ccu
-			if !record(cfg) {
+			if !record(cfg) && !o.AllSteps {
 				why := "the first step not held"
 				if last := run.Steps[len(run.Steps)-1]; last.Err != nil {
 					why = "a harness error"

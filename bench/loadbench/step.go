@@ -44,6 +44,7 @@ type stepConfig struct {
 	HZ         int   // USER_HZ, for /proc CPU times
 	NoWeb      bool  // pass -web= (no browser client at /): the server has -web
 	ServerCPUs []int // run the server on these CPUs only (-pin); nil: anywhere
+	Syscalls   bool  // count the server's system calls over the window
 	BotLogger  *slog.Logger
 }
 
@@ -95,6 +96,10 @@ type stepResult struct {
 	// CtxSwitches is the server's context switches (voluntary and not,
 	// summed over its threads) over the window.
 	CtxSwitches uint64
+	// Syscalls is the server's system calls over the window (-syscalls;
+	// 0: not counted), SyscallsErr why there is no count.
+	Syscalls    uint64
+	SyscallsErr string
 	// Floor is the floor server's run of the same step; nil: not run.
 	Floor *floorResult
 
@@ -211,10 +216,12 @@ func measureWindow(ctx context.Context, srv *serverProc, from time.Time, window 
 	}
 	t0 := time.Now()
 	cs0 := readCtxSwitches(srv.pid)
+	sc := countSyscalls(ctx, res.Config.Syscalls, srv.pid, window)
 
 	if !sleepCtx(ctx, window) {
 		return windowMetrics{}, ctx.Err()
 	}
+	res.Syscalls, res.SyscallsErr = sc()
 	cpu1, err := sampleCPU(srv.pid)
 	if err != nil {
 		return windowMetrics{}, err
