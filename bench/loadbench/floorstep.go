@@ -115,6 +115,25 @@ func (r *stepResult) FloorRatio() float64 {
 	return r.CPUPerClientSec() / r.Floor.CPUPerClientSec(r.Config.CCU)
 }
 
+// FloorComparable reports whether Skirmish and the floor both delivered
+// (nearly) the full snapshot rate: a process starved by its neighbours
+// does less work per client-second, so its ratio would flatter it.
+func (r *stepResult) FloorComparable() bool {
+	fr := r.Floor
+	return fr != nil && fr.Err == nil &&
+		r.Bots.SnapshotsPerSecP50 >= holdMinSnapshotsP50 && fr.Bots.SnapshotsPerSecP50 >= holdMinSnapshotsP50
+}
+
+// floorRatioText is the ratio for the tables, flagged when the two runs
+// did not serve the same traffic.
+func (r *stepResult) floorRatioText() string {
+	t := ratioText(r.FloorRatio())
+	if t != "–" && !r.FloorComparable() {
+		t += " (not comparable: snapshots/s p50 below " + strconv.Itoa(holdMinSnapshotsP50) + ")"
+	}
+	return t
+}
+
 // CtxSwitchesPerClientSec is the server's context switches per
 // client-second.
 func (r *stepResult) CtxSwitchesPerClientSec() float64 {

@@ -147,7 +147,7 @@ func (b *benchRun) writeResults(s *strings.Builder) {
 			verdict += " (run again: next row)"
 		}
 		fmt.Fprintf(s, "| %s | %d | %.0f | %.0f | %.3f | %s | %.1f | %.2f / %.2f | %.1f | %s / %s / %s | %s | %.0f | %d | %s |\n",
-			modeLabel(c), c.CCU, r.Matches, r.CPUPercent(), r.CPUPerClientSec(), ratioText(r.FloorRatio()), r.RSSPerClient(),
+			modeLabel(c), c.CCU, r.Matches, r.CPUPercent(), r.CPUPerClientSec(), r.floorRatioText(), r.RSSPerClient(),
 			r.BotKBps(), r.ServerKBps(), r.Bots.SnapshotsPerSecP50,
 			msText(r.Tick.Quantile(0.5)), msText(r.Tick.Quantile(0.99)), maxText(r.Tick),
 			msText(r.Lateness.Quantile(0.99)), r.Skipped, r.Bots.Disconnects, verdict)
@@ -192,7 +192,7 @@ ramp and window, sending snapshot frames of Skirmish's average size in
 that step (its bytes out over its snapshots sent) at the same rate, with
 the bots' inputs acknowledged in them. Context switches: voluntary and
 involuntary, summed over the process's threads (/proc/<pid>/task/*/status).
-System calls (with -syscalls): `+"`perf stat -e raw_syscalls:sys_enter -p PID`"+`
+System calls (with -syscalls): ` + "`perf stat -e raw_syscalls:sys_enter -p PID`" + `
 over the window, every thread.
 
 `)
@@ -222,7 +222,7 @@ over the window, every thread.
 			return fmt.Sprintf("%.1f", float64(n)/float64(ccu)/window.Seconds())
 		}
 		fmt.Fprintf(s, "| %s | %d | %d | %.3f / %.3f | %s | %.0f | %.1f / %.1f | %s / %s | %.2f / %.2f | %.1f / %.1f | %.0f / %.0f |\n",
-			modeLabel(&r.Config), ccu, fr.FrameBytes, r.CPUPerClientSec(), fr.CPUPerClientSec(ccu), ratioText(r.FloorRatio()),
+			modeLabel(&r.Config), ccu, fr.FrameBytes, r.CPUPerClientSec(), fr.CPUPerClientSec(ccu), r.floorRatioText(),
 			100*fr.CPU.Seconds()/fr.Window.Seconds(),
 			r.CtxSwitchesPerClientSec(), float64(fr.CtxSwitches)/float64(ccu)/fr.Window.Seconds(),
 			perSec(r.Syscalls, r.Window), perSec(fr.Syscalls, fr.Window),

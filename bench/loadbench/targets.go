@@ -64,7 +64,12 @@ func (b *benchRun) writeTargets(s *strings.Builder) {
 				continue
 			}
 			r := &o.Result
-			check(s, fmt.Sprintf("interest %s, %d CCU", modeLabel(&r.Config), r.Config.CCU), r.FloorRatio(), targetFloorRatio, "×")
+			what := fmt.Sprintf("interest %s, %d CCU", modeLabel(&r.Config), r.Config.CCU)
+			if !r.FloorComparable() {
+				fmt.Fprintf(s, "  - %s: not comparable (%s): one of the two did not deliver the snapshot rate\n", what, r.floorRatioText())
+				continue
+			}
+			check(s, what, r.FloorRatio(), targetFloorRatio, "×")
 		}
 	}
 	if r := b.find(true, bigMatchPlayers, bigMatchPlayers); r != nil {
