@@ -153,7 +153,7 @@ func (s *server) loop(ctx context.Context) error {
 	events := make([]unix.EpollEvent, maxEvents)
 	for ctx.Err() == nil {
 		wait := max(time.Until(next), 0)
-		n, err := unix.EpollWait(s.epfd, events, int((wait+time.Millisecond-1)/time.Millisecond))
+		n, err := epollWait(s.epfd, events, int((wait+time.Millisecond-1)/time.Millisecond))
 		if err != nil && !errors.Is(err, unix.EINTR) {
 			return fmt.Errorf("floor: epoll wait: %w", err)
 		}
@@ -208,7 +208,7 @@ func (s *server) accept() {
 // the buffer or the peer hung up (to see the end of the stream).
 func (s *server) read(c *conn, hup bool) {
 	for c.fd >= 0 {
-		n, err := unix.Read(c.fd, s.rbuf)
+		n, err := rawRead(c.fd, s.rbuf)
 		switch {
 		case errors.Is(err, unix.EINTR):
 			continue
@@ -412,9 +412,9 @@ func (s *server) write(c *conn, b []byte) {
 		c.pending = append(c.pending, b...)
 		return
 	}
-	n, err := unix.Write(c.fd, b)
+	n, err := rawWrite(c.fd, b)
 	for errors.Is(err, unix.EINTR) {
-		n, err = unix.Write(c.fd, b)
+		n, err = rawWrite(c.fd, b)
 	}
 	switch {
 	case errors.Is(err, unix.EAGAIN):
