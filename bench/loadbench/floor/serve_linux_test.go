@@ -97,9 +97,12 @@ func TestFloorServesClients(t *testing.T) {
 			ponged = true
 		}
 	}
+	// Every message but the Pong was a snapshot in a frameBytes frame.
 	st := c.Stats()
-	if per := st.Bytes / st.Snapshots; st.Snapshots > 0 && per < frameBytes-4 || per > frameBytes {
-		t.Errorf("%d bytes a message: want the payload of a %d-byte frame", per, frameBytes)
+	payload := uint64(snapshotPayload(frameBytes))
+	if st.Messages != st.Snapshots+1 || st.Bytes-payload*st.Snapshots > 16 {
+		t.Errorf("%d messages of %d bytes for %d snapshots: want one Pong and snapshots of %d bytes (%d-byte frames)",
+			st.Messages, st.Bytes, st.Snapshots, payload, frameBytes)
 	}
 }
 
