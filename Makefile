@@ -141,7 +141,10 @@ bench:
 # bench-load measures capacity: for each interest setting it starts a
 # `skirmish serve` child on loopback per step and drives arena v1 at 256, 512,
 # 1024 and 2048 CCU (stopping at the first step the server does not hold),
-# then one 256-player match; it writes a markdown table to bench/results/.
+# then one 256-player match; after each step the same bots play the floor (a
+# bare epoll WebSocket server, same bytes, no simulation) and the table
+# gives the server's CPU as a ratio to it; it writes a markdown table to
+# bench/results/.
 # Every step is bounded (ramp + window + timeouts); the total is printed.
 bench-load: build
 	./bin/skirmish loadbench $(LOADBENCH_FLAGS)
