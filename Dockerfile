@@ -14,6 +14,9 @@ ARG GO_IMAGE=golang:1.26-bookworm
 ARG BASE_IMAGE=gcr.io/distroless/static-debian12:nonroot
 
 FROM ${GO_IMAGE} AS build
+# brotli: make web stores the wasm Brotli-compressed (3.8 MB over the wire
+# against 5.2 MB gzipped); without it the image would serve gzip only.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends brotli && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Modules first, so a source change does not download them again.
 COPY go.mod go.sum ./

@@ -18,7 +18,7 @@ GOROOT   := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
 # Packages with fuzz targets; every Fuzz* function in them runs for FUZZTIME.
-FUZZ_PKGS := ./protocol ./matchmaking
+FUZZ_PKGS := ./protocol ./matchmaking ./bench/loadbench/floor
 
 # The player client: native (make client) and browser (make web, served by
 # `skirmish serve` from WEB_DIR). Client tests save screenshots to ARTIFACTS.
@@ -45,16 +45,26 @@ client:
 	./bin/skirmish-client -server $(SERVER)
 
 # web builds the browser client: the same client compiled to WebAssembly,
-# stored gzipped (the server sends it as is, Content-Encoding: gzip), with
-# Go's wasm_exec.js, the page and its loader.
+# stored compressed with Brotli (Debian's brotli; make deps-client installs
+# it) and gzip (the server sends the one the browser takes best, as is),
+# with Go's wasm_exec.js, the page and its loader. Without brotli the
+# build is gzip only, and says so.
 web:
 	@mkdir -p $(WEB_DIR)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(CLIENT_WASM) ./cmd/skirmish-client
 	gzip -9 -n -c $(CLIENT_WASM) > $(WEB_DIR)/skirmish.wasm.gz.tmp
 	mv $(WEB_DIR)/skirmish.wasm.gz.tmp $(WEB_DIR)/skirmish.wasm.gz
+	@if command -v brotli >/dev/null 2>&1; then \
+		echo "brotli -q 11 -w 24 $(CLIENT_WASM)"; \
+		brotli -q 11 -w 24 -c $(CLIENT_WASM) > $(WEB_DIR)/skirmish.wasm.br.tmp && \
+		mv $(WEB_DIR)/skirmish.wasm.br.tmp $(WEB_DIR)/skirmish.wasm.br; \
+	else \
+		rm -f $(WEB_DIR)/skirmish.wasm.br; \
+		echo "brotli not installed (apt-get install brotli, or make deps-client): the build is served gzipped only"; \
+	fi
 	cp client/web/index.html client/web/loader.js $(WEB_DIR)/
 	cp $(GOROOT)/lib/wasm/wasm_exec.js $(WEB_DIR)/
-	@echo "web client in $(WEB_DIR): wasm $$(stat -c %s $(CLIENT_WASM)) bytes, $$(stat -c %s $(WEB_DIR)/skirmish.wasm.gz) gzipped"
+	@echo "web client in $(WEB_DIR): wasm $$(stat -c %s $(CLIENT_WASM)) bytes, $$(stat -c %s $(WEB_DIR)/skirmish.wasm.gz) gzipped, $$(stat -c %s $(WEB_DIR)/skirmish.wasm.br 2>/dev/null || echo no) brotli"
 
 # deps installs what the tests need on a fresh Debian machine: Node.js (runs
 # the WebAssembly tests), redis-server (the matchmaking/redisstore tests run
@@ -75,9 +85,10 @@ deps:
 
 # deps-client installs what the client tests need on a fresh Debian
 # machine: an X server for the native client (Xvfb, with Mesa's software
-# GL), Chromium for the browser client, and npm's playwright-core (pinned
-# by client/web/package-lock.json) to drive it.
-CLIENT_DEBS := xvfb xauth chromium libgl1 libgl1-mesa-dri libegl1 libx11-6 libxrandr2 libxcursor1 libxinerama1 libxi6 libxxf86vm1
+# GL), Chromium for the browser client, brotli to compress its build, and
+# npm's playwright-core (pinned by client/web/package-lock.json) to drive
+# it.
+CLIENT_DEBS := xvfb xauth chromium brotli libgl1 libgl1-mesa-dri libegl1 libx11-6 libxrandr2 libxcursor1 libxinerama1 libxi6 libxxf86vm1
 deps-client: deps
 	@dpkg -s $(CLIENT_DEBS) >/dev/null 2>&1 || { \
 		echo "installing $(CLIENT_DEBS)"; \
@@ -137,12 +148,17 @@ bench:
 # bench-load measures capacity: for each interest setting it starts a
 # `skirmish serve` child on loopback per step and drives arena v1 at 256, 512,
 # 1024 and 2048 CCU (stopping at the first step the server does not hold),
-# then one 256-player match; it writes a markdown table to bench/results/.
+# then one 256-player match; after each step the same bots play the floor (a
+# bare epoll WebSocket server, same bytes, no simulation) and the table
+# gives the server's CPU as a ratio to it; it writes a markdown table to
+# bench/results/.
 # Every step is bounded (ramp + window + timeouts); the total is printed.
 bench-load: build
 	./bin/skirmish loadbench $(LOADBENCH_FLAGS)
 
-# The same harness in a smoke run (32 bots, 3 s a mode, about 15 s), so it
+# The same harness in a smoke run (32 bots, 3 s a mode, each followed by the
+# floor, the bare epoll reference server: about 50 s on a busy 2-core
+# machine, 35 s of it without the floor), so it
 # never rots: it fails when the harness breaks, never on a figure.
 test-loadbench-smoke: build
 	./bin/skirmish loadbench -smoke

@@ -9,8 +9,12 @@
 // against it over WebSocket, and measures the server from outside: its
 // CPU time and memory from /proc, its tick and traffic figures from its
 // Prometheus /metrics. It knows the server only across that process and
-// network boundary. The result is a markdown report (bench/results/ by
-// default) that checks the figures against the capacity targets.
+// network boundary. After each step the same bots play the floor
+// (package floor, a bare epoll WebSocket server sending the same bytes,
+// run as a child too: `skirmish loadbench -serve-floor`), and the report
+// gives the server's CPU as a ratio to the floor's. The result is a
+// markdown report (bench/results/ by default) that checks the figures
+// against the capacity targets.
 //
 // ParseFlags reads the tool's command line into Options; Run runs the
 // benchmark.

@@ -50,6 +50,21 @@ type Options struct {
 	// Command is the command line the report shows; "" for
 	// "skirmish loadbench".
 	Command string
+	// Floor runs the floor server (package floor) after each step with
+	// the same bots and bytes, and reports Skirmish's CPU as a ratio to
+	// its CPU.
+	Floor bool
+	// ServeFloor, when not empty, makes Run serve the floor on this
+	// address instead of benchmarking (how the harness starts its floor
+	// child), with snapshot frames of FloorFrameBytes.
+	ServeFloor      string
+	FloorFrameBytes int
+	// AllSteps runs every CCU step of a mode even after one is not held:
+	// for the floor ratio on a machine too noisy to hold the tick.
+	AllSteps bool
+	// Syscalls counts the server's and the floor's system calls over each
+	// window with perf (Linux; root or perf_event_paranoid ≤ -1).
+	Syscalls bool
 }
 
 // ParseFlags reads the command line of `skirmish loadbench` (without the
@@ -71,6 +86,11 @@ func ParseFlags(args []string, stderr io.Writer) (*Options, error) {
 	retries := fs.Int("retries", 1, "how often a step not held is run again before its mode stops (neighbours on a shared machine can stall it)")
 	note := fs.String("note", "", "a line for the report's notes (what is special about this run)")
 	botLog := fs.String("bot-log-level", "error", "log level of the bots: debug, info, warn or error")
+	floorOn := fs.Bool("floor", true, "after each step, serve the same bots and bytes from a bare epoll WebSocket server (the floor: no simulation) and report Skirmish's CPU as a ratio to it (Linux)")
+	serveFloor := fs.String("serve-floor", "", "serve the floor on this address (host:port) and do nothing else: how the harness starts its floor child")
+	floorFrame := fs.Int("floor-frame-bytes", 200, "with -serve-floor: bytes of each snapshot frame, WebSocket header included")
+	allSteps := fs.Bool("all-steps", false, "run every -ccu step even after one is not held (the floor ratio on a noisy machine)")
+	syscalls := fs.Bool("syscalls", false, "count the system calls of the server and the floor over each window (perf stat -e raw_syscalls:sys_enter; needs perf and root)")
 	pin := fs.Bool("pin", false, "run the server on the first CPU and the load tool on the others (Linux, at least 2 CPUs), so neither takes the other's time slices; the report goes to arena-v1-<date>-pinned.md")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -83,6 +103,8 @@ func ParseFlags(args []string, stderr io.Writer) (*Options, error) {
 	o := &Options{
 		Window: *window, Ramp: *ramp, Out: *out, Bin: *bin, Big: *big, Smoke: *smoke,
 		Seed: *seed, Retries: *retries, Note: *note, Pin: *pin,
+		Floor: *floorOn, ServeFloor: *serveFloor, FloorFrameBytes: *floorFrame,
+		AllSteps: *allSteps, Syscalls: *syscalls,
 		Command: strings.TrimSpace("skirmish loadbench " + strings.Join(args, " ")),
 	}
 	if o.Smoke {
@@ -128,6 +150,9 @@ func ParseFlags(args []string, stderr io.Writer) (*Options, error) {
 // validate checks what ParseFlags cannot have got wrong but a caller
 // building Options may have.
 func (o *Options) validate() error {
+	if o.ServeFloor != "" {
+		return nil // floor.Options checks its own
+	}
 	if o.Window < time.Second || o.Ramp < 0 || o.Retries < 0 {
 		return errors.New("-window must be at least 1s, -ramp and -retries not negative")
 	}

@@ -22,6 +22,13 @@ func TestLoadbenchFlags(t *testing.T) {
 	if want := []int{256, 512, 1024, 2048}; len(f.CCUs) != 4 || f.CCUs[3] != want[3] || !f.Big || f.Window != 20*time.Second {
 		t.Errorf("default flags %+v", f)
 	}
+	if !f.Floor || f.ServeFloor != "" {
+		t.Errorf("default flags %+v: want the floor run, not served", f)
+	}
+	f, err = ParseFlags([]string{"-serve-floor", "127.0.0.1:0", "-floor-frame-bytes", "230"}, io.Discard)
+	if err != nil || f.ServeFloor != "127.0.0.1:0" || f.FloorFrameBytes != 230 {
+		t.Errorf("-serve-floor: %+v, %v", f, err)
+	}
 	for _, bad := range [][]string{{"-ccu", "256,x"}, {"-ccu", "0"}, {"-interest", "maybe"}, {"-window", "10ms"}, {"extra"}} {
 		if _, err := ParseFlags(bad, io.Discard); err == nil {
 			t.Errorf("flags %q accepted", bad)
@@ -39,5 +46,9 @@ func TestLoadbenchRunRejectsOptionsWithoutSteps(t *testing.T) {
 		if err := Run(context.Background(), o, io.Discard, io.Discard); err == nil {
 			t.Errorf("Run(%+v) ran", o)
 		}
+	}
+	// A floor that cannot serve says why rather than hang.
+	if err := Run(context.Background(), &Options{ServeFloor: "127.0.0.1:0", FloorFrameBytes: 5}, io.Discard, io.Discard); err == nil {
+		t.Error("floor with 5-byte frames served")
 	}
 }

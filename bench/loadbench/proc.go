@@ -200,3 +200,41 @@ func readMachineCPU() (machineCPU, error) {
 	}
 	return parseMachineStat(b)
 }
+
+// parseCtxSwitches reads voluntary_ctxt_switches and
+// nonvoluntary_ctxt_switches out of the text of a task's status.
+func parseCtxSwitches(b []byte) uint64 {
+	var n uint64
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		key, val, ok := bytes.Cut(sc.Bytes(), []byte(":"))
+		if ok && (string(key) == "voluntary_ctxt_switches" || string(key) == "nonvoluntary_ctxt_switches") {
+			v, _ := strconv.ParseUint(string(bytes.TrimSpace(val)), 10, 64)
+			n += v
+		}
+	}
+	return n
+}
+
+// readCtxSwitches is the context switches of every live thread of process
+// pid (a process's own status counts only its main thread); 0 when
+// unreadable, since it is a detail of the report.
+func readCtxSwitches(pid string) uint64 {
+	tasks, _ := os.ReadDir("/proc/" + pid + "/task")
+	var n uint64
+	for _, t := range tasks {
+		if b, err := os.ReadFile("/proc/" + pid + "/task/" + t.Name() + "/status"); err == nil {
+			n += parseCtxSwitches(b)
+		}
+	}
+	return n
+}
+
+// countSince is now-before, or 0 when threads that exited took more than
+// the window added.
+func countSince(now, before uint64) uint64 {
+	if now < before {
+		return 0
+	}
+	return now - before
+}

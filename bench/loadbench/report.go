@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,10 @@ func (b *benchRun) writeMarkdown(w io.Writer) error {
 	b.writeResults(&s)
 	s.WriteString("\n## Details\n\n")
 	b.writeDetails(&s)
+	if b.hasFloor() {
+		s.WriteString("\n## Floor\n\n")
+		b.writeFloor(&s)
+	}
 	if len(b.Notes) > 0 {
 		s.WriteString("\n## Notes\n\n")
 		for _, n := range b.Notes {
@@ -125,13 +130,13 @@ bots play %v more so the closing scrape never sees them leave.
 }
 
 func (b *benchRun) writeResults(s *strings.Builder) {
-	s.WriteString("| interest | CCU | matches | server CPU % of a core | CPU ms per client·s | RSS KB per client | KB/s per client (bots p50 / server) | snapshots/s per client p50 | tick p50 / p99 / max ms | lateness p99 ms | skipped snapshots | disconnects | verdict |\n")
-	s.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	s.WriteString("| interest | CCU | matches | server CPU % of a core | CPU ms per client·s | ÷ floor | RSS KB per client | KB/s per client (bots p50 / server) | snapshots/s per client p50 | tick p50 / p99 / max ms | lateness p99 ms | skipped snapshots | disconnects | verdict |\n")
+	s.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, o := range b.Steps {
 		r := &o.Result
 		c := &r.Config
 		if o.Err != nil {
-			fmt.Fprintf(s, "| %s | %d | | | | | | | | | | | harness error: %s |\n", modeLabel(c), c.CCU, oneLine(o.Err.Error()))
+			fmt.Fprintf(s, "| %s | %d | | | | | | | | | | | | harness error: %s |\n", modeLabel(c), c.CCU, oneLine(o.Err.Error()))
 			continue
 		}
 		verdict := "held"
@@ -141,8 +146,8 @@ func (b *benchRun) writeResults(s *strings.Builder) {
 		if o.Retried {
 			verdict += " (run again: next row)"
 		}
-		fmt.Fprintf(s, "| %s | %d | %.0f | %.0f | %.3f | %.1f | %.2f / %.2f | %.1f | %s / %s / %s | %s | %.0f | %d | %s |\n",
-			modeLabel(c), c.CCU, r.Matches, r.CPUPercent(), r.CPUPerClientSec(), r.RSSPerClient(),
+		fmt.Fprintf(s, "| %s | %d | %.0f | %.0f | %.3f | %s | %.1f | %.2f / %.2f | %.1f | %s / %s / %s | %s | %.0f | %d | %s |\n",
+			modeLabel(c), c.CCU, r.Matches, r.CPUPercent(), r.CPUPerClientSec(), r.floorRatioText(), r.RSSPerClient(),
 			r.BotKBps(), r.ServerKBps(), r.Bots.SnapshotsPerSecP50,
 			msText(r.Tick.Quantile(0.5)), msText(r.Tick.Quantile(0.99)), maxText(r.Tick),
 			msText(r.Lateness.Quantile(0.99)), r.Skipped, r.Bots.Disconnects, verdict)
@@ -163,6 +168,78 @@ func (b *benchRun) writeDetails(s *strings.Builder) {
 			r.SnapshotsSent/r.windowSecs(), r.Bots.RTTP50Ms, r.Bots.RTTP99Ms,
 			r.Bots.Connects, r.Bots.ConnectFailures, r.ServerLog)
 	}
+}
+
+// hasFloor reports whether any step ran the floor.
+func (b *benchRun) hasFloor() bool {
+	for _, o := range b.Steps {
+		if o.Result.Floor != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// writeFloor is the floor's table: each step's floor run beside
+// Skirmish's, with what shows the traffic was the same.
+func (b *benchRun) writeFloor(s *strings.Builder) {
+	s.WriteString(`The floor is a bare event-loop WebSocket server (bench/loadbench/floor):
+one thread, edge-triggered epoll, its own RFC 6455 upgrade and framing,
+one read per readiness event, one write per message, each match's
+snapshot encoded once, no simulation. It ran right after each step, as a
+separate process measured the same way, with the same bots for the same
+ramp and window, sending snapshot frames of Skirmish's average size in
+that step (its bytes out over its snapshots sent) at the same rate, with
+the bots' inputs acknowledged in them. Context switches: voluntary and
+involuntary, summed over the process's threads (/proc/<pid>/task/*/status).
+System calls (with -syscalls): ` + "`perf stat -e raw_syscalls:sys_enter -p PID`" + `
+over the window, every thread.
+
+`)
+	s.WriteString("| interest | CCU | snapshot frame bytes | CPU ms per client·s (Skirmish / floor) | Skirmish ÷ floor | floor CPU % of a core | context switches per client·s (Skirmish / floor) | system calls per client·s (Skirmish / floor) | KB/s per client, bots p50 (Skirmish / floor) | snapshots/s per client p50 (Skirmish / floor) | load tool CPU % (Skirmish / floor) |\n")
+	s.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	var perfErrs []string
+	for _, o := range b.Steps {
+		r := &o.Result
+		fr := r.Floor
+		if o.Err != nil || fr == nil {
+			continue
+		}
+		if fr.Err != nil {
+			fmt.Fprintf(s, "| %s | %d | %d | | | | | | | | harness error: %s |\n", modeLabel(&r.Config), r.Config.CCU, fr.FrameBytes, oneLine(fr.Err.Error()))
+			continue
+		}
+		for _, e := range []string{r.SyscallsErr, fr.SyscallsErr} {
+			if e != "" && !slices.Contains(perfErrs, e) {
+				perfErrs = append(perfErrs, e)
+			}
+		}
+		ccu := r.Config.CCU
+		perSec := func(n uint64, window time.Duration) string {
+			if n == 0 {
+				return "–"
+			}
+			return fmt.Sprintf("%.1f", float64(n)/float64(ccu)/window.Seconds())
+		}
+		fmt.Fprintf(s, "| %s | %d | %d | %.3f / %.3f | %s | %.0f | %.1f / %.1f | %s / %s | %.2f / %.2f | %.1f / %.1f | %.0f / %.0f |\n",
+			modeLabel(&r.Config), ccu, fr.FrameBytes, r.CPUPerClientSec(), fr.CPUPerClientSec(ccu), r.floorRatioText(),
+			100*fr.CPU.Seconds()/fr.Window.Seconds(),
+			r.CtxSwitchesPerClientSec(), float64(fr.CtxSwitches)/float64(ccu)/fr.Window.Seconds(),
+			perSec(r.Syscalls, r.Window), perSec(fr.Syscalls, fr.Window),
+			r.BotKBps(), fr.Bots.BytesPerSecP50/kb, r.Bots.SnapshotsPerSecP50, fr.Bots.SnapshotsPerSecP50,
+			r.LoadgenPercent(), 100*fr.LoadgenCPU.Seconds()/fr.Window.Seconds())
+	}
+	for _, e := range perfErrs {
+		fmt.Fprintf(s, "\nNo system call count: %s\n", oneLine(e))
+	}
+}
+
+// ratioText formats a ratio to the floor; "–" for none.
+func ratioText(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", v)
 }
 
 // maxText formats a histogram's max bound in milliseconds.

@@ -49,9 +49,16 @@ func TestLoadbenchVerdict(t *testing.T) {
 
 func TestLoadbenchMarkdown(t *testing.T) {
 	run := &benchRun{Started: time.Now(), Command: "skirmish loadbench", HZ: 100, Window: 10 * time.Second}
+	withFloor := heldStep(false, 1024)
+	withFloor.CtxSwitches = 1024 * 10 * 50
+	withFloor.SyscallsErr = "perf: no count"
+	withFloor.Floor = &floorResult{FrameBytes: 230, Window: 10 * time.Second, CPU: time.Second, CtxSwitches: 1024 * 10 * 20, Syscalls: 1024 * 10 * 30,
+		Bots: bot.Summary{SnapshotsPerSecP50: 20, BytesPerSecP50: 4500}}
+	starved := heldStep(true, 1024)
+	starved.Floor = &floorResult{FrameBytes: 100, Window: 10 * time.Second, CPU: 2 * time.Second, Bots: bot.Summary{SnapshotsPerSecP50: 9}}
 	run.Steps = []stepOutcome{
-		{Result: heldStep(false, 1024)},
-		{Result: heldStep(true, 1024)},
+		{Result: withFloor},
+		{Result: starved},
 		{Result: stepResult{Config: stepConfig{Interest: true, CCU: 2048}}, Err: io.ErrUnexpectedEOF},
 	}
 	var b strings.Builder
@@ -60,8 +67,13 @@ func TestLoadbenchMarkdown(t *testing.T) {
 	}
 	md := b.String()
 	for _, want := range []string{
-		"| off | 1024 | 64 | 20 | 0.195 | 20.0 | 2.10 / 2.00 | 20.0 |",
-		"| on | 2048 | | | | | | | | | | | harness error: unexpected EOF |",
+		"| off | 1024 | 64 | 20 | 0.195 | 2.00× | 20.0 | 2.10 / 2.00 | 20.0 |",
+		"| on | 2048 | | | | | | | | | | | | harness error: unexpected EOF |",
+		"| off | 1024 | 230 | 0.195 / 0.098 | 2.00× | 10 | 50.0 / 20.0 | – / 30.0 | 2.10 / 4.50 | 20.0 / 20.0 |",
+		"No system call count: perf: no count",
+		"  - interest off, 1024 CCU: 2 × > 1.5 ×: **missed**",
+		"| on | 1024 | 64 | 20 | 0.195 | 1.00× (not comparable: snapshots/s p50 below 18) |",
+		"  - interest on, 1024 CCU: not comparable (1.00× (not comparable",
 		"server CPU per client-second: 0.195 ms ≤ 0.2 ms: **met**",
 		"KB/s per client (the larger of bots p50 and server): 2.1 KB/s ≤ 2.5 KB/s: **met**",
 		"one 256-player match: not measured",

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/skirmishgg/skirmish/bench/loadbench/floor"
 )
 
 // Run measures the server under arena v1 at rising CCU, with and without
@@ -22,6 +24,12 @@ import (
 func Run(ctx context.Context, opts *Options, stdout, stderr io.Writer) error {
 	if err := opts.validate(); err != nil {
 		return err
+	}
+	if opts.ServeFloor != "" {
+		return floor.Serve(ctx, &floor.Options{
+			Addr: opts.ServeFloor, FrameBytes: opts.FloorFrameBytes,
+			SnapshotRate: arenaSnapshotRate, MatchSize: arenaMatchSize,
+		}, stdout)
 	}
 	o := *opts
 	if o.Bin == "" {
@@ -75,10 +83,16 @@ func Run(ctx context.Context, opts *Options, stdout, stderr io.Writer) error {
 func runSteps(ctx context.Context, o *Options, run *benchRun, stdout, stderr io.Writer) error {
 	var broken error
 	flags := serveFlags(ctx, o.Bin)
+	self, err := os.Executable()
+	if o.Floor && err != nil {
+		o.Floor = false
+		run.Notes = append(run.Notes, fmt.Sprintf("no floor: cannot find this binary: %v", err))
+	}
 	base := stepConfig{
 		Bin: o.Bin, Ramp: o.Ramp, Window: o.Window, Seed: o.Seed, HZ: run.HZ,
 		NoWeb:      flags["web"],
 		ServerCPUs: run.ServerCPUs,
+		Syscalls:   o.Syscalls,
 		BotLogger:  slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.BotLogLevel})),
 	}
 	// record runs a step, again while it is not held and retries are
@@ -103,6 +117,9 @@ func runSteps(ctx context.Context, o *Options, run *benchRun, stdout, stderr io.
 			run.Steps = append(run.Steps, stepOutcome{Result: res, Retried: retry})
 			fmt.Fprintf(stdout, "  %s\n", progressLine(&res))
 			if !retry {
+				if o.Floor && cfg.MaxPlayers == 0 {
+					broken = errors.Join(broken, runFloor(ctx, self, o.Smoke, &run.Steps[len(run.Steps)-1].Result, stdout, stderr))
+				}
 				return res.Held()
 			}
 			fmt.Fprintf(stdout, "  not held: running the step again\n")
@@ -115,7 +132,7 @@ func runSteps(ctx context.Context, o *Options, run *benchRun, stdout, stderr io.
 			}
 			cfg := base
 			cfg.Interest, cfg.CCU = interest, ccu
-			if !record(cfg) {
+			if !record(cfg) && !o.AllSteps {
 				why := "the first step not held"
 				if last := run.Steps[len(run.Steps)-1]; last.Err != nil {
 					why = "a harness error"
@@ -149,4 +166,22 @@ func progressLine(r *stepResult) string {
 	return fmt.Sprintf("interest %-3s %5d CCU: server %3.0f%% of a core (%.3f ms/client·s), RSS %.1f KB/client, %.2f KB/s/client, %.1f snapshots/s, tick p99 %s ms, late p99 %s ms, load tool %.0f%% — %s",
 		modeLabel(&r.Config), r.Config.CCU, r.CPUPercent(), r.CPUPerClientSec(), r.RSSPerClient(), r.ServerKBps(),
 		r.Bots.SnapshotsPerSecP50, msText(r.Tick.Quantile(0.99)), msText(r.Lateness.Quantile(0.99)), r.LoadgenPercent(), verdict)
+}
+
+// runFloor runs the floor after the Skirmish step res (its last run) and
+// stores it in res; it returns a harness failure.
+func runFloor(ctx context.Context, self string, smoke bool, res *stepResult, stdout, stderr io.Writer) error {
+	fl := runFloorStep(ctx, self, res)
+	if fl.Err == nil && smoke && fl.Bots.BotsWithoutSnapshots > 0 {
+		fl.Err = fmt.Errorf("%d of %d bots never got a snapshot", fl.Bots.BotsWithoutSnapshots, res.Config.CCU)
+	}
+	res.Floor = &fl
+	fmt.Fprintf(stdout, "  %s\n", floorLine(res))
+	if fl.Err == nil {
+		return nil
+	}
+	if fl.ServerTail != "" {
+		fmt.Fprintf(stderr, "floor log (tail):\n%s\n", fl.ServerTail)
+	}
+	return fmt.Errorf("floor, interest %s, %d CCU: %w", modeLabel(&res.Config), res.Config.CCU, fl.Err)
 }

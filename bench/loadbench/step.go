@@ -44,6 +44,7 @@ type stepConfig struct {
 	HZ         int   // USER_HZ, for /proc CPU times
 	NoWeb      bool  // pass -web= (no browser client at /): the server has -web
 	ServerCPUs []int // run the server on these CPUs only (-pin); nil: anywhere
+	Syscalls   bool  // count the server's system calls over the window
 	BotLogger  *slog.Logger
 }
 
@@ -91,6 +92,16 @@ type stepResult struct {
 	SnapshotsSent float64
 	Skipped       float64 // snapshots skipped in the window
 	BytesOut      float64
+
+	// CtxSwitches is the server's context switches (voluntary and not,
+	// summed over its threads) over the window.
+	CtxSwitches uint64
+	// Syscalls is the server's system calls over the window (-syscalls;
+	// 0: not counted), SyscallsErr why there is no count.
+	Syscalls    uint64
+	SyscallsErr string
+	// Floor is the floor server's run of the same step; nil: not run.
+	Floor *floorResult
 
 	Bots        bot.Summary
 	ServerLog   int    // lines the server logged (at warn and up)
@@ -141,6 +152,29 @@ func playStep(ctx context.Context, srv *serverProc, cfg stepConfig) (stepResult,
 	res.IdleRSS = idle.RSS
 
 	start := time.Now()
+	wait := startBots(ctx, srv, &cfg)
+	wm, err := measureWindow(ctx, srv, start.Add(cfg.Ramp+stepSettle), cfg.Window, &res)
+	rep, botErr := wait()
+	if botErr != nil {
+		return res, fmt.Errorf("bots: %w", botErr)
+	}
+	res.Bots = rep.Summary()
+	if err != nil {
+		return res, err
+	}
+	res.Tick, res.Lateness = wm.tick, wm.late
+	res.Overruns, res.Dropped, res.SnapshotsSent = wm.overruns, wm.dropped, wm.sent
+	res.Skipped, res.BytesOut = wm.skipped, wm.bytesOut
+	res.Matches, res.Players = wm.matches, wm.players
+	if res.Bots.Connects == 0 {
+		return res, errors.New("no bot connected")
+	}
+	return res, nil
+}
+
+// startBots plays cfg.CCU bots against srv for the step's ramp, settle,
+// window and guard; the returned function waits for their report.
+func startBots(ctx context.Context, srv *serverProc, cfg *stepConfig) func() (bot.Report, error) {
 	var (
 		wg     sync.WaitGroup
 		rep    bot.Report
@@ -158,23 +192,10 @@ func playStep(ctx context.Context, srv *serverProc, cfg stepConfig) (stepResult,
 			Logger:    cfg.BotLogger,
 		})
 	})
-	wm, err := measureWindow(ctx, srv, start.Add(cfg.Ramp+stepSettle), cfg.Window, &res)
-	wg.Wait()
-	if botErr != nil {
-		return res, fmt.Errorf("bots: %w", botErr)
+	return func() (bot.Report, error) {
+		wg.Wait()
+		return rep, botErr
 	}
-	res.Bots = rep.Summary()
-	if err != nil {
-		return res, err
-	}
-	res.Tick, res.Lateness = wm.tick, wm.late
-	res.Overruns, res.Dropped, res.SnapshotsSent = wm.overruns, wm.dropped, wm.sent
-	res.Skipped, res.BytesOut = wm.skipped, wm.bytesOut
-	res.Matches, res.Players = wm.matches, wm.players
-	if res.Bots.Connects == 0 {
-		return res, errors.New("no bot connected")
-	}
-	return res, nil
 }
 
 // measureWindow waits until from, then samples the server's CPU and
@@ -194,14 +215,18 @@ func measureWindow(ctx context.Context, srv *serverProc, from time.Time, window 
 		return windowMetrics{}, err
 	}
 	t0 := time.Now()
+	cs0 := readCtxSwitches(srv.pid)
+	sc := countSyscalls(ctx, res.Config.Syscalls, srv.pid, window)
 
 	if !sleepCtx(ctx, window) {
 		return windowMetrics{}, ctx.Err()
 	}
+	res.Syscalls, res.SyscallsErr = sc()
 	cpu1, err := sampleCPU(srv.pid)
 	if err != nil {
 		return windowMetrics{}, err
 	}
+	res.CtxSwitches = countSince(readCtxSwitches(srv.pid), cs0)
 	res.Window = time.Since(t0)
 	mem, err := readProcMem(srv.pid)
 	if err != nil {

@@ -17,6 +17,9 @@ const (
 	targetLatenessP99Ms  = 1.0  // tick interval p99 ≤ 17.7 ms: ≤ 1 ms late
 	bigMatchPlayers      = 256
 	targetBigTickP99Ms   = 2.0 // the 256-player match's tick p99
+	// targetFloorRatio is the most Skirmish's CPU per client-second may
+	// be over the floor's, at every CCU (issue 14).
+	targetFloorRatio = 1.5
 )
 
 // find returns the measured step of the given interest setting, CCU and
@@ -52,6 +55,22 @@ func (b *benchRun) writeTargets(s *strings.Builder) {
 		check(s, "KB/s per client (the larger of bots p50 and server)", math.Max(r.BotKBps(), r.ServerKBps()), kbps, "KB/s")
 		check(s, "server RSS per client above idle", r.RSSPerClient(), targetRSSPerClientKB, "KB")
 		check(s, "tick lateness p99", r.Lateness.Quantile(0.99)*1e3, targetLatenessP99Ms, "ms")
+	}
+	if b.hasFloor() {
+		s.WriteString("- server CPU per client-second over the floor's, at every step:\n")
+		for i := range b.Steps {
+			o := &b.Steps[i]
+			if o.Err != nil || o.Retried || o.Result.Floor == nil {
+				continue
+			}
+			r := &o.Result
+			what := fmt.Sprintf("interest %s, %d CCU", modeLabel(&r.Config), r.Config.CCU)
+			if !r.FloorComparable() {
+				fmt.Fprintf(s, "  - %s: not comparable (%s): one of the two did not deliver the snapshot rate\n", what, r.floorRatioText())
+				continue
+			}
+			check(s, what, r.FloorRatio(), targetFloorRatio, "×")
+		}
 	}
 	if r := b.find(true, bigMatchPlayers, bigMatchPlayers); r != nil {
 		fmt.Fprintf(s, "- one %d-player match, interest on (%s):\n", bigMatchPlayers, map[bool]string{true: "held", false: "not held"}[r.Held()])

@@ -1,6 +1,7 @@
 // Package web serves the browser client: the WebAssembly build of the
-// native client (make web), with content-hashed, cached, gzip-encoded
-// assets. It knows nothing of matches or players.
+// native client (make web), with content-hashed, cached assets, the
+// WebAssembly precompressed with Brotli and gzip. It knows nothing of
+// matches or players.
 package web
 
 import (
@@ -26,6 +27,7 @@ var ErrNotBuilt = errors.New("web client not built: run make web")
 const (
 	webIndex    = "index.html"
 	webWasmGz   = "skirmish.wasm.gz" // the client compiled to WebAssembly, gzipped
+	webWasmBr   = "skirmish.wasm.br" // the same, Brotli-compressed (optional)
 	webWasm     = "skirmish.wasm"    // accepted instead, compressed at start
 	webWasmExec = "wasm_exec.js"     // Go's WebAssembly runtime support, from GOROOT
 	webLoader   = "loader.js"
@@ -37,7 +39,8 @@ type webAsset struct {
 	contentType string
 	body        []byte // as stored: gzipped for the wasm
 	gzipped     bool
-	size        int // decoded size
+	br          []byte // the wasm Brotli-compressed; nil: none
+	size        int    // decoded size
 	etag        string
 }
 
@@ -57,11 +60,16 @@ type webHandler struct {
 // index.html with no-cache, so a browser downloads the client once per
 // build and never runs a stale one.
 //
-// The WebAssembly is kept gzipped (skirmish.wasm.gz; a plain skirmish.wasm
-// is compressed once here instead) and sent as is with Content-Encoding:
-// gzip, Content-Type: application/wasm and Vary: Accept-Encoding; a client
-// that does not accept gzip gets it decompressed on the fly. Its decoded
-// size is in the X-Decoded-Length header, for the page's progress bar.
+// The WebAssembly is kept compressed, as `make web` stored it: with
+// Brotli (skirmish.wasm.br, optional) and gzip (skirmish.wasm.gz; a plain
+// skirmish.wasm is gzipped once here instead). Each request gets the
+// smallest encoding its Accept-Encoding allows (q-values honoured: br,
+// then gzip), sent as is with Content-Encoding, Content-Type:
+// application/wasm and Vary: Accept-Encoding, and an ETag of its own; a
+// client that accepts neither gets it decompressed on the fly. Range
+// requests for it are answered with the whole file (RFC 9110 lets a server
+// ignore Range). Its decoded size is in the X-Decoded-Length header, for
+// the page's progress bar.
 //
 // Everything is read once, here: a new build needs a new handler (a
 // restart). When dir holds no build, Handler returns an error wrapping
@@ -86,8 +94,17 @@ func Handler(dir fs.FS) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: web client: %w", err)
 	}
+	br, err := fs.ReadFile(dir, webWasmBr)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		br = nil // gzip only: a build without the brotli tool
+	case err != nil:
+		return nil, fmt.Errorf("server: web client: %w", err)
+	case len(br) == 0:
+		return nil, fmt.Errorf("server: web client: %s is empty", webWasmBr)
+	}
 	h := &webHandler{assets: map[string]*webAsset{}, modTime: time.Now()}
-	h.add(webWasm, "application/wasm", gz, true, wasm)
+	h.add(webWasm, "application/wasm", gz, true, wasm).br = br
 	for _, name := range []string{webWasmExec, webLoader} {
 		b, err := fs.ReadFile(dir, name)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -137,8 +154,9 @@ func readWasm(dir fs.FS) (size int, gz []byte, err error) {
 	return len(raw), buf.Bytes(), nil
 }
 
-// add registers a file under its hashed URL: name.HASH.ext.
-func (h *webHandler) add(name, contentType string, body []byte, gzipped bool, size int) {
+// add registers a file under its hashed URL, name.HASH.ext, and returns
+// it.
+func (h *webHandler) add(name, contentType string, body []byte, gzipped bool, size int) *webAsset {
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:6])
 	base, ext, _ := strings.Cut(name, ".")
@@ -152,6 +170,7 @@ func (h *webHandler) add(name, contentType string, body []byte, gzipped bool, si
 	}
 	h.assets[a.path] = a
 	h.assets["/"+name] = a // the plain name, for people and tools; not cached
+	return a
 }
 
 // byName maps each file's plain name to its asset.
@@ -210,19 +229,29 @@ func (h *webHandler) serveAsset(w http.ResponseWriter, r *http.Request, a *webAs
 	}
 	hd.Set("Vary", "Accept-Encoding")
 	hd.Set("X-Decoded-Length", strconv.Itoa(a.size))
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, a.etag) {
+	// Each encoding is a representation of its own, with its own ETag.
+	enc := negotiate(r.Header.Get("Accept-Encoding"), a.br != nil)
+	body := a.body
+	switch enc {
+	case "br":
+		body = a.br
+		hd.Set("ETag", strings.TrimSuffix(a.etag, `"`)+`-br"`)
+	case "gzip":
+		hd.Set("ETag", strings.TrimSuffix(a.etag, `"`)+`-gz"`)
+	}
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, hd.Get("ETag")) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		hd.Set("Content-Encoding", "gzip")
-		hd.Set("Content-Length", strconv.Itoa(len(a.body)))
+	if enc != "" {
+		hd.Set("Content-Encoding", enc)
+		hd.Set("Content-Length", strconv.Itoa(len(body)))
 		if r.Method != http.MethodHead {
-			w.Write(a.body)
+			w.Write(body)
 		}
 		return
 	}
-	// The rare client without gzip: decompress on the fly.
+	// The rare client that takes neither: decompress on the fly.
 	hd.Set("Content-Length", strconv.Itoa(a.size))
 	if r.Method == http.MethodHead {
 		return
@@ -235,27 +264,54 @@ func (h *webHandler) serveAsset(w http.ResponseWriter, r *http.Request, a *webAs
 	io.Copy(w, zr)
 }
 
-// acceptsGzip reports whether an Accept-Encoding header allows gzip (with a
-// non-zero quality).
-func acceptsGzip(header string) bool {
+// negotiate picks the content coding of the wasm for an Accept-Encoding
+// header: "br" (when the build has it) or "gzip", whichever the client
+// rates higher, Brotli on a tie since it is smaller, or "" for identity
+// when it accepts neither. A coding the header does not name takes the
+// quality of "*" when there is one, else 0; no header means identity.
+func negotiate(header string, haveBr bool) string {
+	q := map[string]float64{}
 	for part := range strings.SplitSeq(header, ",") {
 		enc, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		enc = strings.ToLower(strings.TrimSpace(enc))
-		if enc != "gzip" && enc != "x-gzip" && enc != "*" {
+		if enc == "" {
 			continue
 		}
-		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-		if v, ok := strings.CutPrefix(q, "q="); ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil && f == 0 {
-				if enc == "*" {
-					continue
+		if enc == "x-gzip" {
+			enc = "gzip"
+		}
+		quality := 1.0
+		for p := range strings.SplitSeq(params, ";") {
+			name, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(name), "q") {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil || f < 0 || f > 1 {
+					f = 0 // a malformed weight accepts nothing
 				}
-				return false
+				quality = f
 			}
 		}
-		return true
+		if _, seen := q[enc]; !seen {
+			q[enc] = quality
+		}
 	}
-	return false
+	rate := func(enc string) float64 {
+		if v, ok := q[enc]; ok {
+			return v
+		}
+		return q["*"] // 0 when absent
+	}
+	br, gz := 0.0, rate("gzip")
+	if haveBr {
+		br = rate("br")
+	}
+	switch {
+	case br > 0 && br >= gz:
+		return "br"
+	case gz > 0:
+		return "gzip"
+	}
+	return ""
 }
 
 // notBuilt answers in place of a missing browser client build.

@@ -206,21 +206,111 @@ func TestWebHandlerWithoutBuild(t *testing.T) {
 	}
 }
 
-func TestAcceptsGzip(t *testing.T) {
-	for header, want := range map[string]bool{
-		"":                       false,
-		"gzip":                   true,
-		"GZIP":                   true,
-		"br, gzip, deflate":      true,
-		"gzip;q=0":               false,
-		"gzip; q=0.5":            true,
-		"deflate, br":            false,
-		"*":                      true,
-		"*;q=0":                  false,
-		"identity, x-gzip;q=0.1": true,
-	} {
-		if got := acceptsGzip(header); got != want {
-			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
+func TestNegotiate(t *testing.T) {
+	tests := []struct {
+		header string
+		haveBr bool
+		want   string
+	}{
+		{"", true, ""},
+		{"identity", true, ""},
+		{"gzip", true, "gzip"},
+		{"GZIP", false, "gzip"},
+		{"x-gzip;q=0.1, identity", true, "gzip"},
+		{"gzip, deflate, br, zstd", true, "br"}, // Chromium's
+		{"gzip, deflate, br, zstd", false, "gzip"},
+		{"br", false, ""},
+		{"br;q=0.5, gzip", true, "gzip"},
+		{"gzip;q=0.5, br;q=0.5", true, "br"},
+		{"br;q=0, gzip;q=0.1", true, "gzip"},
+		{"br; q=0.9 , gzip; q=0.8", true, "br"},
+		{"BR;Q=1", true, "br"},
+		{"gzip;q=0", true, ""},
+		{"gzip;q=x", true, ""},
+		{"gzip;q=2", true, ""},
+		{"*", true, "br"},
+		{"*", false, "gzip"},
+		{"*;q=0", true, ""},
+		{"*;q=0.5, br;q=0", true, "gzip"},
+		{"deflate", true, ""},
+		{" , ,gzip", true, "gzip"},
+	}
+	for _, tt := range tests {
+		if got := negotiate(tt.header, tt.haveBr); got != tt.want {
+			t.Errorf("negotiate(%q, br %v) = %q, want %q", tt.header, tt.haveBr, got, tt.want)
 		}
+	}
+}
+
+// TestWebHandlerServesBrotli checks each request against the encoding it
+// should get from a build with both compressions.
+func TestWebHandlerServesBrotli(t *testing.T) {
+	wasm := bytes.Repeat([]byte("\x00asm wasm bytes "), 1000)
+	build := webBuild(t, wasm)
+	br := []byte("brotli bytes as make web stores them")
+	build["skirmish.wasm.br"] = &fstest.MapFile{Data: br}
+	h, err := Handler(build)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := wasmURL(t, h)
+	gz := build["skirmish.wasm.gz"].Data
+	etags := map[string]string{}
+	tests := []struct {
+		name   string
+		method string
+		header []string
+		enc    string
+		body   []byte // nil: none
+	}{
+		{"chromium", "GET", []string{"Accept-Encoding", "gzip, deflate, br, zstd"}, "br", br},
+		{"br only", "GET", []string{"Accept-Encoding", "br"}, "br", br},
+		{"gzip preferred", "GET", []string{"Accept-Encoding", "br;q=0.5, gzip"}, "gzip", gz},
+		{"br refused", "GET", []string{"Accept-Encoding", "br;q=0, gzip"}, "gzip", gz},
+		{"identity", "GET", []string{"Accept-Encoding", "identity"}, "", wasm},
+		{"no header", "GET", nil, "", wasm},
+		{"HEAD br", "HEAD", []string{"Accept-Encoding", "br"}, "br", nil},
+		{"HEAD identity", "HEAD", nil, "", nil},
+		{"range ignored", "GET", []string{"Accept-Encoding", "br", "Range", "bytes=0-9"}, "br", br},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := get(t, h, tt.method, u, tt.header...)
+			hd := rec.Header()
+			if rec.Code != 200 || hd.Get("Content-Encoding") != tt.enc || hd.Get("Content-Type") != "application/wasm" ||
+				hd.Get("Vary") != "Accept-Encoding" || hd.Get("Cache-Control") != "public, max-age=31536000, immutable" ||
+				hd.Get("X-Decoded-Length") != strconv.Itoa(len(wasm)) {
+				t.Fatalf("%d %v: want 200, encoding %q", rec.Code, hd, tt.enc)
+			}
+			want := tt.body
+			if want == nil {
+				want = map[string][]byte{"br": br, "gzip": gz, "": wasm}[tt.enc]
+				if rec.Body.Len() != 0 {
+					t.Errorf("HEAD sent %d bytes", rec.Body.Len())
+				}
+			} else if !bytes.Equal(rec.Body.Bytes(), want) {
+				t.Errorf("body of %d bytes, want %d", rec.Body.Len(), len(want))
+			}
+			if hd.Get("Content-Length") != strconv.Itoa(len(want)) {
+				t.Errorf("Content-Length %s, want %d", hd.Get("Content-Length"), len(want))
+			}
+			if e, ok := etags[tt.enc]; ok && e != hd.Get("ETag") {
+				t.Errorf("ETag %s, another request for %q got %s", hd.Get("ETag"), tt.enc, e)
+			}
+			etags[tt.enc] = hd.Get("ETag")
+		})
+	}
+	if len(etags) != 3 || etags["br"] == etags["gzip"] || etags["gzip"] == etags[""] {
+		t.Errorf("ETags %v: want one for each encoding", etags)
+	}
+	if rec := get(t, h, "GET", u, "Accept-Encoding", "br", "If-None-Match", etags["br"]); rec.Code != http.StatusNotModified {
+		t.Errorf("br revalidation: %d, want 304", rec.Code)
+	}
+	if rec := get(t, h, "GET", u, "Accept-Encoding", "br", "If-None-Match", etags["gzip"]); rec.Code != 200 || !bytes.Equal(rec.Body.Bytes(), br) {
+		t.Errorf("a gzip ETag revalidating a br request: %d, want 200 with br", rec.Code)
+	}
+	build["skirmish.wasm.br"] = &fstest.MapFile{}
+	if _, err := Handler(build); err == nil || errors.Is(err, ErrNotBuilt) {
+		t.Errorf("an empty skirmish.wasm.br: %v, want an error of its own", err)
 	}
 }

@@ -22,6 +22,10 @@ import (
 	"github.com/skirmishgg/skirmish/server/setup"
 )
 
+// maxWasmWireBytes bounds the client's download: the wasm's bytes over the
+// wire, headers included.
+const maxWasmWireBytes = 4_000_000
+
 // result is what play.mjs prints.
 type result struct {
 	OK         bool     `json:"ok"`
@@ -124,6 +128,16 @@ func TestBrowserPlays(t *testing.T) {
 	t.Logf("page load → first rendered snapshot: %.0f ms (wasm compiled at %.0f ms, game running at %.0f ms); wasm %d bytes over the wire (%d decoded) in %.0f ms",
 		tm.FirstFrameMs, tm.CompiledMs, tm.ReadyMs, tm.WasmTransferBytes, tm.WasmDecodedBytes, tm.WasmDownloadMs)
 	t.Logf("screenshot: %s", shot)
+	// Issue 14: the client downloads in at most 4 MB (10⁶ bytes), headers
+	// included; the server sends the Brotli build to a browser that takes
+	// it.
+	switch {
+	case tm.WasmTransferBytes <= 0:
+		t.Errorf("the browser's resource timing has no transfer size for the wasm (%d)", tm.WasmTransferBytes)
+	case tm.WasmTransferBytes > maxWasmWireBytes:
+		t.Errorf("the wasm took %d bytes over the wire (%d encoded), want ≤ %d: is the Brotli build (make web, with brotli installed) there?",
+			tm.WasmTransferBytes, tm.WasmEncodedBytes, maxWasmWireBytes)
+	}
 
 	w.mu.Lock()
 	defer w.mu.Unlock()
