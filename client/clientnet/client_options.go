@@ -108,6 +108,12 @@ type ClientOptions struct {
 	// valid during the call only. It must not block.
 	OnMessage func(c *Conn, typ protocol.MsgType)
 
+	// Retry, when set, cuts the wait before a reconnection short: a
+	// receive on it means the network is back (a browser's online event),
+	// so the Client dials at once instead of waiting out its backoff.
+	// Default nil: the backoff alone decides.
+	Retry <-chan struct{}
+
 	// Sleep waits between attempts; it returns early with ctx's error when
 	// ctx is done. Default: a timer. Tests inject their own.
 	Sleep func(ctx context.Context, d time.Duration) error

@@ -13,11 +13,13 @@
 // developer panel (F3: PING…); SCREENSHOT-3s.png etc. are taken 1.5 s
 // into each outage, and SCREENSHOT-8s-reconnecting.png 4.5 s into outages
 // of 5 s or more. Prints one JSON line: {ok, errors, player, match,
-// pingShot, outages: [{ms, offAt, onAt, backAt, shot, reconnectShot,
+// pingShot, pings (the HUD's PING in ms, read 20 times over 2 s before the
+// outages), outages: [{ms, offAt, onAt, backAt, shot, reconnectShot,
 // framesDuring, closedByOutage, opened, closed, phase, player, match}]},
 // times in ms since the epoch. Console errors fail the run, except
-// Chromium's own report of a dial failing while the network is off.
-import { launchChromium, waitFor } from "./chromium.mjs";
+// Chromium's own report of a dial failing while the network is off; so do
+// the lines chromium.mjs forbids and any readPixels call of the page's.
+import { launchChromium, pixelReads, waitFor, watchConsole } from "./chromium.mjs";
 
 const [base, shotPath, name] = process.argv.slice(2);
 const outages = (process.env.OUTAGES || "3000,8000").split(",").map(Number);
@@ -38,14 +40,11 @@ let isOffline = false;
 try {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await ctx.newPage();
-  page.on("console", (m) => {
-    log(`console.${m.type()}: ${m.text()}`);
-    // Chromium itself logs each dial that fails while the network is off
-    // ("WebSocket connection to … failed: … ERR_INTERNET_DISCONNECTED"):
-    // the client's resume attempts, expected.
-    if (m.type() === "error" && !(isOffline && m.text().includes("ERR_INTERNET_DISCONNECTED"))) errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(`page error: ${e.message || e}`));
+  // Chromium itself logs each dial that fails while the network is off
+  // ("WebSocket connection to … failed: … ERR_INTERNET_DISCONNECTED"):
+  // the client's resume attempts, expected.
+  await watchConsole(page, { errors, log,
+    allowed: (text) => isOffline && text.includes("ERR_INTERNET_DISCONNECTED") });
   const cdp = await ctx.newCDPSession(page);
   await cdp.send("Network.enable");
   cdp.on("Network.webSocketCreated", (e) => {
@@ -82,6 +81,14 @@ try {
   result.pingShot = shotPath.replace(/\.png$/, "-f3.png");
   await page.screenshot({ path: result.pingShot, clip: { x: 0, y: 0, width: 480, height: 120 } });
   await page.keyboard.press("F3");
+  // The PING the HUD shows (window.skirmish.ping, ms), read every 100 ms
+  // for 2 s, for the test to hold against a Go client's round trip.
+  result.pings = [];
+  for (let i = 0; i < 20; i++) {
+    result.pings.push(await page.evaluate(() => window.skirmish.ping));
+    await page.waitForTimeout(100);
+  }
+  log("PING shown:", result.pings.join(" "));
 
   let keys = ["d", "a"];
   for (const [i, ms] of outages.entries()) {
@@ -100,10 +107,11 @@ try {
     // The stall shows after ~500 ms without snapshots; the client gives
     // the socket up for a resume at ~2.5 s.
     await page.waitForTimeout(Math.max(0, o.offAt + 1500 - Date.now()));
-    o.shot = shotPath.replace(/\.png$/, `-${ms / 1000}s.png`);
-    await page.screenshot({ path: o.shot });
+    // Counted before the screenshot, which may take a while to render.
     o.framesDuring = ws.frames - framesAtOff;
     o.closedByOutage = ws.closed - closedBefore; // before the client gives the socket up
+    o.shot = shotPath.replace(/\.png$/, `-${ms / 1000}s.png`);
+    await page.screenshot({ path: o.shot });
     log(`stalled screenshot ${o.shot}; ${o.framesDuring} frames since the network went off; ${o.closedByOutage} sockets closed`);
     if (ms >= 5000) {
       // Past ~2.5 s the client has given the socket up and is resuming.
@@ -130,6 +138,8 @@ try {
     Object.assign(o, await page.evaluate(() => ({ phase: window.skirmish.phase, player: window.skirmish.player, match: window.skirmish.match })));
     result.outages.push(o);
   }
+  const reads = await pixelReads(page);
+  if (reads > 0) errors.push(`the page read pixels back ${reads} times`);
   result.ok = errors.length === 0;
   await ctx.close();
 } catch (e) {
