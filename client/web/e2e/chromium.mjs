@@ -36,21 +36,24 @@ export function launchChromium() {
 // pixels back (a GPU stall), and a send on a socket that is closing.
 const forbidden = [/GPU stall due to ReadPixels/, /WebSocket is already in CLOSING or CLOSED state/];
 
-// watchConsole logs the page's console with log, and pushes onto errors
-// (each line prefixed with label) every console error unless allowed(text)
-// says it is expected, every forbidden line, and every uncaught page error. It also counts the
-// page's own WebGL readPixels calls (pixelReads(page) reads the count): the
-// game must never read pixels back; the test's screenshots do not go
-// through it.
+// watchConsole logs the console of the page and of its workers with log,
+// and pushes onto errors (each line prefixed with label) every console
+// error unless allowed(text) says it is expected, every forbidden line,
+// and every uncaught page error. It also counts the page's own WebGL
+// readPixels calls (pixelReads(page) reads the count): the game must never
+// read pixels back; the test's screenshots do not go through it.
 export async function watchConsole(page, { errors, log, label = "", allowed = () => false }) {
   const prefix = label ? label + " " : "";
-  page.on("console", (m) => {
-    const line = `${prefix}console.${m.type()}: ${m.text()}`;
+  const onConsole = (where) => (m) => {
+    const line = `${prefix}${where}console.${m.type()}: ${m.text()}`;
     log(line);
     if (forbidden.some((re) => re.test(m.text())) || (m.type() === "error" && !allowed(m.text()))) {
       errors.push(line);
     }
-  });
+  };
+  page.on("console", onConsole(""));
+  // The game's socket runs in a Web Worker: its console counts too.
+  page.on("worker", (w) => w.on("console", onConsole("worker ")));
   page.on("pageerror", (e) => {
     const line = `${prefix}page error: ${e.message || e}`;
     log(line);

@@ -1,9 +1,9 @@
 // Browser run of a flaky network, driven by stall_test.go: the page joins
 // BASE_URL's match directly (?join=1) as PLAYER_NAME and plays; then, for
 // each outage of OUTAGES (milliseconds, comma-separated; default 3000,8000),
-// the network is cut with the page's socket left open (DevTools'
-// Network.emulateNetworkConditions offline, or with OFFLINE=context
-// playwright's context.setOffline), a screenshot of the stalled screen is
+// the network is cut with the page's socket left open (playwright's
+// context.setOffline: DevTools' Network.emulateNetworkConditions offline
+// for the page and its workers), a screenshot of the stalled screen is
 // taken, the network comes back and the page holds a movement key, as a
 // player would, until its WebSocket receives frames again.
 //
@@ -23,17 +23,17 @@ import { launchChromium, pixelReads, waitFor, watchConsole } from "./chromium.mj
 
 const [base, shotPath, name] = process.argv.slice(2);
 const outages = (process.env.OUTAGES || "3000,8000").split(",").map(Number);
-const method = process.env.OFFLINE || "cdp";
 const log = (...a) => console.error("[e2e]", new Date().toISOString().slice(11, 23), ...a);
 const errors = [];
-const result = { ok: false, errors, method, outages: [] };
+const result = { ok: false, errors, method: "context.setOffline", outages: [] };
 const browser = await launchChromium();
 
-// What the page's WebSockets do, from DevTools' network events. current
-// is the socket opened last: the one the client plays on, or dials.
-// Frames on an older one are a given-up socket's backlog, delivered as the
+// What the page's WebSockets do, as playwright reports them: the client's
+// socket lives in a Web Worker, which playwright follows too. current is
+// the socket opened last: the one the client plays on, or dials. Frames
+// on an older one are a given-up socket's backlog, delivered as the
 // network comes back while it closes.
-const ws = { opened: 0, closed: 0, frames: 0, current: "", currentFrameAt: 0 };
+const ws = { opened: 0, closed: 0, frames: 0, current: 0, currentFrameAt: 0 };
 let isOffline = false;
 
 
@@ -45,27 +45,20 @@ try {
   // the client's resume attempts, expected.
   await watchConsole(page, { errors, log,
     allowed: (text) => isOffline && text.includes("ERR_INTERNET_DISCONNECTED") });
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send("Network.enable");
-  cdp.on("Network.webSocketCreated", (e) => {
-    ws.opened++;
-    ws.current = e.requestId;
-    log("websocket opened", e.requestId, e.url);
+  page.on("websocket", (s) => {
+    const id = ++ws.opened;
+    ws.current = id;
+    log("websocket opened", id, s.url());
+    s.on("framereceived", () => {
+      ws.frames++;
+      if (ws.current === id) ws.currentFrameAt = Date.now();
+    });
+    s.on("socketerror", (e) => log("websocket error", id, e));
+    s.on("close", () => { ws.closed++; log("websocket closed", id); });
   });
-  cdp.on("Network.webSocketClosed", (e) => { ws.closed++; log("websocket closed", e.requestId); });
-  cdp.on("Network.webSocketFrameError", (e) => log("websocket frame error", e.requestId, e.errorMessage));
-  cdp.on("Network.webSocketFrameReceived", (e) => {
-    ws.frames++;
-    if (e.requestId === ws.current) ws.currentFrameAt = Date.now();
-  });
-  const offline = async (off) => {
-    if (method === "context") {
-      await ctx.setOffline(off);
-    } else {
-      await cdp.send("Network.emulateNetworkConditions",
-        { offline: off, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-    }
-  };
+  // DevTools' Network.emulateNetworkConditions offline, sent by playwright
+  // to the page and to its workers (the socket's).
+  const offline = (off) => ctx.setOffline(off);
   const skirmish = () => page.evaluate(() => ({ ...window.skirmish }));
 
   await page.goto(`${base}/?join=1&name=${encodeURIComponent(name)}`, { waitUntil: "load" });
