@@ -94,12 +94,16 @@ type workerMessage struct {
 	at   float64
 }
 
+// errNoWorker: the page may not run the socket's worker (a Content
+// Security Policy without blob: workers, say); the socket then runs on
+// the page.
+var errNoWorker = errors.New("clientnet: the socket's worker did not start")
+
 // dialWorker opens url in a new worker and waits until it is open, the
-// connection fails, or ctx is done.
-func dialWorker(ctx context.Context, url string) (*workerSocket, error) {
+// connection fails, or ctx is done. It fails with errNoWorker when the
+// worker cannot start.
+func dialWorker(ctx context.Context, url string) (_ *workerSocket, err error) {
 	g := js.Global()
-	blob := g.Get("Blob").New([]any{workerSource}, map[string]any{"type": "text/javascript"})
-	src := g.Get("URL").Call("createObjectURL", blob)
 	s := &workerSocket{
 		perf:   g.Get("performance"),
 		signal: make(chan struct{}, 1),
@@ -108,24 +112,57 @@ func dialWorker(ctx context.Context, url string) (*workerSocket, error) {
 	}
 	s.origin = s.perf.Get("timeOrigin").Float()
 	s.limit.Store(32768)
-	s.onMsg = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		s.receive(args[0].Get("data"))
-		return nil
-	})
-	s.worker = g.Get("Worker").New(src)
-	s.worker.Set("onmessage", s.onMsg)
+	failed := make(chan struct{})
+	var onErr js.Func
+	if err := startWorker(s, failed, &onErr); err != nil {
+		return nil, fmt.Errorf("%w: %w", errNoWorker, err)
+	}
+	defer func() {
+		s.worker.Set("onerror", js.Null()) // an error after the dial is the socket's close
+		onErr.Release()
+	}()
 	s.post(map[string]any{"op": "open", "url": url})
-	defer g.Get("URL").Call("revokeObjectURL", src)
 	select {
 	case <-s.opened:
 		return s, nil
 	case <-s.closed:
 		s.terminate()
 		return nil, fmt.Errorf("failed to WebSocket dial %q: %w", url, net.ErrClosed)
+	case <-failed:
+		s.terminate()
+		return nil, errNoWorker
 	case <-ctx.Done():
 		s.terminate()
 		return nil, ctx.Err()
 	}
+}
+
+// startWorker starts s's worker from a blob: URL, closing failed if its
+// script cannot run. A constructor that throws is an error.
+func startWorker(s *workerSocket, failed chan struct{}, onErr *js.Func) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	g := js.Global()
+	blob := g.Get("Blob").New([]any{workerSource}, map[string]any{"type": "text/javascript"})
+	src := g.Get("URL").Call("createObjectURL", blob)
+	s.onMsg = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		s.receive(args[0].Get("data"))
+		return nil
+	})
+	var once sync.Once
+	*onErr = js.FuncOf(func(js.Value, []js.Value) any {
+		once.Do(func() { close(failed) })
+		return nil
+	})
+	w := g.Get("Worker").New(src) // may throw: recovered above
+	g.Get("URL").Call("revokeObjectURL", src)
+	s.worker = w
+	w.Set("onmessage", s.onMsg)
+	w.Set("onerror", *onErr)
+	return nil
 }
 
 // receive handles a message from the worker, on the page's thread.

@@ -4,6 +4,8 @@ package clientnet
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"syscall/js"
 
 	"github.com/coder/websocket"
@@ -15,11 +17,18 @@ func wsDialOptions(*DialOptions) *websocket.DialOptions {
 	return &websocket.DialOptions{}
 }
 
-// dialSocket opens the WebSocket in a Web Worker where the browser has
-// them (see workerSocket), else on the page with the WebSocket library.
+// dialSocket opens the WebSocket in a Web Worker where the page may run
+// one (see workerSocket), else on the page with the WebSocket library.
 func dialSocket(ctx context.Context, url string, o *DialOptions) (socket, error) {
 	if js.Global().Get("Worker").Type() == js.TypeFunction && js.Global().Get("Blob").Type() == js.TypeFunction {
-		return dialWorker(ctx, url)
+		s, err := dialWorker(ctx, url)
+		if err == nil {
+			return s, nil
+		}
+		if !errors.Is(err, errNoWorker) {
+			return nil, err
+		}
+		slog.Warn("clientnet: the socket runs on the page: round trips will include its frames", "err", err)
 	}
 	ws, _, err := websocket.Dial(ctx, url, wsDialOptions(o))
 	if err != nil {
