@@ -70,7 +70,8 @@ type ClientOptions struct {
 
 	// StallAfter: when no snapshot arrived for this long on a connection
 	// that had sent some, the Client reports StateStalled (TCP can take
-	// many seconds to notice a dead network). While stalled it sends
+	// many seconds to notice a dead network); the silence is checked every
+	// StallAfter/5 (100ms at most) and must be seen by two checks in a row. While stalled it sends
 	// nothing (SendInput returns ErrStalled, no keep-alive, no Ping), so no
 	// backlog of stale inputs reaches the server when the network comes
 	// back; remote entities are no longer extrapolated and the predicted

@@ -189,6 +189,11 @@ func (c *Client) serve(conn *Conn) (time.Time, error) {
 func (c *Client) watch(conn *Conn, stop <-chan struct{}, abandon chan<- time.Time) {
 	t := time.NewTicker(min(c.o.StallAfter/5, 100*time.Millisecond))
 	defer t.Stop()
+	// A silence counts once two ticks in a row see it: a browser page
+	// whose thread was busy drawing wakes this watch and its socket's
+	// waiting messages in no set order, and those messages end the
+	// silence before the next tick.
+	silent := false
 	for {
 		select {
 		case <-stop:
@@ -202,7 +207,12 @@ func (c *Client) watch(conn *Conn, stop <-chan struct{}, abandon chan<- time.Tim
 		last := conn.epoch.Add(time.Duration(at))
 		silence := c.now().Sub(last)
 		if silence >= c.o.StallAfter {
-			c.setStalled(conn, true, last)
+			if silent {
+				c.setStalled(conn, true, last)
+			}
+			silent = true
+		} else {
+			silent = false
 		}
 		if c.o.StallReconnect > 0 && silence >= c.o.StallReconnect {
 			abandon <- last
