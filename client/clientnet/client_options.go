@@ -70,7 +70,8 @@ type ClientOptions struct {
 
 	// StallAfter: when no snapshot arrived for this long on a connection
 	// that had sent some, the Client reports StateStalled (TCP can take
-	// many seconds to notice a dead network). While stalled it sends
+	// many seconds to notice a dead network); the silence is checked every
+	// StallAfter/5 (100ms at most) and must be seen by two checks in a row. While stalled it sends
 	// nothing (SendInput returns ErrStalled, no keep-alive, no Ping), so no
 	// backlog of stale inputs reaches the server when the network comes
 	// back; remote entities are no longer extrapolated and the predicted
@@ -107,6 +108,12 @@ type ClientOptions struct {
 	// (Event, Join, Leave, MatchEnd, Snapshot...) describe it; they are
 	// valid during the call only. It must not block.
 	OnMessage func(c *Conn, typ protocol.MsgType)
+
+	// Retry, when set, cuts the wait before a reconnection short: a
+	// receive on it means the network is back (a browser's online event),
+	// so the Client dials at once instead of waiting out its backoff.
+	// Default nil: the backoff alone decides.
+	Retry <-chan struct{}
 
 	// Sleep waits between attempts; it returns early with ctx's error when
 	// ctx is done. Default: a timer. Tests inject their own.

@@ -16,7 +16,7 @@ import (
 // Conn is a connection to a Skirmish server past the handshake. See the
 // package documentation for which goroutine may call what.
 type Conn struct {
-	ws      *websocket.Conn
+	ws      socket
 	welcome protocol.Welcome
 	now     func() time.Time
 	epoch   time.Time // times are kept as durations since then
@@ -53,7 +53,7 @@ type Conn struct {
 	stats  stats
 }
 
-func newConn(ws *websocket.Conn, o *DialOptions, welcome protocol.Welcome, rbuf []byte) *Conn {
+func newConn(ws socket, o *DialOptions, welcome protocol.Welcome, rbuf []byte) *Conn {
 	c := &Conn{
 		ws:      ws,
 		welcome: welcome,

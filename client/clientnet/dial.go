@@ -24,7 +24,7 @@ func Dial(ctx context.Context, url string, opts *DialOptions) (*Conn, error) {
 	hctx, cancel := context.WithTimeout(ctx, o.HandshakeTimeout)
 	defer cancel()
 
-	ws, _, err := websocket.Dial(hctx, url, wsDialOptions(&o))
+	ws, err := dialSocket(hctx, url, &o)
 	if err != nil {
 		return nil, fmt.Errorf("clientnet: dial %s: %w", url, err)
 	}
@@ -42,7 +42,7 @@ func Dial(ctx context.Context, url string, opts *DialOptions) (*Conn, error) {
 
 // handshake sends Hello and reads Welcome, returning the read buffer for
 // reuse.
-func handshake(ctx context.Context, ws *websocket.Conn, o *DialOptions) (protocol.Welcome, []byte, error) {
+func handshake(ctx context.Context, ws socket, o *DialOptions) (protocol.Welcome, []byte, error) {
 	var w protocol.Welcome
 	hello := protocol.Hello{Version: protocol.Version, Name: o.Name, Resume: o.Resume}
 	if err := ws.Write(ctx, websocket.MessageBinary, hello.Append(nil)); err != nil {
@@ -88,7 +88,7 @@ func handshake(ctx context.Context, ws *websocket.Conn, o *DialOptions) (protoco
 
 // readMessage reads the next message into buf[:0], growing it as needed,
 // and returns it. A text message is refused: the protocol is binary only.
-func readMessage(ctx context.Context, ws *websocket.Conn, buf []byte) ([]byte, error) {
+func readMessage(ctx context.Context, ws socket, buf []byte) ([]byte, error) {
 	typ, r, err := ws.Reader(ctx)
 	if err != nil {
 		return buf[:0], err

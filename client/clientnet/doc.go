@@ -5,7 +5,10 @@
 //
 // The package imports no rendering and nothing of the server, and builds for
 // GOOS=js GOARCH=wasm as well as natively, so the browser client, native
-// clients and the headless bots share it.
+// clients and the headless bots share it. In a browser the WebSocket runs
+// in a Web Worker, which stamps each message with the time it came in: the
+// page's thread may be busy drawing a frame meanwhile, and a round trip
+// measured there would measure the frame, not the network.
 //
 // A Conn is used by two goroutines at most: one calls Next in a loop (the
 // reader: it owns the Replica and the last decoded messages), and any one

@@ -1,6 +1,7 @@
 package clientnet
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,6 +30,7 @@ func (c *Client) run() {
 		conn, err := Dial(c.ctx, c.url, &dial)
 		if err == nil {
 			attempt, failed = 0, 0
+			c.drainRetry() // an online event before this connection is old news
 			resume = conn.Welcome().Resume
 			dropped, err = c.serve(conn)
 			if c.stopping() {
@@ -71,10 +73,48 @@ func (c *Client) run() {
 		attempt++
 		wait := fullJitter(c.o.Rand, backoffCap(attempt, c.o.BackoffMin, c.o.BackoffMax))
 		c.setState(StateChange{State: StateReconnecting, Attempt: attempt, Delay: wait, Err: err, Since: dropped})
-		if serr := c.o.Sleep(c.ctx, wait); serr != nil || c.stopping() {
+		if serr := c.backoff(wait); serr != nil || c.stopping() {
 			c.finish(c.stopReason(serr))
 			return
 		}
+	}
+}
+
+// backoff waits d before a reconnection, or less when ClientOptions.Retry
+// says the network is back. It returns the session context's error when
+// that ends the wait.
+func (c *Client) backoff(d time.Duration) error {
+	if c.o.Retry == nil {
+		return c.o.Sleep(c.ctx, d)
+	}
+	ctx, cancel := context.WithCancel(c.ctx)
+	defer cancel()
+	woken := make(chan struct{})
+	go func() {
+		select {
+		case <-c.o.Retry:
+			close(woken)
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	err := c.o.Sleep(ctx, d)
+	select {
+	case <-woken:
+		if c.ctx.Err() == nil {
+			slog.Info("clientnet: the network is back: reconnecting at once", "backoff", d.Round(time.Millisecond))
+			return nil
+		}
+	default:
+	}
+	return err
+}
+
+// drainRetry forgets a pending ClientOptions.Retry signal.
+func (c *Client) drainRetry() {
+	select {
+	case <-c.o.Retry:
+	default:
 	}
 }
 
@@ -149,6 +189,11 @@ func (c *Client) serve(conn *Conn) (time.Time, error) {
 func (c *Client) watch(conn *Conn, stop <-chan struct{}, abandon chan<- time.Time) {
 	t := time.NewTicker(min(c.o.StallAfter/5, 100*time.Millisecond))
 	defer t.Stop()
+	// A silence counts once two ticks in a row see it: a browser page
+	// whose thread was busy drawing wakes this watch and its socket's
+	// waiting messages in no set order, and those messages end the
+	// silence before the next tick.
+	silent := false
 	for {
 		select {
 		case <-stop:
@@ -162,7 +207,12 @@ func (c *Client) watch(conn *Conn, stop <-chan struct{}, abandon chan<- time.Tim
 		last := conn.epoch.Add(time.Duration(at))
 		silence := c.now().Sub(last)
 		if silence >= c.o.StallAfter {
-			c.setStalled(conn, true, last)
+			if silent {
+				c.setStalled(conn, true, last)
+			}
+			silent = true
+		} else {
+			silent = false
 		}
 		if c.o.StallReconnect > 0 && silence >= c.o.StallReconnect {
 			abandon <- last

@@ -1,6 +1,7 @@
 package clientnet
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
 	"slices"
@@ -333,5 +334,55 @@ func TestClientKeepAlive(t *testing.T) {
 			}
 			break
 		}
+	}
+}
+
+// A Retry signal (the browser's online event) ends the wait before a
+// reconnection at once: with a backoff that never ends by itself, the
+// Client resumes only because of it.
+func TestClientRetryCutsBackoff(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		signal bool
+	}{
+		{"online event", true},
+		{"no event", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ss := newSeatServer(t, func(n int) connPlan {
+				if n == 1 {
+					return connPlan{snapshots: 2, drop: true}
+				}
+				return connPlan{snapshots: 2}
+			})
+			rec := newRecorder()
+			retry := make(chan struct{}, 1)
+			c := Open(t.Context(), ss.url(), &ClientOptions{
+				Dial:         DialOptions{Name: "ann"},
+				OnState:      rec.onState,
+				PingInterval: -1,
+				Retry:        retry,
+				// A wait that only its context ends.
+				Sleep: func(ctx context.Context, _ time.Duration) error {
+					<-ctx.Done()
+					return ctx.Err()
+				},
+			})
+			defer c.Close()
+			rec.wait(t, StateConnected)
+			rec.wait(t, StateReconnecting)
+			if tc.signal {
+				retry <- struct{}{}
+				if s := rec.wait(t, StateConnected); !s.Resumed {
+					t.Fatalf("after the online event: %+v, want the seat resumed", s)
+				}
+				return
+			}
+			select {
+			case s := <-rec.ch:
+				t.Fatalf("without a Retry signal the Client left its backoff: %+v", s)
+			case <-time.After(300 * time.Millisecond):
+			}
+		})
 	}
 }

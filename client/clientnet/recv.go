@@ -34,7 +34,10 @@ func (c *Conn) Next(ctx context.Context) (protocol.MsgType, error) {
 	}
 	c.rwatch.begin(ctx, c.abort)
 	buf, err := readMessage(context.Background(), c.ws, c.rbuf)
-	at := c.since() // as close to the socket as Go gets
+	at := c.since() // as close to the socket as Go gets...
+	if st, ok := c.ws.(stampedSocket); ok && err == nil {
+		at = max(at-st.receivedAgo(), 0) // ...or as the socket saw it come in
+	}
 	c.rwatch.end()
 	c.rbuf = buf
 	if err != nil {
@@ -80,7 +83,7 @@ func (c *Conn) handle(typ protocol.MsgType, buf []byte, at time.Duration) error 
 	var err error
 	switch typ {
 	case protocol.MsgSnapshot:
-		return c.handleSnapshot(buf)
+		return c.handleSnapshot(buf, at)
 	case protocol.MsgEvent:
 		err = c.event.Decode(buf)
 	case protocol.MsgJoin:
@@ -111,9 +114,9 @@ func (c *Conn) handle(typ protocol.MsgType, buf []byte, at time.Duration) error 
 	return nil
 }
 
-// handleSnapshot decodes and applies a snapshot, then updates the gap and
-// round-trip figures.
-func (c *Conn) handleSnapshot(buf []byte) error {
+// handleSnapshot decodes and applies a snapshot that arrived at at, then
+// updates the gap and round-trip figures.
+func (c *Conn) handleSnapshot(buf []byte, at time.Duration) error {
 	if err := c.snap.Decode(buf); err != nil {
 		return fmt.Errorf("clientnet: decode snapshot: %w", err)
 	}
@@ -127,7 +130,7 @@ func (c *Conn) handleSnapshot(buf []byte) error {
 		c.stats.gaps.Add(1)
 		c.stats.skippedTicks.Add(uint64(skipped))
 	}
-	c.rtt.ack(c.snap.LastSeq, c.since(), c.rttFn)
+	c.rtt.ack(c.snap.LastSeq, at, c.rttFn)
 	return nil
 }
 

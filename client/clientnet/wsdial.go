@@ -2,7 +2,11 @@
 
 package clientnet
 
-import "github.com/coder/websocket"
+import (
+	"context"
+
+	"github.com/coder/websocket"
+)
 
 // wsDialOptions maps DialOptions to the WebSocket library's native options.
 func wsDialOptions(o *DialOptions) *websocket.DialOptions {
@@ -10,4 +14,13 @@ func wsDialOptions(o *DialOptions) *websocket.DialOptions {
 		HTTPHeader:      o.HTTPHeader,
 		CompressionMode: websocket.CompressionDisabled,
 	}
+}
+
+// dialSocket opens the WebSocket.
+func dialSocket(ctx context.Context, url string, o *DialOptions) (socket, error) {
+	ws, _, err := websocket.Dial(ctx, url, wsDialOptions(o))
+	if err != nil {
+		return nil, err
+	}
+	return ws, nil
 }

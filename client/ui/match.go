@@ -106,6 +106,9 @@ func (g *Game) drawMatch(dst *ebiten.Image, now time.Time, dt float64) bool {
 	}
 	ms.lastFrame = now
 	ms.net = sess.NetStats(now)
+	if g.opts.OnNetStats != nil {
+		g.opts.OnNetStats(ms.net)
+	}
 	if ms.showGraph { // the graph is recorded either way: F3 shows its past too
 		ms.graph = sess.Graph(ms.graph)
 	}

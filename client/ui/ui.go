@@ -37,6 +37,10 @@ type Options struct {
 	// OnFirstFrame, when set, is called once, right after the first frame
 	// that shows a snapshot of a match has been drawn.
 	OnFirstFrame func()
+	// OnNetStats, when set, is called on the game goroutine with the
+	// network figures of each match frame, those the HUD shows (the
+	// browser build mirrors the PING into the page for tests).
+	OnNetStats func(play.NetStats)
 }
 
 // Game is the client as an ebiten.Game.

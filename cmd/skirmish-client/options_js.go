@@ -43,8 +43,10 @@ func options() (ui.Options, error) {
 }
 
 // hook mirrors the client's state into the page as window.skirmish, for
-// the page's loader and for tests: {phase, player, match, error, fps, tps,
-// firstFrameAt (performance.now() of the first frame showing a snapshot)},
+// the page's loader and for tests: {phase, player, match, error (the
+// menu's sentence), notice (the waiting screen's, why a new match is being
+// found), ping (ms, the HUD's PING), fps, tps, firstFrameAt
+// (performance.now() of the first frame showing a snapshot)},
 // calls window.skirmishPhase(phase) when the page defines it, and keeps the
 // player's name in localStorage. The returned function binds the game.
 func hook(o *ui.Options) func(*ui.Game) {
@@ -59,11 +61,19 @@ func hook(o *ui.Options) func(*ui.Game) {
 		state.Set("phase", p.String())
 		state.Set("player", st.Player)
 		state.Set("match", st.Match)
+		state.Set("notice", st.Notice)
 		if st.Err != nil {
 			state.Set("error", play.Describe(st.Err))
 		}
 		if f := js.Global().Get("skirmishPhase"); f.Type() == js.TypeFunction {
 			f.Invoke(p.String())
+		}
+	}
+	shown := time.Duration(-1)
+	o.OnNetStats = func(st play.NetStats) {
+		if st.Ping != shown {
+			shown = st.Ping
+			state.Set("ping", float64(st.Ping)/float64(time.Millisecond))
 		}
 	}
 	o.OnFirstFrame = func() {

@@ -307,6 +307,8 @@ func (s *Session) enqueue() (url, token string, err error) {
 // ticket, and the Client's final error otherwise.
 func (s *Session) play(url, token string) error {
 	firstFail := make(chan error, 1)
+	online, stopOnline := networkBack()
+	defer stopOnline()
 	c := clientnet.Open(s.ctx, url, &clientnet.ClientOptions{
 		Dial: clientnet.DialOptions{
 			Name:             s.cfg.Name,
@@ -320,6 +322,7 @@ func (s *Session) play(url, token string) error {
 		GiveUpAfter:    s.cfg.Grace,
 		StallAfter:     s.cfg.StallAfter,
 		StallReconnect: s.cfg.StallReconnect,
+		Retry:          online,
 		OnState: func(st clientnet.StateChange) {
 			s.mu.Lock()
 			defer s.mu.Unlock()

@@ -171,6 +171,9 @@ type watcher struct {
 	joins []uint32
 	// track is where the server had the player, snapshot by snapshot.
 	track []sample
+	// pings are the watcher's own ping round trips (Ping → Pong): what a
+	// Go client, the bots' code, measures against the same server.
+	pings []time.Duration
 }
 
 // sample is the watched player as one snapshot had it, with the local
@@ -198,6 +201,8 @@ func watch(ctx context.Context, url, name string) (*watcher, error) {
 			}
 			w.mu.Lock()
 			switch typ {
+			case protocol.MsgPong:
+				w.pings = append(w.pings, c.Stats().PingRTT)
 			case protocol.MsgJoin:
 				if j := c.Join(); j.Name == name {
 					w.id, w.seen = j.Player, false
@@ -230,8 +235,9 @@ func watch(ctx context.Context, url, name string) (*watcher, error) {
 	return w, nil
 }
 
-// keepAcking sends an idle input now and then: the server closes clients
-// that stop acknowledging snapshots.
+// keepAcking sends an idle input and a ping now and then: the server
+// closes clients that stop acknowledging snapshots, and the pings measure
+// the round trip.
 func keepAcking(ctx context.Context, c *clientnet.Conn) {
 	t := time.NewTicker(200 * time.Millisecond)
 	defer t.Stop()
@@ -241,6 +247,9 @@ func keepAcking(ctx context.Context, c *clientnet.Conn) {
 			return
 		case <-t.C:
 			if _, err := c.SendInput(ctx, protocol.Input{}); err != nil {
+				return
+			}
+			if err := c.Ping(ctx); err != nil {
 				return
 			}
 		}

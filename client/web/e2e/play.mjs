@@ -10,10 +10,13 @@
 // 2. Play: another fresh context opens BASE_URL/?name=PLAYER_NAME, waits for
 //    the menu, presses Enter (Play), waits until the match is on screen,
 //    then holds W and clicks (fires) for a few seconds, and saves a
-//    screenshot.
-// Any console error or page error fails the run. The result is one JSON
+//    screenshot; then presses Esc twice (leave, confirmed) and waits for
+//    the menu.
+// Any console error or page error fails the run, and so do the lines
+// chromium.mjs forbids (a ReadPixels stall, a send on a closing socket)
+// and any readPixels call of the page's own. The result is one JSON
 // line on stdout; progress goes to stderr.
-import { launchChromium } from "./chromium.mjs";
+import { launchChromium, pixelReads, watchConsole } from "./chromium.mjs";
 
 const [base, shotPath, name] = process.argv.slice(2);
 if (!base || !shotPath || !name) {
@@ -29,16 +32,7 @@ const browser = await launchChromium();
 async function newPage(label) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await ctx.newPage();
-  page.on("console", (m) => {
-    const line = `${label} console.${m.type()}: ${m.text()}`;
-    log(line);
-    if (m.type() === "error") errors.push(line);
-  });
-  page.on("pageerror", (e) => {
-    const line = `${label} page error: ${e.message || e}`;
-    log(line);
-    errors.push(line);
-  });
+  await watchConsole(page, { errors, log, label });
   page.on("requestfailed", (r) => log(`${label} request failed: ${r.url()} ${r.failure()?.errorText}`));
   return { ctx, page };
 }
@@ -96,6 +90,17 @@ try {
   await page.waitForTimeout(150);
   await page.screenshot({ path: shotPath });
   result.phaseAfter = await phase(page);
+
+  // Leave: Esc asks, Esc again confirms; the socket closes with no send
+  // on it after (Chromium would log one).
+  await page.keyboard.press("Escape");
+  await page.waitForTimeout(300);
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => window.skirmish.phase === "menu", null, { timeout: 10000 });
+  await page.waitForTimeout(1000);
+  result.phaseLeft = await phase(page);
+  const reads = await pixelReads(page);
+  if (reads > 0) errors.push(`the page read pixels back ${reads} times`);
   result.ok = errors.length === 0 && result.phaseAfter === "playing";
   await ctx.close();
 } catch (e) {

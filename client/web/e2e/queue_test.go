@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,13 +30,18 @@ func TestBrowserQueues(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	// The second player queues from Go once the page is in the queue.
+	// The second player queues from Go once the page shows the waiting
+	// screen (it creates the file signal then) and is in the queue: had it
+	// queued earlier, the match could start between two of the page's
+	// frames and the waiting screen never show.
 	const name = "e2e-queued"
+	signal := filepath.Join(t.TempDir(), "waiting")
 	errc := make(chan error, 1)
 	go func() {
 		queueURL, _ := clientnet.QueueURL(wsURL)
-		for ctx.Err() == nil { // until the page is in the queue
-			if st, err := mm.Stats(ctx); err == nil && len(st.Pools) > 0 && st.Pools[0].Players > 0 {
+		for ctx.Err() == nil {
+			_, err := os.Stat(signal)
+			if st, serr := mm.Stats(ctx); err == nil && serr == nil && len(st.Pools) > 0 && st.Pools[0].Players > 0 {
 				break
 			}
 			time.Sleep(50 * time.Millisecond)
@@ -65,7 +72,7 @@ func TestBrowserQueues(t *testing.T) {
 		Player uint32   `json:"player"`
 		Match  string   `json:"match"`
 	}
-	shot := runNode(t, ctx, env, "queue.mjs", base, "browser-queued.png", name, &res)
+	shot := runNode(t, ctx, env, "queue.mjs", base, "browser-queued.png", name, &res, "SIGNAL="+signal)
 	if err := <-errc; err != nil {
 		t.Fatalf("the second player: %v", err)
 	}

@@ -10,11 +10,11 @@
 // SCREENSHOT.png is the match before the restart, SCREENSHOT-notice.png
 // the waiting screen after it. Prints one JSON line: {ok, errors, player,
 // match, signalAt, phases: [{phase, at}], noticeShot, notice: {phase,
-// match, player}, again: {phase, match, player}}, times in ms since the
-// epoch. Console errors fail the run, except Chromium's own report of a
+// match, player, notice, error}, again: {…}, texts (every notice and error
+// sentence the page showed)}, times in ms since the epoch. Console errors fail the run, except Chromium's own report of a
 // dial refused while the server is down.
 import { writeFileSync } from "node:fs";
-import { launchChromium, waitFor } from "./chromium.mjs";
+import { launchChromium, pixelReads, waitFor, watchConsole } from "./chromium.mjs";
 
 const [base, shotPath, name] = process.argv.slice(2);
 const signal = process.env.SIGNAL;
@@ -28,23 +28,26 @@ const browser = await launchChromium();
 try {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await ctx.newPage();
-  page.on("console", (m) => {
-    log(`console.${m.type()}: ${m.text()}`);
-    // While the server restarts, Chromium logs each refused dial
-    // ("WebSocket connection to … failed: …"): the client's resume
-    // attempts, expected.
-    const refused = /^WebSocket connection to .* failed/.test(m.text());
-    if (m.type() === "error" && !(restarting && refused)) errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(`page error: ${e.message || e}`));
+  // While the server restarts, Chromium logs each refused dial
+  // ("WebSocket connection to … failed: …"): the client's resume
+  // attempts, expected.
+  await watchConsole(page, { errors, log,
+    allowed: (text) => restarting && /^WebSocket connection to .* failed/.test(text) });
   await page.exposeFunction("skirmishPhase", (phase) => {
     result.phases.push({ phase, at: Date.now() });
     log("phase", phase);
   });
-  const skirmish = () => page.evaluate(() => {
-    const s = window.skirmish || {};
-    return { phase: s.phase, player: s.player, match: s.match };
-  });
+  // Every sentence the page put on screen for the player (the waiting
+  // screen's notice, the menu's error), as the game exposes them.
+  result.texts = [];
+  const skirmish = async () => {
+    const s = await page.evaluate(() => {
+      const s = window.skirmish || {};
+      return { phase: s.phase, player: s.player, match: s.match, notice: s.notice || "", error: s.error || "" };
+    });
+    for (const t of [s.notice, s.error]) if (t && !result.texts.includes(t)) result.texts.push(t);
+    return s;
+  };
 
   await page.goto(`${base}/?join=1&name=${encodeURIComponent(name)}`, { waitUntil: "load" });
   await waitFor("the first match", 60000, async () => (await skirmish()).phase === "playing");
@@ -75,6 +78,8 @@ try {
   restarting = false;
   log("playing again", JSON.stringify(result.again));
   await page.screenshot({ path: shotPath.replace(/\.png$/, "-again.png") });
+  const reads = await pixelReads(page);
+  if (reads > 0) errors.push(`the page read pixels back ${reads} times`);
   result.ok = errors.length === 0;
   await ctx.close();
 } catch (e) {

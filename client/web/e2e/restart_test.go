@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -89,6 +90,7 @@ func TestBrowserRequeuesAfterServerRestart(t *testing.T) {
 		Phase  string `json:"phase"`
 		Player uint32 `json:"player"`
 		Match  string `json:"match"`
+		Notice string `json:"notice"`
 	}
 	var res struct {
 		view
@@ -97,9 +99,10 @@ func TestBrowserRequeuesAfterServerRestart(t *testing.T) {
 			Phase string `json:"phase"`
 			At    int64  `json:"at"`
 		} `json:"phases"`
-		NoticeShot string `json:"noticeShot"`
-		Notice     view   `json:"notice"`
-		Again      view   `json:"again"`
+		NoticeShot string   `json:"noticeShot"`
+		Notice     view     `json:"notice"`
+		Again      view     `json:"again"`
+		Texts      []string `json:"texts"`
 	}
 	shot := runNode(t, ctx, env, "restart.mjs", "http://"+addr, "browser-restart.png", name, &res, "SIGNAL="+signal)
 	<-restarted
@@ -133,6 +136,18 @@ func TestBrowserRequeuesAfterServerRestart(t *testing.T) {
 		t.Logf("notice shown (%d warning-coloured pixels): %s", notice, res.NoticeShot)
 	}
 
+	// The words: what the client says after a restart, and nothing of its
+	// internals (those go to the console log).
+	if res.Notice.Notice != restartNotice {
+		t.Errorf("the waiting screen says %q after the restart, want %q", res.Notice.Notice, restartNotice)
+	}
+	for _, text := range res.Texts {
+		if internal := internalText(text); internal != "" {
+			t.Errorf("the page showed the player %q: internal detail %q", text, internal)
+		}
+	}
+	t.Logf("sentences shown to the player: %q", res.Texts)
+
 	var again int64
 	for _, p := range res.Phases {
 		if p.At > res.SignalAt && p.Phase == "playing" {
@@ -144,6 +159,23 @@ func TestBrowserRequeuesAfterServerRestart(t *testing.T) {
 	if d := time.Duration(again-r.stopAt.UnixMilli()) * time.Millisecond; d > 10*time.Second {
 		t.Errorf("playing again %v after the restart, want within 10s", d)
 	}
+}
+
+// restartNotice is what the page says when its server restarted under
+// its match (play.Session's notice).
+const restartNotice = "The server restarted and your match ended — finding you a new one…"
+
+// internalText returns the first piece of s that belongs in a log, not
+// on a player's screen: a package prefix, a Go error's wording, a
+// WebSocket library's status dump ("" when there is none).
+func internalText(s string) string {
+	for _, bad := range []string{"clientnet:", "play:", "websocket:", "matchmaking:", "protocol:",
+		"use of closed network connection", "status = ", "StatusCode(", "failed to read", "handshake", "EOF"} {
+		if strings.Contains(s, bad) {
+			return bad
+		}
+	}
+	return ""
 }
 
 // stackOn runs an all-in-one server (as `skirmish serve` wires it) on addr,
