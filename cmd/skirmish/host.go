@@ -39,6 +39,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player; 'all' sends everything")
 	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
 	common := addCommonFlags(fs)
+	netf := addNetFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -61,6 +62,9 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	interest, err := setup.ParseView(*viewSize, arena.ViewUnitsPerUnit)
 	if err != nil {
 		return fail(2, "bad -view: %v", err)
+	}
+	if err := netf.check(); err != nil {
+		return fail(2, "%v", err)
 	}
 	logger, err := common.apply(stderr)
 	if err != nil {
@@ -85,12 +89,12 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(1, "%v", err)
 	}
 	if *publicURL == "" {
-		*publicURL = setup.PublicURL(ln.Addr())
+		*publicURL = netf.publicURL(ln.Addr())
 	}
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Prefix: *prefix, Tokens: tokens, Modes: arena.Modes(nil),
 		HostID: *hostID, PublicURL: *publicURL, Region: *region, Capacity: *capacity, TTL: *ttl,
-		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, Logger: logger},
+		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, Logger: logger, AllowedOrigins: netf.origins},
 	})
 	if err != nil {
 		ln.Close()
@@ -98,7 +102,9 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	}
 	logger.Info("host", "host", *hostID, "public_url", *publicURL, "region", *region, "capacity", *capacity)
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-	if err := setup.Serve(stop, ln, host, setup.ServeOptions{AdminAddr: *adminAddr, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}); err != nil {
+	so := setup.ServeOptions{AdminAddr: *adminAddr, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}
+	netf.apply(&so)
+	if err := setup.Serve(stop, ln, host, so); err != nil {
 		return fail(1, "%v", err)
 	}
 	return 0

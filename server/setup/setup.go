@@ -142,7 +142,7 @@ func New(opts Options) (*Stack, error) {
 		<-done
 		st.stopMatchmaking = func() {}
 	}
-	matchapi.New(st.Matchmaker, &matchapi.Options{LocalHostID: LocalHostID, Logger: logger}).Register(mux)
+	matchapi.New(st.Matchmaker, &matchapi.Options{LocalHostID: LocalHostID, OriginPatterns: o.AllowedOrigins, Logger: logger}).Register(mux)
 	return st, nil
 }
 
@@ -157,6 +157,10 @@ func newMatchmaker(opts *server.Options, modes []game.Mode, logger *slog.Logger,
 	opts.Tokens = mm.Verifier()
 	return mm, nil
 }
+
+// Registerer receives the metrics of what serves the stack (its
+// listener), next to its own.
+func (st *Stack) Registerer() prometheus.Registerer { return st.Server.Registry() }
 
 // Routes is the stack's HTTP handler.
 func (st *Stack) Routes() http.Handler { return st.Handler }
