@@ -8,6 +8,7 @@ import "github.com/coder/websocket"
 func wsDialOptions(o *DialOptions) *websocket.DialOptions {
 	return &websocket.DialOptions{
 		HTTPHeader:      o.HTTPHeader,
+		HTTPClient:      o.HTTPClient,
 		CompressionMode: websocket.CompressionDisabled,
 	}
 }

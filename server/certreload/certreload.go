@@ -17,7 +17,7 @@ import (
 
 // Options configures a Reloader. Zero fields take the defaults.
 type Options struct {
-	// CheckEvery is the most often the files are looked at. Default 5s.
+	// CheckEvery is the most often the files are looked at. Default 2s.
 	CheckEvery time.Duration
 	// Logger receives reloads and failed loads. Default slog.Default().
 	Logger *slog.Logger
@@ -43,7 +43,7 @@ type fileStamp struct {
 // New loads the pair, failing when it does not load.
 func New(certFile, keyFile string, opts Options) (*Reloader, error) {
 	if opts.CheckEvery <= 0 {
-		opts.CheckEvery = 5 * time.Second
+		opts.CheckEvery = 2 * time.Second
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()

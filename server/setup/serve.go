@@ -38,7 +38,7 @@ type ServeOptions struct {
 	MaxConns, MaxConnsPerIP int
 	// TLSCert and TLSKey, when set, are the PEM files of the player
 	// listener's certificate: it serves https:// and wss://, and picks up
-	// a renewed pair within TLSReloadEvery (default 5s) of its files
+	// a renewed pair within TLSReloadEvery (default 2s) of its files
 	// changing.
 	TLSCert, TLSKey string
 	TLSReloadEvery  time.Duration
