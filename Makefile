@@ -7,6 +7,9 @@
 #   make bench   run the Go benchmarks
 #   make bench-load  capacity benchmark: a server under arena v1 at rising CCU,
 #                report in bench/results/ (a few minutes)
+#   make soak    512 bots with churn against serve for 20 minutes; fails when
+#                the server's goroutines, FDs or memory grow (SOAK_DURATION=1m
+#                for a smoke run)
 
 GO       ?= go
 ADDR     ?= :8080
@@ -27,7 +30,7 @@ CLIENT_WASM := bin/skirmish-client.wasm
 ARTIFACTS   ?= bin/test-artifacts
 
 .PHONY: all build run deps test test-go test-wasm fuzz bench vet clean
-.PHONY: bench-load test-loadbench-smoke
+.PHONY: bench-load test-loadbench-smoke soak
 .PHONY: client web deps-client test-client test-native test-web
 
 all: build
@@ -139,6 +142,20 @@ bench-load: build
 # never rots: it fails when the harness breaks, never on a figure.
 test-loadbench-smoke: build
 	./bin/skirmish loadbench -smoke
+
+# soak drives SOAK_BOTS bots with churn (join, leave, requeue, drop and
+# resume) against a `skirmish serve` child for SOAK_DURATION, samples its
+# goroutines, heap, RSS and FDs every SOAK_EVERY from its admin /metrics and
+# fails on growth past the bounds in bench/soak/options.go. Outside make test:
+# it runs for 20 minutes. The report goes to SOAK_OUT too when set.
+SOAK_BOTS     ?= 512
+SOAK_DURATION ?= 20m
+SOAK_EVERY    ?= 1m
+SOAK_WARMUP   ?= 2m
+SOAK_OUT      ?=
+soak: build
+	./bin/skirmish soak -bots $(SOAK_BOTS) -duration $(SOAK_DURATION) -every $(SOAK_EVERY) \
+		-warmup $(SOAK_WARMUP) $(if $(SOAK_OUT),-out $(SOAK_OUT))
 
 clean:
 	rm -rf bin
