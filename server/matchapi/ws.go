@@ -28,7 +28,8 @@ type queueConn struct {
 // serveQueue runs GET /v1/matchmaking/ws.
 func (a *API) serveQueue(w http.ResponseWriter, r *http.Request) {
 	ctl := &controlBudget{budget: netlimit.NewReadBudget(a.opts.ControlLimits, time.Now())}
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	hj := &keepHijacked{ResponseWriter: w}
+	conn, err := websocket.Accept(hj, r, &websocket.AcceptOptions{
 		CompressionMode: websocket.CompressionDisabled,
 		// Same origin and native clients only, unless listed: a page
 		// elsewhere must not queue on its visitors' behalf.
@@ -39,7 +40,7 @@ func (a *API) serveQueue(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	ctl.conn = conn
+	ctl.conn, ctl.netConn = conn, hj.conn
 	defer conn.CloseNow()
 	conn.SetReadLimit(protocol.MaxClientFrame)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
