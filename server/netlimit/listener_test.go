@@ -2,7 +2,14 @@ package netlimit
 
 import (
 	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"strings"
@@ -142,4 +149,52 @@ func TestDefaultMaxConns(t *testing.T) {
 			t.Errorf("DefaultMaxConns(%d) = %d, want %d", tc.limit, got, tc.want)
 		}
 	}
+}
+
+// TestRefusalOverTLS: a TLS client past a cap reads its 503 over TLS.
+func TestRefusalOverTLS(t *testing.T) {
+	cert, err := tls.X509KeyPair(selfSigned())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
+	raw, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := NewListener(raw, Options{MaxConnsPerIP: 1, TLS: cfg})
+	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })}
+	go hs.Serve(tls.NewListener(ln, cfg))
+	t.Cleanup(func() { hs.Close() })
+	addr := raw.Addr().String()
+	client := func() *http.Client {
+		return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+			TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, // the test's own certificate
+		}}
+	}
+	first := client()
+	if resp, err := first.Get("https://" + addr); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("first: %v %v", resp, err)
+	}
+	waitOpen(t, ln, 1) // first keeps its connection alive
+	resp, err := client().Get("https://" + addr)
+	if err != nil {
+		t.Fatalf("second: %v", err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 503 || !strings.Contains(string(b), "too many connections from your address") {
+		t.Fatalf("second: %d %q, want 503", resp.StatusCode, b)
+	}
+}
+
+// selfSigned is a certificate and key for 127.0.0.1 (the test skips
+// verification).
+func selfSigned() ([]byte, []byte) {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}
+	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	kder, _ := x509.MarshalECPrivateKey(key)
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})
 }
