@@ -42,26 +42,29 @@ type ServeOptions struct {
 	// changing.
 	TLSCert, TLSKey string
 	TLSReloadEvery  time.Duration
+	// IdleTimeout closes a keep-alive connection idle this long, on both
+	// ports. Default 60s.
+	IdleTimeout time.Duration
 }
 
 // HTTP limits of every server: a request's head must arrive within
 // readHeaderTimeout and fit in maxHeaderBytes (431 past it), and an idle
-// keep-alive connection is closed after idleTimeout. There is no
+// keep-alive connection is closed after IdleTimeout. There is no
 // WriteTimeout: net/http would leave its deadline on hijacked WebSocket
 // connections, which write for minutes (the adapter bounds its writes);
 // the connection caps bound what slow readers of other responses hold.
 const (
-	readHeaderTimeout = 10 * time.Second
-	idleTimeout       = 60 * time.Second
-	maxHeaderBytes    = 16 << 10
+	readHeaderTimeout  = 10 * time.Second
+	defaultIdleTimeout = 60 * time.Second
+	maxHeaderBytes     = 16 << 10
 )
 
 // newHTTPServer is an http.Server with the limits above.
-func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+func newHTTPServer(h http.Handler, idle time.Duration, logger *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
-		IdleTimeout:       idleTimeout,
+		IdleTimeout:       idle,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
@@ -143,6 +146,9 @@ func Serve(stop Stop, ln net.Listener, st Service, opts ServeOptions) error {
 	if opts.DrainTimeout <= 0 {
 		opts.DrainTimeout = 10 * time.Minute
 	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = defaultIdleTimeout
+	}
 	capped, scheme, err := listen(ln, st, opts, logger)
 	if err != nil {
 		ln.Close()
@@ -150,7 +156,7 @@ func Serve(stop Stop, ln net.Listener, st Service, opts ServeOptions) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	ln = capped
-	hs := newHTTPServer(st.Routes(), logger)
+	hs := newHTTPServer(st.Routes(), opts.IdleTimeout, logger)
 	errc := make(chan error, 2)
 	var admin *http.Server
 	if opts.AdminAddr != "" {
@@ -160,7 +166,7 @@ func Serve(stop Stop, ln net.Listener, st Service, opts ServeOptions) error {
 			st.Close(context.Background())
 			return fmt.Errorf("admin address: %w", err)
 		}
-		admin = newHTTPServer(AdminHandler(st.Routes()), logger)
+		admin = newHTTPServer(AdminHandler(st.Routes()), opts.IdleTimeout, logger)
 		logger.Info("admin", "addr", aln.Addr().String())
 		go func() { errc <- serveHTTP(admin, aln) }()
 		defer admin.Close()
