@@ -40,6 +40,9 @@ type Options struct {
 // connection is closed without a response rather than held.
 const maxRefusing = 64
 
+// maxRefusingPerIP bounds the refusals being written to one address.
+const maxRefusingPerIP = 2
+
 // Listener caps the connections of the listener it wraps. A connection
 // over a cap is answered with HTTP 503 and closed; Accept goes on to the
 // next one. A connection counts until it is closed, hijacked (WebSocket)
@@ -53,7 +56,8 @@ type Listener struct {
 	open  int
 	perIP map[netip.Addr]int
 
-	refusing chan struct{} // semaphore of refusals in flight
+	refusing   chan struct{}      // semaphore of refusals in flight
+	refusingIP map[netip.Addr]int // refusals in flight by address; guarded by mu
 }
 
 // NewListener caps ln's connections as opts says.
@@ -62,11 +66,12 @@ func NewListener(ln net.Listener, opts Options) *Listener {
 		opts.Logger = slog.Default()
 	}
 	return &Listener{
-		Listener: ln,
-		opts:     opts,
-		metrics:  newMetrics(opts.Registry),
-		perIP:    map[netip.Addr]int{},
-		refusing: make(chan struct{}, maxRefusing),
+		Listener:   ln,
+		opts:       opts,
+		metrics:    newMetrics(opts.Registry),
+		perIP:      map[netip.Addr]int{},
+		refusing:   make(chan struct{}, maxRefusing),
+		refusingIP: map[netip.Addr]int{},
 	}
 }
 

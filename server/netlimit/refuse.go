@@ -11,7 +11,7 @@ import (
 
 // refuseTimeout bounds the time a refused connection is held to be told
 // why (the TLS handshake included).
-const refuseTimeout = 2 * time.Second
+const refuseTimeout = time.Second
 
 // refusalText is what a refused client reads, by reason.
 var refusalText = map[string]string{
@@ -20,20 +20,35 @@ var refusalText = map[string]string{
 }
 
 // refuse answers c with 503 and closes it, on a goroutine of its own so
-// that Accept goes on at once; past maxRefusing refusals in flight it
-// closes c without a word.
+// that Accept goes on at once. Past maxRefusing refusals in flight, or
+// maxRefusingPerIP for c's address (a flood from one address must not
+// take every answer from the others), it closes c without a word.
 func (l *Listener) refuse(c net.Conn, ip netip.Addr, reason string) {
 	l.metrics.refused.WithLabelValues(reason).Inc()
 	l.opts.Logger.Debug("connection refused", "ip", ip.String(), "reason", reason)
-	select {
-	case l.refusing <- struct{}{}:
-	default:
+	l.mu.Lock()
+	ok := l.refusingIP[ip] < maxRefusingPerIP
+	if ok {
+		select {
+		case l.refusing <- struct{}{}:
+			l.refusingIP[ip]++
+		default:
+			ok = false
+		}
+	}
+	l.mu.Unlock()
+	if !ok {
 		c.Close()
 		return
 	}
 	go func() {
-		defer func() { <-l.refusing }()
 		respond(c, l.opts.TLS, refusalText[reason])
+		l.mu.Lock()
+		if l.refusingIP[ip]--; l.refusingIP[ip] <= 0 {
+			delete(l.refusingIP, ip)
+		}
+		l.mu.Unlock()
+		<-l.refusing
 	}()
 }
 
