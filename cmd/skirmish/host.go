@@ -27,7 +27,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	prefix := fs.String("prefix", redisstore.DefaultPrefix, "Redis key prefix: one cluster per prefix")
 	var pubkeys listFlag
 	fs.Var(&pubkeys, "token-pubkey", "public key file(s) the matchmakers' join tokens are checked with; repeat the flag or separate with commas to accept the previous key during a rotation")
-	publicURL := fs.String("public-url", "", "where players reach this host, e.g. ws://this-host:8090/ws or wss://… behind a TLS proxy (default: ws://, the machine's name when -addr has no IP, and the port)")
+	publicURL := fs.String("public-url", "", "where players reach this host, e.g. ws://this-host:8090/ws or wss://… behind a TLS proxy (default: ws://, or wss:// with -tls-cert, the machine's name when -addr has no IP, and the port)")
 	region := fs.String("region", "", "the region this host serves (empty: every region)")
 	capacity := fs.Int("capacity", 256, "seats this host runs at most, over all its matches")
 	hostID := fs.String("host-id", "", "this host's ID in the directory, unique in the cluster (default: the machine's name and a random suffix, fixed for the process)")
