@@ -18,6 +18,7 @@ import (
 	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server/servertest"
+	"github.com/skirmishgg/skirmish/server/setup"
 )
 
 // serveArgs is a quiet serve on a loopback port without a web build.
@@ -342,5 +343,33 @@ func TestTLS(t *testing.T) {
 	late.CloseNow()
 	if n := play(t, player, 300*time.Millisecond); n == 0 {
 		t.Fatal("the first player got nothing after the rotation")
+	}
+}
+
+// TestNetFlagErrors: TLS flags that cannot work are a clear error on
+// every server command, never a server without TLS.
+func TestNetFlagErrors(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.pem")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"serve cert without key", serveArgs("-tls-cert", missing), 2, "-tls-cert and -tls-key go together"},
+		{"serve key without cert", serveArgs("-tls-key", missing), 2, "-tls-cert and -tls-key go together"},
+		{"serve missing files", serveArgs("-tls-cert", missing, "-tls-key", missing), 1, "no such file"},
+		{"host cert without key", []string{"host", "-tls-cert", missing, "-token-pubkey", missing}, 2, "-tls-cert and -tls-key go together"},
+		{"matchmaker key without cert", []string{"matchmaker", "-tls-key", missing, "-token-key", missing}, 2, "-tls-cert and -tls-key go together"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr strings.Builder
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if code := run(setup.StopWith(ctx), tc.args, io.Discard, &stderr); code != tc.code || !strings.Contains(stderr.String(), tc.want) {
+				t.Fatalf("exit %d, %q; want %d and %q", code, stderr.String(), tc.code, tc.want)
+			}
+		})
 	}
 }
