@@ -126,11 +126,21 @@ func (l *Listener) Open() int {
 	return l.open
 }
 
+// sourceIP is the address a connection counts against: its IPv4
+// address, or the /64 of its IPv6 address (one subscriber's usual
+// allocation, which an attacker could otherwise walk through).
 func sourceIP(a net.Addr) netip.Addr {
-	if ap, err := netip.ParseAddrPort(a.String()); err == nil {
-		return ap.Addr().Unmap()
+	ap, err := netip.ParseAddrPort(a.String())
+	if err != nil {
+		return netip.Addr{}
 	}
-	return netip.Addr{}
+	ip := ap.Addr().Unmap()
+	if ip.Is6() {
+		if p, err := ip.Prefix(64); err == nil {
+			return p.Addr()
+		}
+	}
+	return ip
 }
 
 func (l *Listener) wrap(c net.Conn, ip netip.Addr) net.Conn {

@@ -134,6 +134,24 @@ func waitOpen(t *testing.T, ln *Listener, n int) {
 	}
 }
 
+func TestSourceIP(t *testing.T) {
+	for _, tc := range []struct{ addr, want string }{
+		{"127.0.0.2:5000", "127.0.0.2"},
+		{"[::ffff:10.1.2.3]:5000", "10.1.2.3"},
+		{"[2001:db8:1:2:aaaa::1]:5000", "2001:db8:1:2::"},
+		{"[2001:db8:1:2:bbbb::9]:443", "2001:db8:1:2::"},
+		{"[2001:db8:1:3::1]:443", "2001:db8:1:3::"},
+	} {
+		a, err := net.ResolveTCPAddr("tcp", tc.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sourceIP(a).String(); got != tc.want {
+			t.Errorf("sourceIP(%s) = %s, want %s", tc.addr, got, tc.want)
+		}
+	}
+}
+
 func TestDefaultMaxConns(t *testing.T) {
 	for _, tc := range []struct {
 		limit uint64
