@@ -183,9 +183,12 @@ func (b *bot) play(ctx context.Context, conn *clientnet.Conn) (outcome, error) {
 	// Churn: leave or drop after a while, as players do (chosen before
 	// the sender takes the random generator).
 	var churned atomic.Int32
+	stopChurn := func() {}
 	if b.opts.Churn > 0 {
 		leave, after := b.rng.IntN(2) == 0, b.jitter(b.opts.Churn)
+		done := make(chan struct{})
 		churn := time.AfterFunc(after, func() {
+			defer close(done)
 			if leave {
 				churned.Store(int32(endLeft))
 				conn.Close()
@@ -194,7 +197,12 @@ func (b *bot) play(ctx context.Context, conn *clientnet.Conn) (outcome, error) {
 				conn.CloseNow()
 			}
 		})
-		defer churn.Stop()
+		// Stops the churn, or waits for its close to finish.
+		stopChurn = func() {
+			if !churn.Stop() {
+				<-done
+			}
+		}
 	}
 
 	// The sender stops as soon as the run ends, so no input races the
@@ -219,6 +227,7 @@ func (b *bot) play(ctx context.Context, conn *clientnet.Conn) (outcome, error) {
 		b.obs.handle(typ, conn)
 	}
 
+	stopChurn()
 	if stopClose() {
 		conn.CloseNow()
 	} else {
