@@ -28,6 +28,7 @@ type Result struct {
 	Bots     bot.Summary
 	Churn    struct{ Left, Dropped, Resumed, Requeues, Connects, Queued int }
 	Problems []string // growth beyond the bounds, a server that died
+	Broken   []string // the harness did not work: no samples, no snapshots, a dead server
 }
 
 // Run soaks a server as opts says and returns what it saw; Problems says
@@ -68,7 +69,7 @@ func Run(ctx context.Context, opts *Options, serverLog io.Writer) (*Result, erro
 		select {
 		case <-time.After(time.Until(start.Add(next))):
 		case <-srv.exited:
-			res.Problems = append(res.Problems, fmt.Sprintf("the server exited after %v", time.Since(start).Round(time.Second)))
+			res.Broken = append(res.Broken, fmt.Sprintf("the server exited after %v", time.Since(start).Round(time.Second)))
 			next = o.Duration + 1
 			continue
 		case <-ctx.Done():
@@ -76,7 +77,7 @@ func Run(ctx context.Context, opts *Options, serverLog io.Writer) (*Result, erro
 		}
 		s, err := srv.sample(ctx)
 		if err != nil {
-			res.Problems = append(res.Problems, err.Error())
+			res.Broken = append(res.Broken, err.Error())
 		} else {
 			s.At = time.Since(start).Round(time.Second)
 			if res.Baseline < 0 {
@@ -106,9 +107,13 @@ func Run(ctx context.Context, opts *Options, serverLog io.Writer) (*Result, erro
 		res.Churn.Queued += b.Queued
 	}
 	res.Problems = append(res.Problems, res.growth()...)
-	if res.Bots.Bots > 0 && res.Bots.BotsWithoutSnapshots == res.Bots.Bots {
-		res.Problems = append(res.Problems, "the bots got no snapshot")
+	if len(res.Samples) < 2 {
+		res.Broken = append(res.Broken, fmt.Sprintf("%d samples", len(res.Samples)))
 	}
+	if res.Bots.Bots > 0 && res.Bots.BotsWithoutSnapshots > 0 {
+		res.Broken = append(res.Broken, fmt.Sprintf("%d of %d bots never got a snapshot", res.Bots.BotsWithoutSnapshots, res.Bots.Bots))
+	}
+	res.Problems = append(res.Problems, res.Broken...)
 	return res, nil
 }
 
