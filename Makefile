@@ -8,6 +8,9 @@
 #   make image   build the container image (Dockerfile) with buildah or docker
 #   make bench-load  capacity benchmark: a server under arena v1 at rising CCU,
 #                report in bench/results/ (a few minutes)
+#   make soak    512 bots with churn against serve for 20 minutes; fails when
+#                the server's goroutines, FDs or memory grow (SOAK_DURATION=1m
+#                for a smoke run)
 
 GO       ?= go
 ADDR     ?= :8080
@@ -28,7 +31,7 @@ CLIENT_WASM := bin/skirmish-client.wasm
 ARTIFACTS   ?= bin/test-artifacts
 
 .PHONY: all build run deps test test-go test-wasm fuzz bench vet clean
-.PHONY: bench-load test-loadbench-smoke
+.PHONY: bench-load test-loadbench-smoke soak test-soak-smoke
 .PHONY: client web deps-client test-client test-native test-web
 .PHONY: image test-image
 
@@ -99,7 +102,7 @@ deps-client: deps
 	@[ -f client/web/node_modules/playwright-core/package.json ] || \
 		{ cd client/web && npm ci --no-audit --no-fund; }
 
-test: deps vet test-go test-wasm fuzz test-loadbench-smoke test-client test-image
+test: deps vet test-go test-wasm fuzz test-loadbench-smoke test-soak-smoke test-client test-image
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -110,7 +113,7 @@ vet:
 # rest, so they never compete with other packages for the two cores.
 test-go:
 	$(GO) test -race -short -count=1 -timeout 8m ./...
-	$(GO) test -race -count=1 -p 1 -timeout 5m -run 'TestBotsPlay|TestBadInput|TestSlowClient|TestStalledClient|TestUnansweredClose|TestMatchmaking200|TestDropped|TestTenThousandPlayers|TestClusterEndToEnd|TestManifestFlags' ./server ./server/admission ./cmd/skirmish ./deploy
+	$(GO) test -race -count=1 -p 1 -timeout 5m -run 'TestBotsPlay|TestBadInput|TestSlowClient|TestStalledClient|TestUnansweredClose|TestMatchmaking200|TestDropped|TestTenThousandPlayers|TestClusterEndToEnd|TestManifestFlags|TestFileLimitHolds' ./server ./server/admission ./cmd/skirmish ./deploy
 
 # The pure packages also run compiled to WebAssembly, so determinism holds in
 # the browser too (the arena's golden hash is checked on both).
@@ -177,6 +180,25 @@ image:
 # client at /, drain on SIGTERM (about 15 s with a warm build cache).
 test-image:
 	deploy/image/test-image.sh
+
+# soak drives SOAK_BOTS bots with churn (join, leave, requeue, drop and
+# resume) against a `skirmish serve` child for SOAK_DURATION, samples its
+# goroutines, heap, RSS and FDs every SOAK_EVERY from its admin /metrics and
+# fails on growth past the bounds in bench/soak/options.go. Outside make test:
+# it runs for 20 minutes. The report goes to SOAK_OUT too when set.
+SOAK_BOTS     ?= 512
+SOAK_DURATION ?= 20m
+SOAK_EVERY    ?= 1m
+SOAK_WARMUP   ?= 2m
+SOAK_OUT      ?=
+soak: build
+	./bin/skirmish soak -bots $(SOAK_BOTS) -duration $(SOAK_DURATION) -every $(SOAK_EVERY) \
+		-warmup $(SOAK_WARMUP) $(if $(SOAK_OUT),-out $(SOAK_OUT))
+
+# The soak harness in a smoke run (16 bots, 30 s, about 35 s), so it never
+# rots: it fails when the harness breaks, never on a figure.
+test-soak-smoke: build
+	./bin/skirmish soak -smoke
 
 clean:
 	rm -rf bin

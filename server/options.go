@@ -48,6 +48,12 @@ type Options struct {
 	// 30s; negative: none.
 	ResumeGrace time.Duration
 
+	// AllowedOrigins are the browser origins, besides the server's own,
+	// whose pages may open a game or queue connection (patterns, see
+	// ws.Options.OriginPatterns). Native clients send no Origin and are
+	// always accepted. Default none: same origin only.
+	AllowedOrigins []string
+
 	// Tokens, when set, admits players only with a join token the
 	// matchmaker signed for a match on this host (which Expect created).
 	// The token keys the player's seat, which it takes once and takes back

@@ -45,7 +45,7 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 	srv.ws = ws.New(nil, &ws.Options{
 		InputRate: o.InputRate, InputBurst: o.InputBurst, ReliableQueue: queue, Senders: o.Senders,
 		HandshakeTimeout: o.HandshakeTimeout, WriteTimeout: o.WriteTimeout, Interest: o.Interest,
-		Registry: o.Registry, Clock: o.Clock, Logger: o.Logger,
+		OriginPatterns: o.AllowedOrigins, Registry: o.Registry, Clock: o.Clock, Logger: o.Logger,
 	})
 	reg, err := registry.New(registry.Options{
 		Direct: rules,
@@ -92,6 +92,9 @@ func (s *Server) serveReadyz(w http.ResponseWriter, r *http.Request) {
 	}
 	fmt.Fprintln(w, st)
 }
+
+// Registry is where the server's metrics are registered and served from.
+func (s *Server) Registry() *prometheus.Registry { return s.opts.Registry }
 
 // State is the host's lifecycle state.
 func (s *Server) State() registry.State { return s.registry.State() }

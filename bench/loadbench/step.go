@@ -43,6 +43,7 @@ type stepConfig struct {
 	Seed       uint64
 	HZ         int   // USER_HZ, for /proc CPU times
 	NoWeb      bool  // pass -web= (no browser client at /): the server has -web
+	NoConnCaps bool  // pass -max-conns=0 -max-conns-per-ip=0: every bot comes from one address
 	ServerCPUs []int // run the server on these CPUs only (-pin); nil: anywhere
 	Syscalls   bool  // count the server's system calls over the window
 	BotLogger  *slog.Logger
@@ -63,6 +64,9 @@ func (c *stepConfig) serveArgs() []string {
 	}
 	if c.NoWeb {
 		args = append(args, "-web=")
+	}
+	if c.NoConnCaps {
+		args = append(args, "-max-conns=0", "-max-conns-per-ip=0")
 	}
 	return args
 }

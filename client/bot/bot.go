@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -65,6 +66,8 @@ const (
 	endRun        outcome = iota // the run is over
 	endMatch                     // the match ended: join again
 	endDisconnect                // dropped: reconnect after a pause
+	endLeft                      // the bot left (Churn): join again
+	endDropped                   // the bot cut its connection (Churn): resume
 )
 
 // run plays from startAt until ctx is done.
@@ -81,6 +84,7 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 	url := b.opts.URL
 	var queuedAt time.Time
 	failedDials := 0 // in a row, to the same seat
+	afterDrop := false
 	for ctx.Err() == nil {
 		if b.opts.Mode != "" && dialOpts.Resume == "" {
 			queuedAt = time.Now()
@@ -130,11 +134,16 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 			continue
 		}
 		b.res.Connects++
+		if afterDrop {
+			b.res.Resumed++
+			afterDrop = false
+		}
 		failedDials = 0
 		if !queuedAt.IsZero() {
 			b.wait.record(time.Since(queuedAt))
 			queuedAt = time.Time{}
 		}
+		resume := conn.Welcome().Resume
 		switch out, err := b.play(ctx, conn); out {
 		case endRun:
 			return
@@ -143,6 +152,17 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 			dialOpts.Resume = "" // next match: queue again
 			backoff = backoffMin
 			b.log.Debug("match over, joining again")
+		case endLeft:
+			b.res.Left++
+			dialOpts.Resume = "" // a new seat: queue again in a mode
+			backoff = backoffMin
+		case endDropped:
+			b.res.Dropped++
+			if b.opts.Mode == "" {
+				dialOpts.Resume = resume
+			}
+			afterDrop = true
+			backoff = backoffMin
 		case endDisconnect:
 			b.res.Disconnects++
 			b.res.LastError = err.Error()
@@ -160,6 +180,30 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 func (b *bot) play(ctx context.Context, conn *clientnet.Conn) (outcome, error) {
 	began := time.Now()
 	b.obs.reset(conn.Welcome(), &b.sight)
+	// Churn: leave or drop after a while, as players do (chosen before
+	// the sender takes the random generator).
+	var churned atomic.Int32
+	stopChurn := func() {}
+	if b.opts.Churn > 0 {
+		leave, after := b.rng.IntN(2) == 0, b.jitter(b.opts.Churn)
+		done := make(chan struct{})
+		churn := time.AfterFunc(after, func() {
+			defer close(done)
+			if leave {
+				churned.Store(int32(endLeft))
+				conn.Close()
+			} else {
+				churned.Store(int32(endDropped))
+				conn.CloseNow()
+			}
+		})
+		// Stops the churn, or waits for its close to finish.
+		stopChurn = func() {
+			if !churn.Stop() {
+				<-done
+			}
+		}
+	}
 
 	// The sender stops as soon as the run ends, so no input races the
 	// close handshake below.
@@ -183,6 +227,7 @@ func (b *bot) play(ctx context.Context, conn *clientnet.Conn) (outcome, error) {
 		b.obs.handle(typ, conn)
 	}
 
+	stopChurn()
 	if stopClose() {
 		conn.CloseNow()
 	} else {
@@ -200,6 +245,8 @@ func (b *bot) play(ctx context.Context, conn *clientnet.Conn) (outcome, error) {
 		// The server closes every player after MatchEnd (1000 "match
 		// over"); whatever the close looked like, the match is over.
 		return endMatch, nil
+	case churned.Load() != 0:
+		return outcome(churned.Load()), nil
 	}
 	return endDisconnect, err
 }

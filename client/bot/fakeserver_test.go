@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ type fakeServer struct {
 
 	matchTicks uint32 // end each match after this many ticks; 0: never
 	refuse     int    // refuse this many connections with 1013
+	resumes    int    // Hellos that came with a resume token
 
 	mu      sync.Mutex
 	players map[uint32]*fakePlayer
@@ -88,9 +90,13 @@ func (fs *fakeServer) play(ctx context.Context, ws *websocket.Conn, hello protoc
 		ws.Close(protocol.CloseTryAgainLater, "no free seat")
 		return nil
 	}
+	if hello.Resume != "" {
+		fs.resumes++
+	}
 	fs.nextID++
 	p := &fakePlayer{id: fs.nextID, ws: ws, x: int32(fs.nextID) * 400, y: 4000}
-	welcome := protocol.Welcome{Version: protocol.Version, Player: p.id, Match: "m", TickRate: 60, SnapshotRate: 30, Kinds: fakeKinds}
+	welcome := protocol.Welcome{Version: protocol.Version, Player: p.id, Match: "m", TickRate: 60, SnapshotRate: 30, Kinds: fakeKinds,
+		Resume: fmt.Sprintf("seat-%d", p.id)}
 	msgs := [][]byte{welcome.Append(nil)}
 	for _, o := range fs.players {
 		msgs = append(msgs, (&protocol.Join{Player: o.id, Name: "x"}).Append(nil))

@@ -60,6 +60,14 @@ type Options struct {
 	// URL (…/ws → …/v1/matchmaking/ws), the embedded matchmaker.
 	QueueURL string
 
+	// Churn, when set, ends each connection of a bot after a random time
+	// around Churn (±50%), in one of two ways picked at random: the bot
+	// leaves (a close 1000) and joins again, through the queue in Mode;
+	// or its connection drops (no close frame) and it resumes its held
+	// seat with its token. Soak tests use it to exercise every way in
+	// and out of a match. Default 0: bots stay until the match ends.
+	Churn time.Duration
+
 	// Skill is the rating the bots queue with. Default 1500.
 	Skill int32
 
@@ -90,8 +98,8 @@ func (o *Options) resolve() (Options, error) {
 	default:
 		return c, fmt.Errorf("bot: URL %q: scheme must be ws, wss, http or https", c.URL)
 	}
-	if c.Bots < 0 || c.InputRate < 0 || c.Duration < 0 || c.Ramp < 0 || c.HandshakeTimeout < 0 {
-		return c, errors.New("bot: Bots, InputRate, Duration, Ramp and HandshakeTimeout must not be negative")
+	if c.Bots < 0 || c.InputRate < 0 || c.Duration < 0 || c.Ramp < 0 || c.HandshakeTimeout < 0 || c.Churn < 0 {
+		return c, errors.New("bot: Bots, InputRate, Duration, Ramp, Churn and HandshakeTimeout must not be negative")
 	}
 	if c.Bots == 0 {
 		c.Bots = 1

@@ -21,6 +21,9 @@ type BotResult struct {
 	Disconnects     int // connections lost other than at a match's end
 	MatchesFinished int // matches played to their MatchEnd
 	Requeues        int // seats given up (refused, or the host unreachable) to queue again
+	Left            int // connections the bot closed itself to join again (Churn)
+	Dropped         int // connections the bot cut itself to resume its seat (Churn)
+	Resumed         int // seats taken back after a drop (a Welcome marked resumed)
 
 	// Connected is the time spent connected, from each Welcome to each
 	// close, summed over connections; the rates below are over it.

@@ -106,6 +106,36 @@ func TestRunRejoinsAfterMatchOver(t *testing.T) {
 	}
 }
 
+// TestRunChurns: with Churn, bots leave and drop on their own and come
+// back, a dropped bot with its seat's resume token; none of it counts as
+// a failure.
+func TestRunChurns(t *testing.T) {
+	checkNoLeaks(t)
+	fs := newFakeServer(t, nil)
+	rep, err := Run(t.Context(), &Options{URL: fs.url(), Bots: 4, Duration: 2 * time.Second, Churn: 200 * time.Millisecond, Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Disconnects != 0 || rep.ConnectFailures != 0 || rep.Err() != nil {
+		t.Fatalf("report %+v", rep)
+	}
+	left, dropped, resumed := 0, 0, 0
+	for _, b := range rep.Bots {
+		left += b.Left
+		dropped += b.Dropped
+		resumed += b.Resumed
+		if b.Left+b.Dropped < 2 || b.Connects < b.Left+b.Dropped {
+			t.Errorf("%s left %d and dropped %d times over %d connections", b.Name, b.Left, b.Dropped, b.Connects)
+		}
+	}
+	fs.mu.Lock()
+	resumes := fs.resumes
+	fs.mu.Unlock()
+	if left == 0 || dropped == 0 || resumed == 0 || resumes < resumed {
+		t.Fatalf("left %d, dropped %d, resumed %d; the server saw %d resume tokens", left, dropped, resumed, resumes)
+	}
+}
+
 func TestRunCountsFailuresAndDisconnects(t *testing.T) {
 	checkNoLeaks(t)
 	fs := newFakeServer(t, func(fs *fakeServer) { fs.refuse = 2 })

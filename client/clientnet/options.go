@@ -27,6 +27,11 @@ type DialOptions struct {
 	// ignored there.
 	HTTPHeader http.Header
 
+	// HTTPClient makes the WebSocket upgrade request: one with a
+	// tls.Config of its own trusts a server's private CA (wss://).
+	// Default http.DefaultClient. Ignored in browsers, like HTTPHeader.
+	HTTPClient *http.Client
+
 	// HandshakeTimeout bounds Dial as a whole: connecting, the WebSocket
 	// upgrade, sending Hello and waiting for Welcome. Default 5s.
 	HandshakeTimeout time.Duration

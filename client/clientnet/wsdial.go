@@ -12,6 +12,7 @@ import (
 func wsDialOptions(o *DialOptions) *websocket.DialOptions {
 	return &websocket.DialOptions{
 		HTTPHeader:      o.HTTPHeader,
+		HTTPClient:      o.HTTPClient,
 		CompressionMode: websocket.CompressionDisabled,
 	}
 }

@@ -49,7 +49,8 @@ func startCluster(t *testing.T, matchmakers int, hostIDs []string, capacity int)
 	c.pub = c.key + ".pub"
 	for i := range matchmakers {
 		c.matchmaker = append(c.matchmaker, servertest.StartProcess(t, fmt.Sprintf("matchmaker %d", i), c.bin, "matchmaker",
-			"-addr", "127.0.0.1:0", "-redis", c.redis.URL, "-token-key", c.key, "-log-level", "warn"))
+			"-addr", "127.0.0.1:0", "-redis", c.redis.URL, "-token-key", c.key, "-log-level", "warn",
+			"-max-conns-per-ip", "0")) // every bot comes from 127.0.0.1
 	}
 	for _, id := range hostIDs {
 		c.startHost(id)
@@ -61,7 +62,7 @@ func (c *cluster) startHost(id string) *servertest.Process {
 	c.t.Helper()
 	p := servertest.StartProcess(c.t, "host "+id, c.bin, "host", "-addr", "127.0.0.1:0", "-redis", c.redis.URL,
 		"-token-pubkey", c.pub, "-host-id", id, "-capacity", fmt.Sprint(c.capacity), "-ttl", "3s", "-drain-timeout", "3s",
-		"-grace", "5s", "-log-level", "warn")
+		"-grace", "5s", "-log-level", "warn", "-max-conns-per-ip", "0")
 	c.hosts[id] = p
 	return p
 }

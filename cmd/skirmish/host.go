@@ -28,7 +28,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	prefix := fs.String("prefix", redisstore.DefaultPrefix, "Redis key prefix: one cluster per prefix")
 	var pubkeys listFlag
 	fs.Var(&pubkeys, "token-pubkey", "public key file(s) the matchmakers' join tokens are checked with; repeat the flag or separate with commas to accept the previous key during a rotation")
-	publicURL := fs.String("public-url", "", "where players reach this host, e.g. ws://this-host:8090/ws or wss://… behind a TLS proxy (default: ws://, the machine's name when -addr has no IP, and the port)")
+	publicURL := fs.String("public-url", "", "where players reach this host, e.g. ws://this-host:8090/ws or wss://… behind a TLS proxy (default: ws://, or wss:// with -tls-cert, the machine's name when -addr has no IP, and the port)")
 	region := fs.String("region", "", "the region this host serves (empty: every region)")
 	capacity := fs.Int("capacity", 256, "seats this host runs at most, over all its matches")
 	hostID := fs.String("host-id", "", "this host's ID in the directory, unique in the cluster (default: the machine's name and a random suffix, fixed for the process)")
@@ -42,6 +42,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	agonesHealth := fs.Duration("agones-health", 2*time.Second, "with -agones, how often Health is sent (well inside the Fleet's health periodSeconds)")
 	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
 	common := addCommonFlags(fs)
+	netf := addNetFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -67,6 +68,9 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(2, "bad -view: %v", err)
 	}
+	if err := netf.check(); err != nil {
+		return fail(2, "%v", err)
+	}
 	logger, err := common.apply(stderr)
 	if err != nil {
 		return fail(2, "%v", err)
@@ -90,7 +94,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(1, "%v", err)
 	}
 	if *publicURL == "" {
-		*publicURL = setup.PublicURL(ln.Addr())
+		*publicURL = netf.publicURL(ln.Addr())
 	}
 	var agonesOpts *agones.Options
 	if *useAgones {
@@ -99,7 +103,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Prefix: *prefix, Tokens: tokens, Modes: arena.Modes(nil),
 		HostID: *hostID, PublicURL: *publicURL, Region: *region, Capacity: *capacity, TTL: *ttl,
-		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, Logger: logger},
+		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, Logger: logger, AllowedOrigins: netf.origins},
 		Agones: agonesOpts,
 	})
 	if err != nil {
@@ -108,7 +112,9 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	}
 	logger.Info("host", "host", *hostID, "public_url", *publicURL, "region", *region, "capacity", *capacity)
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-	if err := setup.Serve(stop, ln, host, setup.ServeOptions{AdminAddr: *adminAddr, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}); err != nil {
+	so := setup.ServeOptions{AdminAddr: *adminAddr, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}
+	netf.apply(&so)
+	if err := setup.Serve(stop, ln, host, so); err != nil {
 		return fail(1, "%v", err)
 	}
 	return 0

@@ -101,10 +101,10 @@ func TestLayering(t *testing.T) {
 		},
 		{
 			name:      "the WebSocket adapter knows matches only through the runtime",
-			why:       "server/ws adapts the runtime's Peer to WebSockets; admission reaches it through ws.Admitter (server/ws/handler.go)",
+			why:       "server/ws adapts the runtime's Peer to WebSockets; admission reaches it through ws.Admitter (server/ws/handler.go); network limits have one home (server/netlimit)",
 			pkgs:      "server/ws",
 			noDeep:    []string{module + "/matchmaking"},
-			ownAllows: []string{"server/ws", "server/match", "server/clock", "game", "protocol"},
+			ownAllows: []string{"server/ws", "server/match", "server/clock", "server/netlimit", "game", "protocol"},
 		},
 		{
 			name:      "server never names a concrete game",
@@ -155,6 +155,13 @@ func TestLayering(t *testing.T) {
 			pkgs:      "bench/loadbench",
 			noDeep:    []string{module + "/server", module + "/matchmaking", ebiten},
 			ownAllows: []string{"bench/loadbench", "client/bot", "client/clientnet", "game", "protocol"},
+		},
+		{
+			name:      "the soak knows the server only over the network",
+			why:       "soak runs a server process and reads its /metrics, as an operator would (bench/soak/doc.go)",
+			pkgs:      "bench/soak",
+			noDeep:    []string{module + "/server", module + "/matchmaking", ebiten},
+			ownAllows: []string{"bench/soak", "client/bot", "client/clientnet", "game", "protocol"},
 		},
 		{
 			name:      "client does not import server",

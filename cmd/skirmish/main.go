@@ -21,6 +21,7 @@ commands:
   matchmaker  run a matchmaker of a cluster (Redis): queue, placement, results
   bots    run headless bot players against a server and report figures
   loadbench  measure server capacity under arena v1 (make bench-load)
+  soak    bots with churn against serve for a long while; fails on leaks (make soak)
   keygen  write an Ed25519 key pair for join tokens (-out FILE: FILE and FILE.pub)
 
 Run 'skirmish <command> -h' for the flags of a command.
@@ -55,6 +56,8 @@ func run(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return runKeygen(args[1:], stdout, stderr)
 	case "loadbench":
 		return runLoadbench(ctx, args[1:], stdout, stderr)
+	case "soak":
+		return runSoak(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

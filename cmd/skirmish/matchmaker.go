@@ -25,6 +25,7 @@ func runMatchmaker(stop setup.Stop, args []string, stdout, stderr io.Writer) int
 	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for connections to close on shutdown")
 	common := addCommonFlags(fs)
+	netf := addNetFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -37,6 +38,9 @@ func runMatchmaker(stop setup.Stop, args []string, stdout, stderr io.Writer) int
 	}
 	if *tokenKey == "" {
 		return fail(2, "-token-key is required: hosts verify the tokens it signs (skirmish keygen -out FILE)")
+	}
+	if err := netf.check(); err != nil {
+		return fail(2, "%v", err)
 	}
 	logger, err := common.apply(stderr)
 	if err != nil {
@@ -57,13 +61,15 @@ func runMatchmaker(stop setup.Stop, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return fail(1, "%v", err)
 	}
-	mm, err := setup.NewMatchmaker(setup.MatchmakerOptions{Redis: rdb, Prefix: *prefix, Signer: signer, Modes: arena.Modes(nil), Logger: logger})
+	mm, err := setup.NewMatchmaker(setup.MatchmakerOptions{Redis: rdb, Prefix: *prefix, Signer: signer, Modes: arena.Modes(nil), AllowedOrigins: netf.origins, Logger: logger})
 	if err != nil {
 		ln.Close()
 		return fail(1, "%v", err)
 	}
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-	if err := setup.Serve(stop, ln, mm, setup.ServeOptions{AdminAddr: *adminAddr, ShutdownTimeout: *shutdownTimeout, Logger: logger}); err != nil {
+	so := setup.ServeOptions{AdminAddr: *adminAddr, ShutdownTimeout: *shutdownTimeout, Logger: logger}
+	netf.apply(&so)
+	if err := setup.Serve(stop, ln, mm, so); err != nil {
 		return fail(1, "%v", err)
 	}
 	return 0

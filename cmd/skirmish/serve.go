@@ -33,6 +33,7 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player (interest management); 'all' sends everything")
 	common := addCommonFlags(fs)
+	netf := addNetFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -53,6 +54,9 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(2, "bad -view: %v", err)
 	}
+	if err := netf.check(); err != nil {
+		return fail(2, "%v", err)
+	}
 	logger, err := common.apply(stderr)
 	if err != nil {
 		return fail(2, "%v", err)
@@ -64,15 +68,16 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	}
 	opts := setup.Options{
 		Server: server.Options{
-			SnapshotRate: *snapshotRate,
-			Seed:         *seed,
-			ResumeGrace:  *grace,
-			Interest:     interest,
-			Logger:       logger,
+			SnapshotRate:   *snapshotRate,
+			Seed:           *seed,
+			ResumeGrace:    *grace,
+			Interest:       interest,
+			Logger:         logger,
+			AllowedOrigins: netf.origins,
 		},
 		Direct:    arena.New(&arena.Config{MaxPlayers: *maxPlayers}),
 		Capacity:  *capacity,
-		PublicURL: setup.PublicURL(ln.Addr()),
+		PublicURL: netf.publicURL(ln.Addr()),
 		Web:       webFS(*webDir),
 	}
 	if *withMM {
@@ -84,7 +89,9 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(1, "%v", err)
 	}
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-	if err := setup.Serve(stop, ln, st, setup.ServeOptions{AdminAddr: *adminAddr, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}); err != nil {
+	so := setup.ServeOptions{AdminAddr: *adminAddr, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}
+	netf.apply(&so)
+	if err := setup.Serve(stop, ln, st, so); err != nil {
 		return fail(1, "%v", err)
 	}
 	return 0

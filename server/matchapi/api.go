@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/skirmishgg/skirmish/matchmaking"
+	"github.com/skirmishgg/skirmish/server/netlimit"
 )
 
 // Options configures a Handler. A nil *Options, and every zero field, takes
@@ -23,6 +24,16 @@ type Options struct {
 
 	// HandshakeTimeout bounds the wait for the first Queue. Default 10s.
 	HandshakeTimeout time.Duration
+
+	// OriginPatterns are the browser origins, besides the server's own,
+	// whose pages may open a queue connection (see
+	// server.Options.AllowedOrigins). Default none: same origin and
+	// native clients only.
+	OriginPatterns []string
+
+	// ControlLimits bound the ping and pong frames of a queue connection;
+	// past them it is closed with 1008. Default netlimit's.
+	ControlLimits netlimit.ReadLimits
 
 	// Results, when set, answers GET /v1/matches/{id} for finished
 	// matches. Default nil: only running matches are found.

@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/netlimit"
 )
 
 // queueConn is one player's (or party leader's) queue connection: at most
@@ -26,13 +27,20 @@ type queueConn struct {
 
 // serveQueue runs GET /v1/matchmaking/ws.
 func (a *API) serveQueue(w http.ResponseWriter, r *http.Request) {
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
-		CompressionMode:    websocket.CompressionDisabled,
-		InsecureSkipVerify: true, // browsers on other origins may queue; no ambient credentials
+	ctl := &controlBudget{budget: netlimit.NewReadBudget(a.opts.ControlLimits, time.Now())}
+	hj := &keepHijacked{ResponseWriter: w}
+	conn, err := websocket.Accept(hj, r, &websocket.AcceptOptions{
+		CompressionMode: websocket.CompressionDisabled,
+		// Same origin and native clients only, unless listed: a page
+		// elsewhere must not queue on its visitors' behalf.
+		OriginPatterns: a.opts.OriginPatterns,
+		OnPingReceived: ctl.ping,
+		OnPongReceived: ctl.pong,
 	})
 	if err != nil {
 		return
 	}
+	ctl.conn, ctl.netConn = conn, hj.conn
 	defer conn.CloseNow()
 	conn.SetReadLimit(protocol.MaxClientFrame)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/redis/go-redis/v9"
 
 	"github.com/skirmishgg/skirmish/game"
@@ -302,6 +304,10 @@ const resultPatience = 30 * time.Second
 
 // Routes is the host's HTTP handler.
 func (h *HostStack) Routes() http.Handler { return h.Handler }
+
+// Registerer receives the metrics of what serves the host (its
+// listener), next to its own.
+func (h *HostStack) Registerer() prometheus.Registerer { return h.Server.Registry() }
 
 // Drain marks the host draining in the directory at once and lets its
 // matches finish (see server.Server.Drain).

@@ -31,6 +31,10 @@ type MatchmakerOptions struct {
 	Signer *matchmaking.TokenSigner
 	// Modes are the modes players queue for; hosts must serve them.
 	Modes []game.Mode
+	// AllowedOrigins are the browser origins, besides the matchmaker's
+	// own, whose pages may open a queue connection: the web page's origin
+	// in a cluster (see server.Options.AllowedOrigins).
+	AllowedOrigins []string
 	// Logger receives structured logs. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -43,8 +47,9 @@ type MatchmakerStack struct {
 	// and /metrics.
 	Handler http.Handler
 
-	cancel context.CancelFunc
-	done   chan struct{}
+	registry *prometheus.Registry
+	cancel   context.CancelFunc
+	done     chan struct{}
 }
 
 // NewMatchmaker builds a matchmaker on the shared Redis.
@@ -73,7 +78,7 @@ func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
 	reg.MustRegister(matchapi.NewCollector(mm))
 	redisstore.Instrument(opts.Redis, reg)
 	mux := http.NewServeMux()
-	matchapi.New(mm, &matchapi.Options{Results: results, Logger: logger}).Register(mux)
+	matchapi.New(mm, &matchapi.Options{Results: results, OriginPatterns: opts.AllowedOrigins, Logger: logger}).Register(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -86,7 +91,7 @@ func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
 		fmt.Fprintln(w, "ready")
 	})
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &MatchmakerStack{Matchmaker: mm, Handler: mux, cancel: cancel, done: make(chan struct{})}
+	s := &MatchmakerStack{Matchmaker: mm, Handler: mux, registry: reg, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		mm.Run(ctx)
@@ -96,6 +101,10 @@ func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
 
 // Routes is the matchmaker's HTTP handler.
 func (s *MatchmakerStack) Routes() http.Handler { return s.Handler }
+
+// Registerer receives the metrics of what serves the matchmaker (its
+// listener), next to its own.
+func (s *MatchmakerStack) Registerer() prometheus.Registerer { return s.registry }
 
 // Drain stops the matching passes and gives up this matchmaker's pool
 // leases, so another matchmaker takes its pools at once. Queued tickets

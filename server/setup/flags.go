@@ -13,16 +13,21 @@ import (
 // place of an unspecified IP, so that players on other machines can reach
 // it (set -public-url when a proxy or another name stands in front). The
 // embedded host of serve is reached as "here" by its own players.
-func PublicURL(addr net.Addr) string {
+func PublicURL(addr net.Addr) string { return publicURL(addr, "ws") }
+
+// PublicTLSURL is PublicURL for a listener that serves TLS: wss://.
+func PublicTLSURL(addr net.Addr) string { return publicURL(addr, "wss") }
+
+func publicURL(addr net.Addr, scheme string) string {
 	tcp, ok := addr.(*net.TCPAddr)
 	if !ok || !tcp.IP.IsUnspecified() {
-		return "ws://" + addr.String() + "/ws"
+		return scheme + "://" + addr.String() + "/ws"
 	}
 	name, err := os.Hostname()
 	if err != nil || name == "" {
 		name = "localhost"
 	}
-	return fmt.Sprintf("ws://%s/ws", net.JoinHostPort(name, fmt.Sprint(tcp.Port)))
+	return fmt.Sprintf("%s://%s/ws", scheme, net.JoinHostPort(name, fmt.Sprint(tcp.Port)))
 }
 
 // ParseView reads a -view flag: WIDTHxHEIGHT in world units, or "all"

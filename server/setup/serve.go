@@ -2,6 +2,7 @@ package setup
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,10 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/skirmishgg/skirmish/server/certreload"
+	"github.com/skirmishgg/skirmish/server/netlimit"
 )
 
 // ServeOptions is how Serve runs a stack.
@@ -24,6 +29,89 @@ type ServeOptions struct {
 	ShutdownTimeout time.Duration
 	// Logger receives structured logs. Default slog.Default().
 	Logger *slog.Logger
+
+	// MaxConns and MaxConnsPerIP cap the connections open on the player
+	// listener, in all and from one source IP (netlimit.Listener); over
+	// a cap a connection is answered 503. 0: no cap; negative: the
+	// default, 80 % of the open-file limit less a reserve and
+	// netlimit.DefaultMaxConnsPerIP.
+	MaxConns, MaxConnsPerIP int
+	// TLSCert and TLSKey, when set, are the PEM files of the player
+	// listener's certificate: it serves https:// and wss://, and picks up
+	// a renewed pair within TLSReloadEvery (default 2s) of its files
+	// changing.
+	TLSCert, TLSKey string
+	TLSReloadEvery  time.Duration
+	// IdleTimeout closes a keep-alive connection idle this long, on both
+	// ports. Default 60s.
+	IdleTimeout time.Duration
+}
+
+// HTTP limits of every server: a request's head must arrive within
+// readHeaderTimeout and fit in maxHeaderBytes (431 past it), and an idle
+// keep-alive connection is closed after IdleTimeout. There is no
+// WriteTimeout: net/http would leave its deadline on hijacked WebSocket
+// connections, which write for minutes (the adapter bounds its writes);
+// the connection caps bound what slow readers of other responses hold.
+const (
+	readHeaderTimeout  = 10 * time.Second
+	defaultIdleTimeout = 60 * time.Second
+	maxHeaderBytes     = 16 << 10
+)
+
+// newHTTPServer is an http.Server with the limits above.
+func newHTTPServer(h http.Handler, idle time.Duration, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idle,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// metered is a Service whose metrics registry also takes the listener's.
+type metered interface {
+	Registerer() prometheus.Registerer
+}
+
+// listen wraps the player listener ln in the connection caps and, when
+// opts has a certificate, TLS; it reports the scheme of its WebSocket
+// URLs.
+func listen(ln net.Listener, st Service, opts ServeOptions, logger *slog.Logger) (net.Listener, string, error) {
+	fdLimit, err := netlimit.RaiseFDLimit()
+	if err != nil {
+		logger.Warn("open-file limit", "err", err)
+	}
+	if opts.MaxConns < 0 {
+		opts.MaxConns = netlimit.DefaultMaxConns(fdLimit)
+	}
+	if opts.MaxConnsPerIP < 0 {
+		opts.MaxConnsPerIP = netlimit.DefaultMaxConnsPerIP
+	}
+	var cfg *tls.Config
+	if opts.TLSCert != "" || opts.TLSKey != "" {
+		if opts.TLSCert == "" || opts.TLSKey == "" {
+			return nil, "", errors.New("TLS needs both a certificate and its key")
+		}
+		certs, err := certreload.New(opts.TLSCert, opts.TLSKey, certreload.Options{CheckEvery: opts.TLSReloadEvery, Logger: logger})
+		if err != nil {
+			return nil, "", err
+		}
+		cfg = certs.TLSConfig()
+	}
+	var reg prometheus.Registerer
+	if m, ok := st.(metered); ok {
+		reg = m.Registerer()
+	}
+	logger.Info("connection caps", "max_conns", opts.MaxConns, "max_conns_per_ip", opts.MaxConnsPerIP, "fd_limit", fdLimit)
+	ln = netlimit.NewListener(ln, netlimit.Options{
+		MaxConns: opts.MaxConns, MaxConnsPerIP: opts.MaxConnsPerIP, TLS: cfg, Registry: reg, Logger: logger,
+	})
+	if cfg == nil {
+		return ln, "ws", nil
+	}
+	return tls.NewListener(ln, cfg), "wss", nil
 }
 
 // Service is what Serve runs: an all-in-one Stack, a HostStack or a
@@ -58,11 +146,17 @@ func Serve(stop Stop, ln net.Listener, st Service, opts ServeOptions) error {
 	if opts.DrainTimeout <= 0 {
 		opts.DrainTimeout = 10 * time.Minute
 	}
-	hs := &http.Server{
-		Handler:           st.Routes(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = defaultIdleTimeout
 	}
+	capped, scheme, err := listen(ln, st, opts, logger)
+	if err != nil {
+		ln.Close()
+		st.Close(context.Background())
+		return fmt.Errorf("listen: %w", err)
+	}
+	ln = capped
+	hs := newHTTPServer(st.Routes(), opts.IdleTimeout, logger)
 	errc := make(chan error, 2)
 	var admin *http.Server
 	if opts.AdminAddr != "" {
@@ -72,12 +166,12 @@ func Serve(stop Stop, ln net.Listener, st Service, opts ServeOptions) error {
 			st.Close(context.Background())
 			return fmt.Errorf("admin address: %w", err)
 		}
-		admin = &http.Server{Handler: AdminHandler(st.Routes()), ReadHeaderTimeout: 10 * time.Second}
+		admin = newHTTPServer(AdminHandler(st.Routes()), opts.IdleTimeout, logger)
 		logger.Info("admin", "addr", aln.Addr().String())
 		go func() { errc <- serveHTTP(admin, aln) }()
 		defer admin.Close()
 	}
-	logger.Info("serving", "addr", ln.Addr().String(), "ws", fmt.Sprintf("ws://%s/ws", ln.Addr()))
+	logger.Info("serving", "addr", ln.Addr().String(), "ws", fmt.Sprintf("%s://%s/ws", scheme, ln.Addr()))
 	go func() { errc <- serveHTTP(hs, ln) }()
 	var serveErr error
 	select {

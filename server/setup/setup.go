@@ -15,6 +15,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/server"
@@ -147,7 +149,7 @@ func New(opts Options) (*Stack, error) {
 		<-done
 		st.stopMatchmaking = func() {}
 	}
-	matchapi.New(st.Matchmaker, &matchapi.Options{LocalHostID: LocalHostID, Logger: logger}).Register(mux)
+	matchapi.New(st.Matchmaker, &matchapi.Options{LocalHostID: LocalHostID, OriginPatterns: o.AllowedOrigins, Logger: logger}).Register(mux)
 	return st, nil
 }
 
@@ -162,6 +164,10 @@ func newMatchmaker(opts *server.Options, modes []game.Mode, logger *slog.Logger,
 	opts.Tokens = mm.Verifier()
 	return mm, nil
 }
+
+// Registerer receives the metrics of what serves the stack (its
+// listener), next to its own.
+func (st *Stack) Registerer() prometheus.Registerer { return st.Server.Registry() }
 
 // Routes is the stack's HTTP handler.
 func (st *Stack) Routes() http.Handler { return st.Handler }

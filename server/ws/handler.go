@@ -10,6 +10,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server/match"
+	"github.com/skirmishgg/skirmish/server/netlimit"
 )
 
 // Admitter seats a player who said Hello: host admission (join tokens,
@@ -54,11 +55,15 @@ func (h *Handler) Dispatcher() match.Dispatcher { return h.pool }
 // request, its buffers) go: a player's connection lives for minutes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	lean := &leanHijacker{ResponseWriter: w, batches: &h.batches}
+	ctl := &controlBudget{budget: netlimit.NewReadBudget(h.opts.ControlLimits, h.opts.Clock.Now()), clock: h.opts.Clock}
 	conn, err := websocket.Accept(lean, r, &websocket.AcceptOptions{
 		CompressionMode: websocket.CompressionDisabled,
-		// Browsers on other origins may play; the protocol carries no
-		// ambient credentials.
-		InsecureSkipVerify: true,
+		// Same origin and native clients (no Origin) only, unless the
+		// operator lists the origins of their web pages: a page elsewhere
+		// must not play on its visitors' behalf.
+		OriginPatterns: h.opts.OriginPatterns,
+		OnPingReceived: ctl.ping,
+		OnPongReceived: ctl.pong,
 	})
 	if err != nil {
 		return // Accept has written the HTTP error
@@ -66,18 +71,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
-		h.run(conn, lean.conn)
+		h.run(conn, lean.conn, ctl)
 	}()
 }
 
 // run runs one player's connection: handshake, admission, then this
 // goroutine reads while the senders write.
-func (h *Handler) run(conn *websocket.Conn, out *batchConn) {
+func (h *Handler) run(conn *websocket.Conn, out *batchConn, ctl *controlBudget) {
 	defer conn.CloseNow()
 	conn.SetReadLimit(protocol.MaxClientFrame)
 
 	s := newSession(conn, h)
 	s.out = out
+	ctl.s = s // before the first read: control frames are read by reads
 	defer s.end()
 	var buf []byte // grows to the largest message read, at most MaxClientFrame+1
 	hello, buf, err := s.readHello(buf)

@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/skirmishgg/skirmish/server/clock"
 	"github.com/skirmishgg/skirmish/server/match"
+	"github.com/skirmishgg/skirmish/server/netlimit"
 )
 
 // Options configures the WebSocket adapter. A nil *Options, and every zero
@@ -21,6 +22,18 @@ type Options struct {
 	// sustained flood still empties it. Defaults 120 and 150.
 	InputRate  float64
 	InputBurst int
+
+	// ControlLimits bound the ping and pong frames a client may send,
+	// which the WebSocket library reads and answers below InputRate; a
+	// client over them is closed with 1008. Default netlimit's.
+	ControlLimits netlimit.ReadLimits
+
+	// OriginPatterns are the browser origins, besides the server's own,
+	// whose pages may open a game connection: host patterns (path.Match,
+	// e.g. "*.example.com") or scheme://host patterns. A request without
+	// an Origin header (a native client) is always accepted; any other is
+	// refused with 403. Default none: same origin only.
+	OriginPatterns []string
 
 	// ReliableQueue is how many reliable messages (events, joins, leaves)
 	// may wait for one client's sender; a client that falls further
