@@ -75,6 +75,11 @@ type Options struct {
 	// with one; every result is logged either way.
 	OnResult func(registry.MatchResult)
 
+	// RecordDir, when set, is where every match is recorded, one .skrec
+	// file each (server/record; replay with `skirmish replay`). Default
+	// "": no recordings.
+	RecordDir string
+
 	// Registry receives the server's Prometheus metrics, served at
 	// /metrics. Default a registry of its own, with the Go runtime's and
 	// the process's metrics (go_*, process_*) too.

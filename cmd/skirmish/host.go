@@ -37,6 +37,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	snapshotRate := fs.Int("snapshot-rate", 30, "snapshots per second sent to each client")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player; 'all' sends everything")
+	recordDir := fs.String("record", "", "directory to record every match into, one .skrec file each (replay with `skirmish replay`); empty: no recordings")
 	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
 	common := addCommonFlags(fs)
 	if err := fs.Parse(args); err != nil {
@@ -90,7 +91,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Prefix: *prefix, Tokens: tokens, Modes: arena.Modes(nil),
 		HostID: *hostID, PublicURL: *publicURL, Region: *region, Capacity: *capacity, TTL: *ttl,
-		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, Logger: logger},
+		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, RecordDir: *recordDir, Logger: logger},
 	})
 	if err != nil {
 		ln.Close()

@@ -79,6 +79,14 @@ func TestLayering(t *testing.T) {
 			ownAllows: []string{"protocol"},
 		},
 		{
+			name:      "the recording format is pure",
+			why:       "recordings are read by the command line, the server and clients alike (replay/doc.go): the format knows only the game contract and the wire description",
+			pkgs:      "replay",
+			noDirect:  []string{"os", "syscall", "math/rand", "crypto/rand"},
+			noDeep:    []string{"net", ebiten, websocket},
+			ownAllows: []string{"replay", "game", "protocol"},
+		},
+		{
 			name:      "the match runtime is transport-free",
 			why:       "a match reaches players only through match.Peer (server/match/peer.go): another transport or an in-memory peer is one new package",
 			pkgs:      "server/match",
@@ -111,7 +119,7 @@ func TestLayering(t *testing.T) {
 			why:       "the host serves whatever games setup is given (server/setup/setup.go); only cmd/ and tests name the arena",
 			pkgs:      "server",
 			noDeep:    []string{module + "/game/arena", module + "/client", ebiten},
-			ownAllows: []string{"server", "game", "protocol", "matchmaking"},
+			ownAllows: []string{"server", "game", "protocol", "matchmaking", "replay"},
 		},
 		{
 			name:      "matchmaking knows nothing of transports",

@@ -22,6 +22,7 @@ commands:
   bots    run headless bot players against a server and report figures
   loadbench  measure server capacity under arena v1 (make bench-load)
   keygen  write an Ed25519 key pair for join tokens (-out FILE: FILE and FILE.pub)
+  replay  read a match recording (-record): a summary, -verify re-simulates it
 
 Run 'skirmish <command> -h' for the flags of a command.
 `
@@ -55,6 +56,8 @@ func run(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return runKeygen(args[1:], stdout, stderr)
 	case "loadbench":
 		return runLoadbench(ctx, args[1:], stdout, stderr)
+	case "replay":
+		return runReplay(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -28,6 +28,7 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	withMM := fs.Bool("matchmaking", true, "players queue through the embedded matchmaker (false: first match with a free seat)")
 	capacity := fs.Int("capacity", 1024, "seats this host runs at most, over all its matches")
 	webDir := fs.String("web", "bin/web", "directory of the browser client build (make web), served at /; empty: none")
+	recordDir := fs.String("record", "", "directory to record every match into, one .skrec file each (replay with `skirmish replay`); empty: no recordings")
 	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
 	maxPlayers := fs.Int("max-players", 16, "players per match without matchmaking (-matchmaking=false)")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
@@ -68,6 +69,7 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 			Seed:         *seed,
 			ResumeGrace:  *grace,
 			Interest:     interest,
+			RecordDir:    *recordDir,
 			Logger:       logger,
 		},
 		Direct:    arena.New(&arena.Config{MaxPlayers: *maxPlayers}),

@@ -41,6 +41,11 @@ type Options struct {
 	// Metrics receives the loops' measurements. Default: metrics
 	// registered nowhere.
 	Metrics *Metrics
+
+	// Recorder, when set, records the one match these options are given
+	// to (the registry sets it on a copy per match). Default nil: no
+	// recording, at no cost.
+	Recorder Recorder
 }
 
 // WithDefaults returns a copy of o, which may be nil, with the defaults
