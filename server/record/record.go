@@ -54,6 +54,8 @@ type Recorders struct {
 	opts    Options
 	metrics metrics
 	writers sync.WaitGroup
+	// startWriter starts a recording's writer; tests hold it back.
+	startWriter func(r *recorder, run func())
 }
 
 // New checks the directory (creating it) and registers the metrics.
@@ -107,7 +109,16 @@ func (rs *Recorders) Open(matchID, mode string, rules game.Rules, seed uint64) m
 	}
 	w := &writer{f: f, path: f.Name(), flushEvery: rules.TickRate(), metrics: &rs.metrics, logger: rs.opts.Logger.With("match", matchID)}
 	rs.metrics.started.Inc()
-	rs.writers.Go(func() { w.run(r, head) })
+	rs.writers.Add(1)
+	run := func() {
+		defer rs.writers.Done()
+		w.run(r, head)
+	}
+	if rs.startWriter != nil {
+		rs.startWriter(r, run)
+	} else {
+		go run()
+	}
 	return r
 }
 

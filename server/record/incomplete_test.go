@@ -1,0 +1,82 @@
+package record
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/game/arena"
+	"github.com/skirmishgg/skirmish/replay"
+)
+
+// TestWriterBehind fills the queue of a recorder whose writer has not
+// started, as when the disk stalls: the tick never waits, the recording is
+// marked incomplete from the first tick that did not fit, and counted.
+func TestWriterBehind(t *testing.T) {
+	dir := t.TempDir()
+	reg := prometheus.NewRegistry()
+	rs, err := New(Options{Dir: dir, Queue: 4, Registerer: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := arena.New(nil)
+	var stalled *recorder
+	var start func()
+	rs.startWriter = func(r *recorder, run func()) { stalled, start = r, run }
+	rec := rs.Open("slow", "", rules, 9).(*recorder)
+	if rec != stalled {
+		t.Fatal("the writer was not held")
+	}
+	w := rules.NewWorld(9)
+	w.AddPlayer(1)
+	rec.Join(1, "p")
+	for tick := uint32(1); tick <= 10; tick++ {
+		in := []game.PlayerInput{{Player: 1, Input: game.Input{Seq: tick, MoveX: 50}}}
+		w.Step(tick, in)
+		rec.Step(tick, in, w) // would block forever if it waited
+	}
+	if rec.lostFrom != 5 {
+		t.Fatalf("lost from %d, want 5 (4 queued)", rec.lostFrom)
+	}
+	if got := counter(t, reg, "skirmish_recordings_incomplete_total"); got != 1 {
+		t.Errorf("incomplete counter %v", got)
+	}
+	rec.Close(10)
+	start()
+	rs.Wait()
+	files, _ := filepath.Glob(filepath.Join(dir, "*"+Ext))
+	f, err := os.Open(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := replay.Read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Complete() || got.LostFrom != 5 || len(got.Steps) != 4 {
+		t.Fatalf("complete %v, lost from %d, %d steps", got.Complete(), got.LostFrom, len(got.Steps))
+	}
+	if rep, err := replay.Verify(got, rules); err != nil || !rep.OK() || rep.Ticks != 4 {
+		t.Fatalf("verify %+v %v", rep, err)
+	}
+}
+
+// counter reads a counter off reg (servertest.Metric would import this
+// package through the server).
+func counter(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() == name {
+			return f.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	t.Fatalf("no metric %s", name)
+	return 0
+}
