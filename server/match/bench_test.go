@@ -2,13 +2,17 @@ package match_test
 
 import (
 	"fmt"
+
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/server/match"
+	"github.com/skirmishgg/skirmish/server/record"
 	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
@@ -17,11 +21,33 @@ import (
 // for every peer and, on every third step (20 snapshots a second), the
 // view built, indexed for interest management and offered to every peer.
 // It reports the mean (ns/op) and the 99th percentile of single steps,
-// which is what the tick's lateness budget is about.
+// which is what the tick's lateness budget is about. The -recording
+// variants also record the match (server/record, into a temporary
+// directory): the tick's share of it is in the step, the writer's
+// compression and I/O run beside it as they would on a host; "lost" is 1
+// when the writer fell behind and the recording was cut short.
 func BenchmarkMatchTick(b *testing.B) {
-	for _, players := range []int{16, 256} {
-		b.Run(map[int]string{16: "16players", 256: "256players"}[players], func(b *testing.B) {
-			m, players, peers := benchMatch(b, players)
+	for _, c := range []struct {
+		players int
+		record  bool
+	}{{16, false}, {16, true}, {256, false}, {256, true}} {
+		name := fmt.Sprintf("%dplayers", c.players)
+		if c.record {
+			name += "-recording"
+		}
+		b.Run(name, func(b *testing.B) {
+			var rec match.Recorder
+			reg := prometheus.NewRegistry()
+			if c.record {
+				rs, err := record.New(record.Options{Dir: b.TempDir(), Registerer: reg})
+				if err != nil {
+					b.Fatal(err)
+				}
+				rules := benchRules(c.players)
+				rec = rs.Open("bench", "", rules, 1)
+				b.Cleanup(func() { rec.Close(0); rs.Wait() })
+			}
+			m, players, peers := benchMatch(b, c.players, rec)
 			rng := uint64(1)
 			steps := make([]time.Duration, 0, 1<<16)
 			tick := uint32(0)
@@ -47,6 +73,9 @@ func BenchmarkMatchTick(b *testing.B) {
 			}
 			slices.Sort(steps)
 			b.ReportMetric(float64(steps[len(steps)*99/100].Nanoseconds()), "p99-ns/tick")
+			if c.record {
+				b.ReportMetric(servertest.Metric(b, reg, "skirmish_recordings_incomplete_total"), "lost")
+			}
 		})
 	}
 }
@@ -60,13 +89,17 @@ func drain(peers []*servertest.Peer) {
 	}
 }
 
+func benchRules(n int) *arena.Rules {
+	return arena.New(&arena.Config{MaxPlayers: n, ScoreLimit: 1 << 30, TimeLimit: 1 << 30})
+}
+
 // benchMatch is an arena match of n in-memory peers, stepped by hand, with
 // interest management, warmed up so that bullets fly.
-func benchMatch(b *testing.B, n int) (*match.Match, []*match.Player, []*servertest.Peer) {
+func benchMatch(b *testing.B, n int, rec match.Recorder) (*match.Match, []*match.Player, []*servertest.Peer) {
 	b.Helper()
-	rules := arena.New(&arena.Config{MaxPlayers: n, ScoreLimit: 1 << 30, TimeLimit: 1 << 30})
+	rules := benchRules(n)
 	interest := (&match.Interest{HalfWidth: 4000, HalfHeight: 2400}).WithDefaults()
-	o := (&match.Options{SnapshotRate: 20, GridCell: interest.Cell}).WithDefaults()
+	o := (&match.Options{SnapshotRate: 20, GridCell: interest.Cell, Recorder: rec}).WithDefaults()
 	schema, err := match.NewSchema(rules)
 	if err != nil {
 		b.Fatal(err)

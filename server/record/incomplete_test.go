@@ -17,7 +17,7 @@ import (
 func TestWriterBehind(t *testing.T) {
 	dir := t.TempDir()
 	reg := prometheus.NewRegistry()
-	rs, err := New(Options{Dir: dir, Queue: 4, Registerer: reg})
+	rs, err := New(Options{Dir: dir, Queue: 4, Batch: 1, Registerer: reg})
 	if err != nil {
 		t.Fatal(err)
 	}

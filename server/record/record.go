@@ -36,10 +36,15 @@ const Ext = ".skrec"
 type Options struct {
 	// Dir is where recordings go; it is created if missing. Required.
 	Dir string
-	// CheckpointEvery is how far apart view checkpoints are. Default 1s.
+	// CheckpointEvery is how far apart view checkpoints are. Default 2s
+	// (about 7% of a 16-player arena recording).
 	CheckpointEvery time.Duration
-	// Queue is how many ticks of records may wait for the writer before
-	// the recording is cut short. Default 512 (8.5 s at 60 Hz).
+	// Batch is how many ticks of records go to the writer at once.
+	// Default a quarter of a second's worth.
+	Batch int
+	// Queue is how many batches may wait for the writer before the
+	// recording is cut short. Default 64 (16 s at a quarter of a second a
+	// batch).
 	Queue int
 	// Registerer receives the recorder's metrics. Default none.
 	Registerer prometheus.Registerer
@@ -67,10 +72,10 @@ func New(o Options) (*Recorders, error) {
 		return nil, fmt.Errorf("record: %w", err)
 	}
 	if o.CheckpointEvery <= 0 {
-		o.CheckpointEvery = time.Second
+		o.CheckpointEvery = 2 * time.Second
 	}
 	if o.Queue <= 0 {
-		o.Queue = 512
+		o.Queue = 64
 	}
 	if o.Clock == nil {
 		o.Clock = clock.System{}
@@ -106,8 +111,12 @@ func (rs *Recorders) Open(matchID, mode string, rules game.Rules, seed uint64) m
 		queue:   make(chan []byte, rs.opts.Queue),
 		free:    make(chan []byte, rs.opts.Queue),
 		metrics: &rs.metrics,
+		batch:   rs.opts.Batch,
 	}
-	w := &writer{f: f, path: f.Name(), flushEvery: rules.TickRate(), metrics: &rs.metrics, logger: rs.opts.Logger.With("match", matchID)}
+	if r.batch <= 0 {
+		r.batch = max(1, rules.TickRate()/4)
+	}
+	w := &writer{f: f, path: f.Name(), flushEvery: max(1, rules.TickRate()/r.batch), metrics: &rs.metrics, logger: rs.opts.Logger.With("match", matchID)}
 	rs.metrics.started.Inc()
 	rs.writers.Add(1)
 	run := func() {

@@ -9,7 +9,10 @@ import (
 // Every method runs on the match's loop and returns at once.
 type recorder struct {
 	enc   *replay.Encoder
-	cur   []byte      // this tick's records
+	cur   []byte      // the records of the ticks since the last send
+	first uint32      // the first tick in cur
+	batch int         // ticks per send
+	ticks int         // ticks in cur
 	queue chan []byte // to the writer; closed by Close
 	free  chan []byte // buffers back from the writer, for reuse
 
@@ -34,18 +37,34 @@ func (r *recorder) Leave(id game.PlayerID) {
 	}
 }
 
-// Step appends the tick's record and hands the tick's buffer to the
+// Step appends the tick's record and, every few ticks (a send wakes the
+// writer, which costs more than encoding a tick), hands the buffer to the
 // writer without waiting: a full queue ends the recording there.
 func (r *recorder) Step(tick uint32, inputs []game.PlayerInput, w game.World) {
 	r.lastTick = tick
 	if r.lostFrom != 0 {
 		return
 	}
+	if r.ticks == 0 {
+		r.first = tick
+	}
 	r.cur = r.enc.Step(r.cur, tick, inputs, w)
+	if r.ticks++; r.ticks >= r.batch || len(r.cur) >= sendBytes {
+		r.send()
+	}
+}
+
+// sendBytes sends a batch early when it grew this large.
+const sendBytes = 16 << 10
+
+// send hands cur to the writer, or ends the recording when the queue is
+// full.
+func (r *recorder) send() {
+	r.ticks = 0
 	select {
 	case r.queue <- r.cur:
 	default:
-		r.lostFrom = tick
+		r.lostFrom = r.first
 		r.cur = r.cur[:0]
 		r.metrics.incomplete.Inc()
 		return
@@ -66,6 +85,9 @@ func (r *recorder) End(tick uint32, out game.Outcome) {
 func (r *recorder) Close(tick uint32) {
 	if r.end == nil {
 		r.endTick = tick
+	}
+	if r.lostFrom == 0 && r.ticks > 0 {
+		r.send()
 	}
 	close(r.queue)
 }
