@@ -76,3 +76,9 @@ func (p *Replayer) Next() (bool, error) {
 	p.world.Step(s.Tick, p.inputs)
 	return true, nil
 }
+
+// Input is the input a player steps with now, and whether it has one.
+func (p *Replayer) Input(id game.PlayerID) (game.Input, bool) {
+	in, ok := p.current[id]
+	return in, ok
+}

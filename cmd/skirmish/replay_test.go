@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,9 @@ import (
 	"time"
 
 	"github.com/skirmishgg/skirmish/client/bot"
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/game/arena"
+	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server"
 	"github.com/skirmishgg/skirmish/server/servertest"
 	"github.com/skirmishgg/skirmish/server/setup"
@@ -85,5 +88,58 @@ func TestReplayBadInput(t *testing.T) {
 		if code := runReplay(tc.args, &stdout, &stderr); code != tc.code || !strings.Contains(stderr.String(), tc.says) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, stderr.String(), tc.code, tc.says)
 		}
+	}
+}
+
+// TestPredictionLogAgainstRecording plays a predicting client on a real
+// server that records, with its prediction log on, and checks the log
+// against the recording: every sample falls on a recorded tick, and what
+// the client's snapshots said of its player is what the re-simulation
+// gives (so a disagreement the tool reports is the prediction's own).
+func TestPredictionLogAgainstRecording(t *testing.T) {
+	dir := t.TempDir()
+	st := servertest.StartStack(t, setup.Options{Direct: arena.New(nil), Server: server.Options{RecordDir: dir}})
+	logPath := filepath.Join(dir, "prediction.log")
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	c := clientnet.Open(ctx, st.URL, &clientnet.ClientOptions{
+		Dial:          clientnet.DialOptions{Name: "predictor"},
+		Game:          arena.New(nil),
+		PredictionLog: logPath,
+	})
+	frame := time.NewTicker(time.Second / 60)
+	defer frame.Stop()
+	for i := 0; i < 120; i++ {
+		<-frame.C
+		// Zigzag, so the prediction has turns to get right.
+		mx := int8(127)
+		if i/20%2 == 1 {
+			mx = -127
+		}
+		c.SendInput(ctx, protocol.Input{MoveX: mx, MoveY: 60, Aim: uint16(i * 500)})
+		c.Self(time.Now())
+	}
+	c.Close()
+	if err := c.PredictionLogErr(); err != nil {
+		t.Fatal(err)
+	}
+	st.Stop()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.skrec"))
+	if len(files) != 1 {
+		t.Fatalf("recordings: %v", files)
+	}
+	var stdout, stderr bytes.Buffer
+	code := runReplay([]string{"-prediction", logPath, "-against", files[0]}, &stdout, &stderr)
+	t.Logf("exit %d:\n%s%s", code, stdout.String(), stderr.String())
+	if code != 0 && code != 1 || !strings.Contains(stdout.String(), "samples checked") {
+		t.Fatalf("exit %d", code)
+	}
+	if strings.Contains(stdout.String(), "snapshots differ") {
+		t.Error("the client's snapshots differ from the recording")
+	}
+	var checked, total int
+	fmt.Sscanf(stdout.String(), "%d of %d samples checked", &checked, &total)
+	if checked < 20 || checked != total {
+		t.Errorf("%d of %d samples checked", checked, total)
 	}
 }
