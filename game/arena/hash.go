@@ -21,6 +21,9 @@ func (w *World) Hash() uint64 {
 		b := &w.bullets[i]
 		h.add(uint64(b.id), uint64(b.owner), uint64(b.dir), uint64(b.tick0))
 		h.add(i2u(b.x0), i2u(b.y0), i2u(b.vx), i2u(b.vy), i2u(b.x), i2u(b.y))
+		if b.rewind != 0 { // only then, so worlds without lag compensation hash as before
+			h.add(uint64(b.rewind))
+		}
 	}
 	return h.sum
 }
