@@ -185,6 +185,7 @@ func (d *decoder) record(b []byte) error {
 				Aim:   l.Aim + uint16(int16(r.ranged(-1<<15, 1<<15-1))),
 			}
 			b := r.ranged(-1, 255)
+			in.Rewind = uint16(r.ranged(0, 1<<16-1))
 			if b < 0 {
 				s.Absent = append(s.Absent, id)
 				continue

@@ -11,8 +11,9 @@
 //	            next step
 //	tick        one per step, in order (the tick number is implicit): the
 //	            world's hash after it, folded to 32 bits, and the inputs
-//	            that changed (per player; seq and aim as deltas; a player
-//	            that stopped stepping with an input marked absent)
+//	            that changed (per player; seq and aim as deltas, the lag
+//	            compensation rewind included; a player that stopped
+//	            stepping with an input marked absent)
 //	checkpoint  every CheckpointEvery ticks: the world's full 64-bit hash
 //	            and its view (every entity's schema fields)
 //	incomplete  the server's writer fell behind: records from this tick on

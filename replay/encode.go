@@ -10,7 +10,7 @@ import (
 // Record types, the first element of every record.
 const (
 	recHeader     = 1 // [1, format, game, mode, match, seed, tickRate, maxPlayers, startUnixMilli, rules, checkpointEvery, welcome]
-	recTick       = 2 // [2, hash32, (player, seqDelta, moveX, moveY, aimDelta, buttons or -1: absent)...]
+	recTick       = 2 // [2, hash32, (player, seqDelta, moveX, moveY, aimDelta, buttons or -1: absent, rewind)...]
 	recJoin       = 3 // [3, player, name]
 	recLeave      = 4 // [4, player]
 	recCheckpoint = 5 // [5, tick, hash64, (id, kind, fields...)...]
@@ -19,7 +19,7 @@ const (
 )
 
 // inputFields is how many integers one changed input takes in a tick record.
-const inputFields = 6
+const inputFields = 7
 
 // appendFramed frames a record: its length as a uvarint, then the msgpack
 // array, so a reader knows where each ends before decoding it. Three
@@ -160,13 +160,14 @@ func (e *Encoder) appendInput(dst []byte, id game.PlayerID, in game.Input, absen
 	l := &e.last[id]
 	dst = appendUint(dst, uint64(id))
 	if absent {
-		return append(dst, 0, 0, 0, 0, 0xff) // 0xff: the negative fixint -1
+		return append(dst, 0, 0, 0, 0, 0xff, 0) // 0xff: the negative fixint -1
 	}
 	dst = appendInt(dst, int64(int32(in.Seq-l.Seq)))
 	dst = appendInt(dst, int64(in.MoveX))
 	dst = appendInt(dst, int64(in.MoveY))
 	dst = appendInt(dst, int64(int16(in.Aim-l.Aim)))
 	dst = appendUint(dst, uint64(in.Buttons))
+	dst = appendUint(dst, uint64(in.Rewind))
 	*l = in
 	return dst
 }

@@ -58,7 +58,7 @@ func simulate(t testing.TB, rules game.Rules, ticks int, checkpointEvery uint32)
 			}
 			if tick%2 == 0 { // a new input every other tick, as at 30 Hz
 				r := next()
-				p.in = game.Input{Seq: p.in.Seq + 1, MoveX: int8(r), MoveY: int8(r >> 8), Aim: p.in.Aim + uint16(r>>16)%512, Buttons: uint8(r>>24) & game.ButtonFire}
+				p.in = game.Input{Seq: p.in.Seq + 1, MoveX: int8(r), MoveY: int8(r >> 8), Aim: p.in.Aim + uint16(r>>16)%512, Buttons: uint8(r>>24) & game.ButtonFire, Rewind: uint16(r>>20) % 16}
 			}
 			inputs = append(inputs, game.PlayerInput{Player: p.id, Input: p.in})
 		}

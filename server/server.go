@@ -63,7 +63,7 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 		Direct: rules,
 		Modes:  o.Modes,
 		Match: (&match.Options{
-			SnapshotRate: o.SnapshotRate, MaxCatchUp: o.MaxCatchUp, AckTimeout: o.AckTimeout, ResumeGrace: o.ResumeGrace,
+			SnapshotRate: o.SnapshotRate, MaxCatchUp: o.MaxCatchUp, AckTimeout: o.AckTimeout, ResumeGrace: o.ResumeGrace, MaxRewind: o.MaxRewind,
 			GridCell: gridCell, Dispatcher: srv.ws.Dispatcher(), Clock: o.Clock, Metrics: match.NewMetrics(o.Registry),
 		}).WithDefaults(),
 		Seed:     o.Seed,

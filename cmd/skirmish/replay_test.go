@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,7 +23,7 @@ import (
 // TestRecordedBotsMatchVerifies records a bots match on a real server on
 // loopback (-record), with a bot leaving and joining midway, and runs
 // `skirmish replay` and `skirmish replay -verify` on the file: every hash
-// matches.
+// matches, lag compensated shots included.
 func TestRecordedBotsMatchVerifies(t *testing.T) {
 	dir := t.TempDir()
 	// The arena as `serve -matchmaking=false` plays it, which replay
@@ -50,6 +51,23 @@ func TestRecordedBotsMatchVerifies(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(dir, "*.skrec"))
 	if len(files) != 1 {
 		t.Fatalf("recordings: %v", files)
+	}
+	// The bots' inputs name their snapshots: their shots are lag
+	// compensated, and the rewinds are in the recording.
+	rec, err := readRecording(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rewound := 0
+	for _, s := range rec.Steps {
+		for _, in := range s.Inputs {
+			if in.Input.Rewind > 0 {
+				rewound++
+			}
+		}
+	}
+	if rewound == 0 {
+		t.Error("no recorded input has a lag compensation rewind")
 	}
 	var stdout, stderr bytes.Buffer
 	if code := runReplay([]string{files[0]}, &stdout, &stderr); code != 0 {
@@ -141,5 +159,17 @@ func TestPredictionLogAgainstRecording(t *testing.T) {
 	fmt.Sscanf(stdout.String(), "%d of %d samples checked", &checked, &total)
 	if checked < 20 || checked != total {
 		t.Errorf("%d of %d samples checked", checked, total)
+	}
+}
+
+func TestMaxRewindFlag(t *testing.T) {
+	for _, cmd := range [][]string{{"serve"}, {"host", "-token-pubkey", "x"}} {
+		for _, v := range []string{"-1ms", "2s"} {
+			var stderr bytes.Buffer
+			args := append(cmd, "-max-rewind", v)
+			if code := run(setup.StopWith(context.Background()), args, io.Discard, &stderr); code != 2 || !strings.Contains(stderr.String(), "-max-rewind must be in 0..1s") {
+				t.Errorf("%s -max-rewind %s: exit %d, %q", cmd, v, code, stderr.String())
+			}
+		}
 	}
 }

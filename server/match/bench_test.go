@@ -25,21 +25,27 @@ import (
 // variants also record the match (server/record, into a temporary
 // directory): the tick's share of it is in the step, the writer's
 // compression and I/O run beside it as they would on a host; "lost" is 1
-// when the writer fell behind and the recording was cut short.
+// when the writer fell behind and the recording was cut short. The
+// -lagcomp variants send every input against a snapshot 9 ticks old (150
+// ms), so every shot is lag compensated (rewound 12 ticks, the default
+// 200 ms bound); the others send inputs that name no snapshot.
 func BenchmarkMatchTick(b *testing.B) {
 	for _, c := range []struct {
-		players int
-		record  bool
-	}{{16, false}, {16, true}, {256, false}, {256, true}} {
+		players         int
+		record, lagcomp bool
+	}{{16, false, false}, {16, true, false}, {16, false, true}, {256, false, false}, {256, true, false}, {256, false, true}} {
 		name := fmt.Sprintf("%dplayers", c.players)
 		if c.record {
 			name += "-recording"
+		}
+		if c.lagcomp {
+			name += "-lagcomp"
 		}
 		b.Run(name, func(b *testing.B) {
 			var rec match.Recorder
 			reg := prometheus.NewRegistry()
 			if c.record {
-				rs, err := record.New(record.Options{Dir: b.TempDir(), Registerer: reg})
+				rs, err := record.New(record.Options{Dir: b.TempDir(), Registerer: reg, Logger: servertest.Logger()})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -57,7 +63,12 @@ func BenchmarkMatchTick(b *testing.B) {
 				tick++
 				for _, p := range players {
 					rng = rng*6364136223846793005 + 1442695040888963407
-					p.Push(game.Input{Seq: tick, MoveX: int8(rng >> 56), MoveY: int8(rng >> 48), Aim: uint16(rng >> 32), Buttons: uint8(rng>>24) & game.ButtonFire})
+					in := game.Input{Seq: tick, MoveX: int8(rng >> 56), MoveY: int8(rng >> 48), Aim: uint16(rng >> 32), Buttons: uint8(rng>>24) & game.ButtonFire}
+					if c.lagcomp {
+						p.PushViewed(in, m.Tick()+1-9)
+					} else {
+						p.Push(in)
+					}
 				}
 				began := time.Now()
 				if m.StepNow() {

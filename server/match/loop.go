@@ -88,7 +88,9 @@ func (m *Match) step() bool {
 
 	m.inputs = m.inputs[:0]
 	for _, p := range m.players {
-		p.takeInput()
+		if viewed := p.takeInput(); viewed != 0 {
+			p.current.Rewind = m.rewind(viewed)
+		}
 		m.inputs = append(m.inputs, game.PlayerInput{Player: p.id, Input: p.current})
 	}
 	m.world.Step(m.tick, m.inputs)
