@@ -69,7 +69,7 @@ func (r *Recording) Complete() bool { return r.End != nil && r.LostFrom == 0 && 
 // memory.
 const (
 	maxFrame    = 16 << 20
-	maxSteps    = 1 << 23 // about 38 hours at 60 Hz
+	maxSteps    = 1 << 22 // about 19 hours at 60 Hz
 	maxInputs   = 1 << 16 // changed inputs in one step
 	maxEntities = 1 << 20
 	maxResults  = 1 << 16
