@@ -98,7 +98,11 @@ func Read(r io.Reader) (*Recording, error) {
 			return nil, fmt.Errorf("%w: a record of %d bytes", ErrMalformed, n)
 		}
 		if err == nil {
-			buf = append(buf[:0], make([]byte, n)...)
+			// The buffer is reused: decoding copies what it keeps.
+			if uint64(cap(buf)) < n {
+				buf = make([]byte, n)
+			}
+			buf = buf[:n]
 			_, err = io.ReadFull(in, buf)
 		}
 		if err != nil {

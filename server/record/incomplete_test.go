@@ -9,6 +9,7 @@ import (
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/replay"
+	"github.com/skirmishgg/skirmish/server/clock"
 )
 
 // TestWriterBehind fills the queue of a recorder whose writer has not
@@ -79,4 +80,30 @@ func counter(t *testing.T, reg *prometheus.Registry, name string) float64 {
 	}
 	t.Fatalf("no metric %s", name)
 	return 0
+}
+
+// TestFileNotCreated: a recording whose file cannot be created (here: it
+// exists) is counted as failed, and its match steps on unhindered.
+func TestFileNotCreated(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	fake := clock.NewFake()
+	rs, err := New(Options{Dir: t.TempDir(), Registerer: reg, Clock: fake, Queue: 2, Batch: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := arena.New(nil)
+	first := rs.Open("same", "", rules, 1)
+	second := rs.Open("same", "", rules, 1) // same name, same instant
+	w := rules.NewWorld(1)
+	for tick := uint32(1); tick <= 50; tick++ {
+		w.Step(tick, nil)
+		first.Step(tick, nil, w)
+		second.Step(tick, nil, w)
+	}
+	first.Close(50)
+	second.Close(50)
+	rs.Wait()
+	if got := counter(t, reg, "skirmish_recordings_failed_total"); got != 1 {
+		t.Errorf("failed %v, want 1", got)
+	}
 }

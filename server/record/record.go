@@ -92,17 +92,13 @@ func New(o Options) (*Recorders, error) {
 	return rs, nil
 }
 
-// Open starts the recording of a match about to run: its file is created
-// and its writer started. On failure it logs and returns nil: the match
-// runs unrecorded.
+// Open starts the recording of a match about to run: its writer starts,
+// and creates the file on its own goroutine (the registry calls Open
+// under its lock). A file that cannot be created or written is logged and
+// counted (skirmish_recordings_failed_total); the match plays on.
 func (rs *Recorders) Open(matchID, mode string, rules game.Rules, seed uint64) match.Recorder {
 	start := rs.opts.Clock.Now().UTC()
-	name := fileName(matchID, start)
-	f, err := os.OpenFile(filepath.Join(rs.opts.Dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		rs.opts.Logger.Error("recording not started", "match", matchID, "err", err)
-		return nil
-	}
+	path := filepath.Join(rs.opts.Dir, fileName(matchID, start))
 	every := uint32(max(1, int64(rs.opts.CheckpointEvery)*int64(rules.TickRate())/int64(time.Second)))
 	h := replay.NewHeader(matchID, mode, rules, seed, start, every)
 	enc, head := replay.NewEncoder(nil, h)
@@ -116,7 +112,7 @@ func (rs *Recorders) Open(matchID, mode string, rules game.Rules, seed uint64) m
 	if r.batch <= 0 {
 		r.batch = max(1, rules.TickRate()/4)
 	}
-	w := &writer{f: f, path: f.Name(), flushEvery: max(1, rules.TickRate()/r.batch), metrics: &rs.metrics, logger: rs.opts.Logger.With("match", matchID)}
+	w := &writer{path: path, flushEvery: max(1, rules.TickRate()/r.batch), metrics: &rs.metrics, logger: rs.opts.Logger.With("match", matchID)}
 	rs.metrics.started.Inc()
 	rs.writers.Add(1)
 	run := func() {

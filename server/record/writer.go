@@ -38,6 +38,14 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 }
 
 func (w *writer) run(r *recorder, head []byte) {
+	f, err := os.OpenFile(w.path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		w.fail(err)
+		for range r.queue { // the match never waits on a failed recording
+		}
+		return
+	}
+	w.f = f
 	w.count.w = w.f
 	w.bw = bufio.NewWriterSize(&w.count, 64<<10)
 	w.bw.WriteString(replay.Magic)
