@@ -41,6 +41,13 @@ type Input struct {
 	Aim uint16
 	// Buttons is a set of Button* flags.
 	Buttons uint8
+	// Rewind is how many ticks behind the step the world this player saw
+	// was when it sent the input (its round trip plus its interpolation
+	// delay), set by the runtime and bounded by its maximum rewind; 0: no
+	// compensation. A game may test this player's shots against the
+	// others where they were Rewind ticks ago (lag compensation). It is
+	// part of the input, so a recording replays it exactly.
+	Rewind uint16
 }
 
 // PlayerInput is the input of one player for one step.

@@ -81,6 +81,17 @@ type Options struct {
 	// with one; every result is logged either way.
 	OnResult func(registry.MatchResult)
 
+	// MaxRewind bounds lag compensation: how far back a player's shots
+	// are judged, from the snapshot its input says it had plus the
+	// interpolation delay (see match.Options.MaxRewind). Default 200ms;
+	// negative: off.
+	MaxRewind time.Duration
+
+	// RecordDir, when set, is where every match is recorded, one .skrec
+	// file each (server/record; replay with `skirmish replay`). Default
+	// "": no recordings.
+	RecordDir string
+
 	// Registry receives the server's Prometheus metrics, served at
 	// /metrics. Default a registry of its own, with the Go runtime's and
 	// the process's metrics (go_*, process_*) too.

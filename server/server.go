@@ -13,6 +13,7 @@ import (
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/server/admission"
 	"github.com/skirmishgg/skirmish/server/match"
+	recorder "github.com/skirmishgg/skirmish/server/record"
 	"github.com/skirmishgg/skirmish/server/registry"
 	"github.com/skirmishgg/skirmish/server/ws"
 )
@@ -26,6 +27,8 @@ type Server struct {
 	opts     Options
 	registry *registry.Registry
 	ws       *ws.Handler
+	// recordings is nil unless Options.RecordDir is set.
+	recordings *recorder.Recorders
 }
 
 // New creates a Server whose players without matchmaking play rules. opts
@@ -47,15 +50,25 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 		HandshakeTimeout: o.HandshakeTimeout, WriteTimeout: o.WriteTimeout, Interest: o.Interest,
 		OriginPatterns: o.AllowedOrigins, Registry: o.Registry, Clock: o.Clock, Logger: o.Logger,
 	})
+	var record func(id, mode string, rules game.Rules, seed uint64) match.Recorder
+	if o.RecordDir != "" {
+		rs, err := recorder.New(recorder.Options{Dir: o.RecordDir, Registerer: o.Registry, Clock: o.Clock, Logger: o.Logger})
+		if err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+		srv.recordings = rs
+		record = rs.Open
+	}
 	reg, err := registry.New(registry.Options{
 		Direct: rules,
 		Modes:  o.Modes,
 		Match: (&match.Options{
-			SnapshotRate: o.SnapshotRate, MaxCatchUp: o.MaxCatchUp, AckTimeout: o.AckTimeout, ResumeGrace: o.ResumeGrace,
+			SnapshotRate: o.SnapshotRate, MaxCatchUp: o.MaxCatchUp, AckTimeout: o.AckTimeout, ResumeGrace: o.ResumeGrace, MaxRewind: o.MaxRewind,
 			GridCell: gridCell, Dispatcher: srv.ws.Dispatcher(), Clock: o.Clock, Metrics: match.NewMetrics(o.Registry),
 		}).WithDefaults(),
 		Seed:     o.Seed,
 		OnResult: o.OnResult,
+		Record:   record,
 		Logger:   o.Logger,
 	})
 	if err != nil {
@@ -133,7 +146,18 @@ func (s *Server) Heartbeat(ctx context.Context, dir matchmaking.Directory, h mat
 // Close stops every match, closing players' connections with 1001, and
 // waits until every match loop and connection has ended or ctx is done.
 func (s *Server) Close(ctx context.Context) error {
-	return errors.Join(s.registry.Close(ctx), s.ws.Close(ctx))
+	err := errors.Join(s.registry.Close(ctx), s.ws.Close(ctx))
+	if s.recordings != nil {
+		// The matches have stopped: their recordings are being closed.
+		done := make(chan struct{})
+		go func() { s.recordings.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			err = errors.Join(err, fmt.Errorf("server: recordings still being written: %w", ctx.Err()))
+		}
+	}
+	return err
 }
 
 // registerGauges adds the gauges read off the host at scrape time.

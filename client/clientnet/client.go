@@ -33,6 +33,8 @@ type Client struct {
 	wg   sync.WaitGroup
 	done chan struct{}
 
+	predLogErr error // writing ClientOptions.PredictionLog; guarded by mu
+
 	ctx    context.Context // the session's; cancelled by Close
 	cancel context.CancelFunc
 

@@ -39,6 +39,14 @@ type ClientOptions struct {
 	Predict *PredictorOptions
 	Clock   *ClockOptions
 
+	// PredictionLog, when set with Game, is a file the session's
+	// prediction log is written to when it ends, before Done closes
+	// (the newest DefaultPredictionLog reconciliations unless Predict.Log
+	// says otherwise), for `skirmish replay -prediction FILE -against
+	// RECORDING`; PredictionLogErr tells how writing it went. Default "":
+	// none.
+	PredictionLog string
+
 	// BackoffMin and BackoffMax bound the wait before each reconnection:
 	// the n-th attempt in a row waits a random time in
 	// [0, min(BackoffMax, BackoffMin·2^(n-1))] ("full jitter"). Defaults
@@ -134,6 +142,14 @@ func (o *ClientOptions) withDefaults() ClientOptions {
 	}
 	if c.Dial.Now == nil {
 		c.Dial.Now = time.Now
+	}
+	if c.PredictionLog != "" && (c.Predict == nil || c.Predict.Log <= 0) {
+		var p PredictorOptions
+		if c.Predict != nil {
+			p = *c.Predict
+		}
+		p.Log = DefaultPredictionLog
+		c.Predict = &p
 	}
 	if c.BackoffMin <= 0 {
 		c.BackoffMin = DefaultBackoffMin

@@ -6,6 +6,7 @@ import (
 
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/replay"
 )
 
 // Defaults of PredictorOptions.
@@ -58,6 +59,10 @@ type PredictorOptions struct {
 	// alone, and the next snapshot puts it right. Default 500ms;
 	// negative: no bound.
 	MaxAhead time.Duration
+
+	// Log, when positive, keeps the newest Log reconciliations as a
+	// prediction log (PredictionLog). Default 0: none.
+	Log int
 }
 
 func (o *PredictorOptions) withDefaults() PredictorOptions {
@@ -157,7 +162,9 @@ type Predictor struct {
 
 	snapAt time.Time // arrival of the newest snapshot; zero: none since Reset
 
-	errs errorStats
+	errs  errorStats
+	log   predLog
+	kinds []protocol.KindSchema // of the Welcome, for the log
 }
 
 type tickSlot struct {
@@ -204,6 +211,7 @@ func NewPredictor(g game.Predictor, w *protocol.Welcome, clock *Clock, opts *Pre
 		ticks:  make([]tickSlot, o.History),
 		inputs: make([]inputRec, o.History),
 		errs:   newErrorStats(o.ErrorWindow),
+		log:    predLog{ring: make([]replay.PredictionSample, max(o.Log, 0))},
 	}
 	if clock == nil {
 		clock = NewClock(int(w.TickRate), int(w.SnapshotRate), nil)
@@ -216,6 +224,7 @@ func NewPredictor(g game.Predictor, w *protocol.Welcome, clock *Clock, opts *Pre
 
 func (p *Predictor) configure(w *protocol.Welcome) {
 	p.player = w.Player
+	p.kinds = w.Kinds
 	rate := int(p.clock.TickRate())
 	p.period = time.Second / time.Duration(rate)
 	p.fx, p.fy = -1, -1

@@ -39,6 +39,7 @@ func (p *Predictor) Reconcile(tick, lastSeq uint32, self *protocol.Entity, at ti
 		return
 	}
 	pe := p.game.PredictEntity(predicted, e)
+	p.log.add(tick, lastSeq, (*protocol.Entity)(&pe), self, p.kinds)
 	if pe.Fields == e.Fields {
 		p.errs.add(0) // right to the view's precision: keep the finer state
 		return

@@ -17,6 +17,12 @@ import (
 func (c *Client) run() {
 	defer c.wg.Done()
 	defer close(c.done)
+	defer func() {
+		err := c.writePredictionLog()
+		c.mu.Lock()
+		c.predLogErr = err
+		c.mu.Unlock()
+	}()
 	c.emit(c.State())
 	var (
 		resume  = c.o.Dial.Resume // token of the seat held (or assigned)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 )
 
 // commonFlags are the flags every server command shares.
@@ -60,4 +61,13 @@ func (l *listFlag) Set(v string) error {
 		}
 	}
 	return nil
+}
+
+// rewindOption maps -max-rewind (0: off) to server.Options.MaxRewind
+// (negative: off, 0: the default).
+func rewindOption(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }

@@ -40,6 +40,8 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player; 'all' sends everything")
 	useAgones := fs.Bool("agones", false, "run under Agones: tell the SDK server (localhost:$AGONES_SDK_HTTP_PORT) Ready, Allocated and Shutdown, keep its players and matches Counters current and label the GameServer with -region")
 	agonesHealth := fs.Duration("agones-health", 2*time.Second, "with -agones, how often Health is sent (well inside the Fleet's health periodSeconds)")
+	maxRewind := fs.Duration("max-rewind", 200*time.Millisecond, "lag compensation: how far back a player's shots are judged, where its screen showed the others (its round trip plus the interpolation delay, bounded by this); 0: off")
+	recordDir := fs.String("record", "", "directory to record every match into, one .skrec file each, read by skirmish replay; empty: no recordings")
 	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
 	common := addCommonFlags(fs)
 	netf := addNetFlags(fs)
@@ -57,6 +59,8 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(2, "-token-pubkey is required: the public key of the matchmakers' -token-key (skirmish keygen writes FILE.pub)")
 	case *capacity <= 0:
 		return fail(2, "-capacity must be positive")
+	case *maxRewind < 0 || *maxRewind > time.Second:
+		return fail(2, "-max-rewind must be in 0..1s")
 	case *snapshotRate <= 0:
 		return fail(2, "-snapshot-rate must be positive")
 	case *ttl < time.Second:
@@ -103,7 +107,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Prefix: *prefix, Tokens: tokens, Modes: arena.Modes(nil),
 		HostID: *hostID, PublicURL: *publicURL, Region: *region, Capacity: *capacity, TTL: *ttl,
-		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, Logger: logger, AllowedOrigins: netf.origins},
+		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, RecordDir: *recordDir, MaxRewind: rewindOption(*maxRewind), Logger: logger, AllowedOrigins: netf.origins},
 		Agones: agonesOpts,
 	})
 	if err != nil {

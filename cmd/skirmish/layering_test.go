@@ -79,6 +79,14 @@ func TestLayering(t *testing.T) {
 			ownAllows: []string{"protocol"},
 		},
 		{
+			name:      "the recording format is pure",
+			why:       "recordings are read by the command line, the server and clients alike (replay/doc.go): the format knows only the game contract and the wire description",
+			pkgs:      "replay",
+			noDirect:  []string{"os", "syscall", "math/rand", "crypto/rand"},
+			noDeep:    []string{"net", ebiten, websocket},
+			ownAllows: []string{"replay", "game", "protocol"},
+		},
+		{
 			name:      "the match runtime is transport-free",
 			why:       "a match reaches players only through match.Peer (server/match/peer.go): another transport or an in-memory peer is one new package",
 			pkgs:      "server/match",
@@ -111,7 +119,7 @@ func TestLayering(t *testing.T) {
 			why:       "the host serves whatever games setup is given (server/setup/setup.go); only cmd/ and tests name the arena",
 			pkgs:      "server",
 			noDeep:    []string{module + "/game/arena", module + "/client", ebiten},
-			ownAllows: []string{"server", "game", "protocol", "matchmaking"},
+			ownAllows: []string{"server", "game", "protocol", "matchmaking", "replay"},
 		},
 		{
 			name:      "matchmaking knows nothing of transports",
@@ -133,28 +141,28 @@ func TestLayering(t *testing.T) {
 			why:       "plain go test covers the client's networking (client/clientnet/doc.go)",
 			pkgs:      "client/clientnet",
 			noDeep:    []string{ebiten},
-			ownAllows: []string{"client/clientnet", "game", "protocol"},
+			ownAllows: []string{"client/clientnet", "game", "protocol", "replay"},
 		},
 		{
 			name:      "bots draw nothing",
 			why:       "bots are the load tool and run headless (client/bot/doc.go)",
 			pkgs:      "client/bot",
 			noDeep:    []string{ebiten},
-			ownAllows: []string{"client/bot", "client/clientnet", "game", "protocol"},
+			ownAllows: []string{"client/bot", "client/clientnet", "game", "protocol", "replay"},
 		},
 		{
 			name:      "the client's screens are plain Go",
 			why:       "the screens' state machine is tested without a window (client/ui/play)",
 			pkgs:      "client/ui/play",
 			noDeep:    []string{ebiten},
-			ownAllows: []string{"client/ui/play", "client/clientnet", "game", "protocol"},
+			ownAllows: []string{"client/ui/play", "client/clientnet", "game", "protocol", "replay"},
 		},
 		{
 			name:      "the load bench knows the server only over the network",
 			why:       "loadbench measures a server process from outside, as an operator would (bench/loadbench/doc.go)",
 			pkgs:      "bench/loadbench",
 			noDeep:    []string{module + "/server", module + "/matchmaking", ebiten},
-			ownAllows: []string{"bench/loadbench", "client/bot", "client/clientnet", "game", "protocol"},
+			ownAllows: []string{"bench/loadbench", "client/bot", "client/clientnet", "game", "protocol", "replay"},
 		},
 		{
 			name:      "the soak knows the server only over the network",
@@ -168,7 +176,7 @@ func TestLayering(t *testing.T) {
 			why:       "the client talks to any server that speaks docs/PROTOCOL.md",
 			pkgs:      "client",
 			noDeep:    []string{module + "/server", module + "/matchmaking"},
-			ownAllows: []string{"client", "game", "protocol"},
+			ownAllows: []string{"client", "game", "protocol", "replay"},
 		},
 	}
 	for _, goos := range []string{"linux", "js"} {

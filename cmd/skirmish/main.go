@@ -23,6 +23,7 @@ commands:
   loadbench  measure server capacity under arena v1 (make bench-load)
   soak    bots with churn against serve for a long while; fails on leaks (make soak)
   keygen  write an Ed25519 key pair for join tokens (-out FILE: FILE and FILE.pub)
+  replay  read a match recording (-record): a summary, -verify re-simulates it
 
 Run 'skirmish <command> -h' for the flags of a command.
 `
@@ -58,6 +59,8 @@ func run(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return runLoadbench(ctx, args[1:], stdout, stderr)
 	case "soak":
 		return runSoak(ctx, args[1:], stdout, stderr)
+	case "replay":
+		return runReplay(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -28,6 +28,8 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	withMM := fs.Bool("matchmaking", true, "players queue through the embedded matchmaker (false: first match with a free seat)")
 	capacity := fs.Int("capacity", 1024, "seats this host runs at most, over all its matches")
 	webDir := fs.String("web", "bin/web", "directory of the browser client build (make web), served at /; empty: none")
+	maxRewind := fs.Duration("max-rewind", 200*time.Millisecond, "lag compensation: how far back a player's shots are judged, where its screen showed the others (its round trip plus the interpolation delay, bounded by this); 0: off")
+	recordDir := fs.String("record", "", "directory to record every match into, one .skrec file each, read by skirmish replay; empty: no recordings")
 	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
 	maxPlayers := fs.Int("max-players", 16, "players per match without matchmaking (-matchmaking=false)")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
@@ -46,6 +48,9 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	}
 	if *snapshotRate <= 0 {
 		return fail(2, "-snapshot-rate must be positive")
+	}
+	if *maxRewind < 0 || *maxRewind > time.Second {
+		return fail(2, "-max-rewind must be in 0..1s")
 	}
 	if *maxPlayers <= 0 || *maxPlayers > 1024 {
 		return fail(2, "-max-players must be in 1..1024")
@@ -72,6 +77,8 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 			Seed:           *seed,
 			ResumeGrace:    *grace,
 			Interest:       interest,
+			RecordDir:      *recordDir,
+			MaxRewind:      rewindOption(*maxRewind),
 			Logger:         logger,
 			AllowedOrigins: netf.origins,
 		},

@@ -85,7 +85,8 @@ func (w *World) firstHit(b *bullet, px, py, dx, dy int64) (victim int, ix, iy in
 		if p.id == b.owner {
 			return
 		}
-		hit, along, cx, cy := segmentHitsCircle(px, py, dx, dy, int64(p.x), int64(p.y), w.r.hitR)
+		tx, ty := p.at(w.tick, b.rewind)
+		hit, along, cx, cy := segmentHitsCircle(px, py, dx, dy, int64(tx), int64(ty), w.r.hitR)
 		if hit && (victim < 0 || along < best || (along == best && i < victim)) {
 			victim, best, ix, iy = i, along, cx, cy
 		}
@@ -96,7 +97,9 @@ func (w *World) firstHit(b *bullet, px, py, dx, dy int64) (victim int, ix, iy in
 		}
 		return victim, ix, iy
 	}
-	g, rad := &w.cells, w.r.hitR
+	// A rewound target is at most rewind steps from where the grid has
+	// it (never further back than its spawn).
+	g, rad := &w.cells, w.r.hitR+int64(b.rewind)*int64(w.r.moveStep)*2
 	c0, c1 := g.col(min(px, px+dx)-rad), g.col(max(px, px+dx)+rad)
 	r0, r1 := g.row(min(py, py+dy)-rad), g.row(max(py, py+dy)+rad)
 	for r := r0; r <= r1; r++ {

@@ -17,6 +17,7 @@ type bullet struct {
 	x0, y0 int32  // spawn, in subunits, on the view-unit grid
 	vx, vy int32  // per step, in subunits
 	x, y   int32  // current position
+	rewind uint16 // its shooter's lag when it was fired (see lagcomp.go)
 }
 
 // bulletVelocity is the displacement per step of a bullet fired along dir.
@@ -53,6 +54,7 @@ func (w *World) fire(tick uint32) {
 		w.bullets = append(w.bullets, bullet{
 			id: w.newBulletID(), owner: p.id, dir: p.in.Aim, tick0: tick,
 			x0: x0, y0: y0, vx: vx, vy: vy, x: x0, y: y0,
+			rewind: min(p.in.Rewind, MaxRewindTicks),
 		})
 	}
 }

@@ -1,11 +1,12 @@
 package arena
 
-// Hash implements game.World: FNV-1a over every piece of simulation state,
-// written as integers in a fixed order, so equal hashes mean equal worlds
+// Hash implements game.World: a digest of every piece of simulation state,
+// mixed in as integers in a fixed order, so equal hashes mean equal worlds
 // on any platform. Events and the view are derived from this state and are
-// not hashed separately.
+// not hashed separately. Match recordings store it after every step, so
+// it mixes whole 64-bit words (one multiply each) rather than bytes.
 func (w *World) Hash() uint64 {
-	h := fnv{sum: 14695981039346656037}
+	h := hasher{sum: hashSeed}
 	h.add(uint64(w.rng.state))
 	h.add(b2u(w.started), uint64(w.firstTick), uint64(w.tick), uint64(w.nextBullet))
 	h.add(b2u(w.ended), uint64(len(w.reason)), uint64(w.winner))
@@ -20,27 +21,28 @@ func (w *World) Hash() uint64 {
 		b := &w.bullets[i]
 		h.add(uint64(b.id), uint64(b.owner), uint64(b.dir), uint64(b.tick0))
 		h.add(i2u(b.x0), i2u(b.y0), i2u(b.vx), i2u(b.vy), i2u(b.x), i2u(b.y))
+		if b.rewind != 0 { // only then, so worlds without lag compensation hash as before
+			h.add(uint64(b.rewind))
+		}
 	}
 	return h.sum
 }
 
-// fnv is 64-bit FNV-1a fed with integers as 8 little-endian bytes each.
-type fnv struct {
+// hashSeed starts every digest.
+const hashSeed = 14695981039346656037
+
+// hasher mixes integers into a 64-bit digest, a word at a time: xor, a
+// multiply by an odd constant and a shift-xor, each a bijection of the
+// sum, so a change in any word changes the digest.
+type hasher struct {
 	sum uint64
 }
 
-func (h *fnv) add(vs ...uint64) {
-	const prime = 1099511628211
+func (h *hasher) add(vs ...uint64) {
 	s := h.sum
 	for _, v := range vs {
-		s = (s ^ v&0xff) * prime
-		s = (s ^ v>>8&0xff) * prime
-		s = (s ^ v>>16&0xff) * prime
-		s = (s ^ v>>24&0xff) * prime
-		s = (s ^ v>>32&0xff) * prime
-		s = (s ^ v>>40&0xff) * prime
-		s = (s ^ v>>48&0xff) * prime
-		s = (s ^ v>>56) * prime
+		s = (s ^ v) * 0x9e3779b97f4a7c15
+		s ^= s >> 29
 	}
 	h.sum = s
 }

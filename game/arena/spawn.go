@@ -11,6 +11,7 @@ func (w *World) respawn(i int) {
 	x, y := w.pickSpawn(i)
 	p := &w.players[i]
 	p.x, p.y, p.hp = x, y, w.r.cfg.MaxHP
+	p.respawned(w.tick)
 	if w.cellsOn {
 		w.cells.move(i, x, y)
 	}

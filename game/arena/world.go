@@ -64,6 +64,7 @@ type player struct {
 	deaths   int32
 	cooldown int32 // steps until the player may fire again
 	in       game.Input
+	trail    trail // recent positions, for lag compensation
 }
 
 var _ game.World = (*World)(nil)
@@ -96,7 +97,7 @@ func (w *World) AddPlayer(id game.PlayerID) error {
 		return ErrFull
 	}
 	x, y := w.pickSpawn(-1)
-	w.players = slices.Insert(w.players, i, player{id: id, x: x, y: y, hp: w.r.cfg.MaxHP})
+	w.players = slices.Insert(w.players, i, player{id: id, x: x, y: y, hp: w.r.cfg.MaxHP, trail: trail{since: w.tick + 1}})
 	w.ranked = false
 	w.pending = append(w.pending, game.Event{Kind: game.EventSpawn, Actor: id, X: ToView(x), Y: ToView(y)})
 	return nil
@@ -139,6 +140,7 @@ func (w *World) Step(tick uint32, inputs []game.PlayerInput) {
 	for i := range w.players {
 		p := &w.players[i]
 		p.x, p.y = w.r.MovePlayer(p.x, p.y, p.in)
+		p.remember(tick)
 	}
 	w.advanceBullets(tick)
 	if w.ended {

@@ -88,11 +88,16 @@ func (m *Match) step() bool {
 
 	m.inputs = m.inputs[:0]
 	for _, p := range m.players {
-		p.takeInput()
+		if viewed := p.takeInput(); viewed != 0 {
+			p.current.Rewind = m.rewind(viewed)
+		}
 		m.inputs = append(m.inputs, game.PlayerInput{Player: p.id, Input: p.current})
 	}
 	m.world.Step(m.tick, m.inputs)
 	m.stats.ticks.Add(1)
+	if r := m.opts.Recorder; r != nil {
+		r.Step(m.tick, m.inputs, m.world)
+	}
 
 	m.gameEvents = m.world.AppendEvents(m.gameEvents[:0])
 	if len(m.gameEvents) > 0 {
@@ -167,6 +172,9 @@ func (m *Match) broadcast(msg []byte) {
 func (m *Match) finish(out game.Outcome, code protocol.CloseCode, reason string) {
 	m.seats.setEnding(false)
 	m.result.Store(m.resultOf(out))
+	if r := m.opts.Recorder; r != nil {
+		r.End(m.tick, out)
+	}
 	end := protocol.MatchEnd{Tick: m.tick, Reason: out.Reason, Winner: uint32(out.Winner)}
 	for _, r := range out.Results {
 		end.Results = append(end.Results, protocol.Result{Player: uint32(r.Player), Score: r.Score, Deaths: r.Deaths})
@@ -213,6 +221,9 @@ func (m *Match) housekeeping(now time.Time) bool {
 // with the end are refused, and the match reports itself done.
 func (m *Match) exit() {
 	m.seats.releaseAll()
+	if r := m.opts.Recorder; r != nil {
+		r.Close(m.tick)
+	}
 	close(m.done)
 	for {
 		select {

@@ -142,6 +142,9 @@ func (m *Match) seat(r *joinRequest) (*Player, error) {
 			return nil, fmt.Errorf("match: the world refused player %d: %w", id, err)
 		}
 		p.id, p.name = id, cleanName(r.Name, id)
+		if rec := m.opts.Recorder; rec != nil {
+			rec.Join(id, p.name)
+		}
 		m.known[id] = who{identity: r.Identity, name: p.name}
 		m.seats.claim(s, p)
 		p.peer.Joined(m, p)
@@ -248,6 +251,9 @@ func (m *Match) detach(p *Player) bool {
 // is released.
 func (m *Match) removeFromWorld(id game.PlayerID) {
 	m.world.RemovePlayer(id)
+	if r := m.opts.Recorder; r != nil {
+		r.Leave(id)
+	}
 	delete(m.known, id)
 	m.broadcast((&protocol.Leave{Player: uint32(id)}).Append(nil))
 }

@@ -41,6 +41,21 @@ type Options struct {
 	// Metrics receives the loops' measurements. Default: metrics
 	// registered nowhere.
 	Metrics *Metrics
+
+	// MaxRewind bounds lag compensation: how far back a player's shots
+	// may be judged (game.Input.Rewind), for a player whose input says
+	// which snapshot it had (Player.PushViewed). Default 200ms; negative:
+	// no lag compensation.
+	MaxRewind time.Duration
+
+	// InterpDelay is how far behind its newest snapshot a client draws
+	// the others, added to a player's rewind. Default 100ms.
+	InterpDelay time.Duration
+
+	// Recorder, when set, records the one match these options are given
+	// to (the registry sets it on a copy per match). Default nil: no
+	// recording, at no cost.
+	Recorder Recorder
 }
 
 // WithDefaults returns a copy of o, which may be nil, with the defaults
@@ -61,6 +76,12 @@ func (o *Options) WithDefaults() *Options {
 	}
 	if c.ResumeGrace == 0 {
 		c.ResumeGrace = 30 * time.Second
+	}
+	if c.MaxRewind == 0 {
+		c.MaxRewind = 200 * time.Millisecond
+	}
+	if c.InterpDelay <= 0 {
+		c.InterpDelay = 100 * time.Millisecond
 	}
 	if c.Clock == nil {
 		c.Clock = clock.System{}

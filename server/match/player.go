@@ -23,7 +23,8 @@ type Player struct {
 	// inbox: written by the transport's reader, drained by the tick.
 	inMu      sync.Mutex
 	inLatest  game.Input
-	inButtons uint8 // buttons OR-ed over every input since the last drain, so a tap is never lost
+	inViewed  uint32 // the newest snapshot tick the client had when it sent inLatest
+	inButtons uint8  // buttons OR-ed over every input since the last drain, so a tap is never lost
 	inNew     bool
 
 	// forfeited is set when the transport closed the player for abuse: its
@@ -50,19 +51,27 @@ func (p *Player) Resumed() bool { return p.resumed }
 
 // Push records the newest input from the client. It never blocks on the
 // tick for longer than a copy. Any goroutine, usually the reader.
-func (p *Player) Push(in game.Input) {
+func (p *Player) Push(in game.Input) { p.PushViewed(in, 0) }
+
+// PushViewed is Push for an input sent when the client had the snapshot of
+// tick viewed (protocol.Input.Ack): the match derives the input's Rewind
+// from it for lag compensation (Options.MaxRewind). 0: unknown.
+func (p *Player) PushViewed(in game.Input, viewed uint32) {
 	p.inMu.Lock()
 	p.inLatest = in
+	p.inViewed = viewed
 	p.inButtons |= in.Buttons
 	p.inNew = true
 	p.inMu.Unlock()
 }
 
-// takeInput updates current with the newest input, if any arrived. Tick
-// only.
-func (p *Player) takeInput() {
+// takeInput updates current with the newest input, if any arrived, and
+// returns the snapshot tick it was sent against (0: none new, or
+// unknown). Tick only.
+func (p *Player) takeInput() (viewed uint32) {
 	p.inMu.Lock()
 	if p.inNew {
+		viewed = p.inViewed
 		p.current = p.inLatest
 		p.currentButtons = p.inLatest.Buttons
 		p.current.Buttons |= p.inButtons
@@ -72,6 +81,7 @@ func (p *Player) takeInput() {
 		p.current.Buttons = p.currentButtons
 	}
 	p.inMu.Unlock()
+	return viewed
 }
 
 // Forfeit says the player was closed for abuse (a flood, garbage): its

@@ -47,6 +47,10 @@ type Options struct {
 	// with one (the world's end, or End at a drain deadline), on the
 	// match's goroutine after its loop: it may take its time.
 	OnResult func(MatchResult)
+	// Record, when set, opens the recording of each new match (see
+	// record.Recorders.Open); it may return nil: not recorded. Default
+	// nil: no recordings.
+	Record func(id, mode string, rules game.Rules, seed uint64) match.Recorder
 	// Logger receives structured logs. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -172,7 +176,15 @@ func (r *Registry) Closed() bool {
 
 // startLocked creates a match and starts its loop. r.mu is held.
 func (r *Registry) startLocked(id, mode string, rules game.Rules) *entry {
-	m := match.New(id, rules, r.schemas[rules], r.nextSeed(), r.opts.Match)
+	seed, opts := r.nextSeed(), r.opts.Match
+	if r.opts.Record != nil {
+		if rec := r.opts.Record(id, mode, rules, seed); rec != nil {
+			o := *opts
+			o.Recorder = rec
+			opts = &o
+		}
+	}
+	m := match.New(id, rules, r.schemas[rules], seed, opts)
 	e := &entry{m: m, mode: mode}
 	r.entries = append(r.entries, e)
 	r.wg.Add(1)

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"math"
 	"net"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -323,6 +324,9 @@ func (s *Session) play(url, token string) error {
 		StallAfter:     s.cfg.StallAfter,
 		StallReconnect: s.cfg.StallReconnect,
 		Retry:          online,
+		// A debugging aid: the session's prediction log, for `skirmish
+		// replay -prediction LOG -against RECORDING` (native only).
+		PredictionLog: os.Getenv("SKIRMISH_PREDICTION_LOG"),
 		OnState: func(st clientnet.StateChange) {
 			s.mu.Lock()
 			defer s.mu.Unlock()
