@@ -169,7 +169,7 @@ func TestLayering(t *testing.T) {
 			why:       "soak runs a server process and reads its /metrics, as an operator would (bench/soak/doc.go)",
 			pkgs:      "bench/soak",
 			noDeep:    []string{module + "/server", module + "/matchmaking", ebiten},
-			ownAllows: []string{"bench/soak", "client/bot", "client/clientnet", "game", "protocol"},
+			ownAllows: []string{"bench/soak", "client/bot", "client/clientnet", "game", "protocol", "replay"},
 		},
 		{
 			name:      "client does not import server",
