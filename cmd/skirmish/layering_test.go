@@ -104,7 +104,7 @@ func TestLayering(t *testing.T) {
 			why:       "server/ws adapts the runtime's Peer to WebSockets; admission reaches it through ws.Admitter (server/ws/handler.go)",
 			pkgs:      "server/ws",
 			noDeep:    []string{module + "/matchmaking"},
-			ownAllows: []string{"server/ws", "server/match", "server/clock", "game", "protocol"},
+			ownAllows: []string{"server/ws", "server/match", "server/clock", "server/ratelimit", "game", "protocol"},
 		},
 		{
 			name:      "server never names a concrete game",
