@@ -56,6 +56,7 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 		}).WithDefaults(),
 		Seed:     o.Seed,
 		OnResult: o.OnResult,
+		Limits:   o.Limits,
 		Logger:   o.Logger,
 	})
 	if err != nil {

@@ -31,6 +31,13 @@ type MatchmakerOptions struct {
 	Signer *matchmaking.TokenSigner
 	// Modes are the modes players queue for; hosts must serve them.
 	Modes []game.Mode
+	// Queue configures the queue socket's limits (rate, tickets per
+	// address, the hosts' claim window); its Results and Logger are set
+	// by NewMatchmaker.
+	Queue matchapi.Options
+	// RetainedTickets caps the finished tickets kept for status lookups.
+	// Default 10000.
+	RetainedTickets int
 	// Logger receives structured logs. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -58,13 +65,14 @@ func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
 	}
 	results := redisstore.NewResults(opts.Redis, &redisstore.ResultsOptions{Prefix: opts.Prefix})
 	mm, err := matchmaking.New(&matchmaking.Options{
-		Modes:       modeConfigs(opts.Modes),
-		Store:       redisstore.NewStore(opts.Redis, &redisstore.StoreOptions{Prefix: opts.Prefix}),
-		Directory:   redisstore.NewDirectory(opts.Redis, &redisstore.DirectoryOptions{Prefix: opts.Prefix}),
-		Leases:      redisstore.NewLeases(opts.Redis, &redisstore.LeasesOptions{Prefix: opts.Prefix}),
-		Assignments: redisstore.NewAssignmentBus(opts.Redis, &redisstore.BusOptions{Prefix: opts.Prefix}),
-		Signer:      opts.Signer,
-		Logger:      logger,
+		Modes:           modeConfigs(opts.Modes),
+		Store:           redisstore.NewStore(opts.Redis, &redisstore.StoreOptions{Prefix: opts.Prefix}),
+		Directory:       redisstore.NewDirectory(opts.Redis, &redisstore.DirectoryOptions{Prefix: opts.Prefix}),
+		Leases:          redisstore.NewLeases(opts.Redis, &redisstore.LeasesOptions{Prefix: opts.Prefix}),
+		Assignments:     redisstore.NewAssignmentBus(opts.Redis, &redisstore.BusOptions{Prefix: opts.Prefix}),
+		Signer:          opts.Signer,
+		RetainedTickets: opts.RetainedTickets,
+		Logger:          logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("setup: matchmaker: %w", err)
@@ -72,7 +80,9 @@ func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), matchapi.NewCollector(mm))
 	mux := http.NewServeMux()
-	matchapi.New(mm, &matchapi.Options{Results: results, Logger: logger}).Register(mux)
+	q := opts.Queue
+	q.Results, q.Logger = results, logger
+	matchapi.New(mm, &q).Register(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {

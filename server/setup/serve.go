@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"time"
 )
 
@@ -16,9 +15,17 @@ type ServeOptions struct {
 	// DrainTimeout bounds the drain: matches still running then are ended
 	// with their standings kept. Default 10m.
 	DrainTimeout time.Duration
-	// AdminAddr, when set, serves operators on their own address:
-	// /metrics, /healthz and /debug/pprof, which must never face players.
+	// AdminAddr, when set, serves operators on their own address, and only
+	// there: /metrics, /debug/pprof, the matchmaker's stats, tickets and
+	// matches (admin.go). /healthz and /readyz are on both. Unset, the
+	// player address serves them too, with a warning at start.
 	AdminAddr string
+	// AdminListener, when set, is the admin address's listener, in place
+	// of listening on AdminAddr (tests: a port chosen by the system).
+	AdminListener net.Listener
+	// AdminTokenFile, when set, holds the bearer token operator requests
+	// need (Authorization: Bearer <token>); the probes stay open.
+	AdminTokenFile string
 	// ShutdownTimeout bounds the wait for connections and matches to
 	// close once ctx ends. Default 10s.
 	ShutdownTimeout time.Duration
@@ -58,21 +65,41 @@ func Serve(stop Stop, ln net.Listener, st Service, opts ServeOptions) error {
 	if opts.DrainTimeout <= 0 {
 		opts.DrainTimeout = 10 * time.Minute
 	}
+	var token string
+	if opts.AdminTokenFile != "" {
+		t, err := ReadAdminToken(opts.AdminTokenFile)
+		if err != nil {
+			ln.Close()
+			st.Close(context.Background())
+			return err
+		}
+		token = t
+	}
+	player := SharedHandler(st.Routes(), token)
+	if opts.AdminAddr != "" || opts.AdminListener != nil {
+		player = PlayerHandler(st.Routes())
+	} else {
+		logger.Warn("operator endpoints (/metrics, /v1/matchmaking/stats, tickets, matches) are served on the player address: set -admin-addr to keep them private",
+			"addr", ln.Addr().String(), "token", token != "")
+	}
 	hs := &http.Server{
-		Handler:           st.Routes(),
+		Handler:           player,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 2)
 	var admin *http.Server
-	if opts.AdminAddr != "" {
-		aln, err := net.Listen("tcp", opts.AdminAddr)
-		if err != nil {
-			ln.Close()
-			st.Close(context.Background())
-			return fmt.Errorf("admin address: %w", err)
+	if opts.AdminAddr != "" || opts.AdminListener != nil {
+		aln := opts.AdminListener
+		if aln == nil {
+			var err error
+			if aln, err = net.Listen("tcp", opts.AdminAddr); err != nil {
+				ln.Close()
+				st.Close(context.Background())
+				return fmt.Errorf("admin address: %w", err)
+			}
 		}
-		admin = &http.Server{Handler: AdminHandler(st.Routes()), ReadHeaderTimeout: 10 * time.Second}
+		admin = &http.Server{Handler: AdminHandler(st.Routes(), token), ReadHeaderTimeout: 10 * time.Second}
 		logger.Info("admin", "addr", aln.Addr().String())
 		go func() { errc <- serveHTTP(admin, aln) }()
 		defer admin.Close()
@@ -110,18 +137,4 @@ func serveHTTP(hs *http.Server, ln net.Listener) error {
 		return err
 	}
 	return nil
-}
-
-// AdminHandler serves operators: app's /metrics and /healthz, and the
-// profiler.
-func AdminHandler(app http.Handler) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", app)
-	mux.Handle("GET /healthz", app)
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	return mux
 }

@@ -63,21 +63,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // Accept has written the HTTP error
 	}
+	ip := remoteIP(r)
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
-		h.run(conn, lean.conn)
+		h.run(conn, lean.conn, ip)
 	}()
 }
 
 // run runs one player's connection: handshake, admission, then this
 // goroutine reads while the senders write.
-func (h *Handler) run(conn *websocket.Conn, out *batchConn) {
+func (h *Handler) run(conn *websocket.Conn, out *batchConn, ip string) {
 	defer conn.CloseNow()
 	conn.SetReadLimit(protocol.MaxClientFrame)
 
 	s := newSession(conn, h)
-	s.out = out
+	s.out, s.ip = out, ip
 	defer s.end()
 	var buf []byte // grows to the largest message read, at most MaxClientFrame+1
 	hello, buf, err := s.readHello(buf)
