@@ -41,8 +41,11 @@ type stepConfig struct {
 	Ramp       time.Duration
 	Window     time.Duration
 	Seed       uint64
-	HZ         int   // USER_HZ, for /proc CPU times
-	NoWeb      bool  // pass -web= (no browser client at /): the server has -web
+	HZ         int  // USER_HZ, for /proc CPU times
+	NoWeb      bool // pass -web= (no browser client at /): the server has -web
+	// NoAddrCap passes -max-seats-per-ip 0: every bot comes from
+	// loopback, one address. The server has the flag.
+	NoAddrCap  bool
 	ServerCPUs []int // run the server on these CPUs only (-pin); nil: anywhere
 	BotLogger  *slog.Logger
 }
@@ -62,6 +65,9 @@ func (c *stepConfig) serveArgs() []string {
 	}
 	if c.NoWeb {
 		args = append(args, "-web=")
+	}
+	if c.NoAddrCap {
+		args = append(args, "-max-seats-per-ip", "0")
 	}
 	return args
 }

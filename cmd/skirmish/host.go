@@ -37,8 +37,9 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	snapshotRate := fs.Int("snapshot-rate", 30, "snapshots per second sent to each client")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player; 'all' sends everything")
-	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
+	adminAddr := fs.String("admin-addr", "", "address for operators, and then only there: /metrics and /debug/pprof (empty: /metrics is on -addr, with a warning)")
 	common := addCommonFlags(fs)
+	guard := addGuardFlags(fs, guardHost)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -57,6 +58,9 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(2, "-snapshot-rate must be positive")
 	case *ttl < time.Second:
 		return fail(2, "-ttl must be at least 1s")
+	}
+	if err := guard.check(); err != nil {
+		return fail(2, "%v", err)
 	}
 	interest, err := setup.ParseView(*viewSize, arena.ViewUnitsPerUnit)
 	if err != nil {
@@ -90,7 +94,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Prefix: *prefix, Tokens: tokens, Modes: arena.Modes(nil),
 		HostID: *hostID, PublicURL: *publicURL, Region: *region, Capacity: *capacity, TTL: *ttl,
-		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, Logger: logger},
+		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, Limits: guard.limits(0), Logger: logger},
 	})
 	if err != nil {
 		ln.Close()
@@ -98,7 +102,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	}
 	logger.Info("host", "host", *hostID, "public_url", *publicURL, "region", *region, "capacity", *capacity)
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-	if err := setup.Serve(stop, ln, host, setup.ServeOptions{AdminAddr: *adminAddr, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}); err != nil {
+	if err := setup.Serve(stop, ln, host, setup.ServeOptions{AdminAddr: *adminAddr, AdminTokenFile: *guard.adminTokenFile, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}); err != nil {
 		return fail(1, "%v", err)
 	}
 	return 0

@@ -28,11 +28,12 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	withMM := fs.Bool("matchmaking", true, "players queue through the embedded matchmaker (false: first match with a free seat)")
 	capacity := fs.Int("capacity", 1024, "seats this host runs at most, over all its matches")
 	webDir := fs.String("web", "bin/web", "directory of the browser client build (make web), served at /; empty: none")
-	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
+	adminAddr := fs.String("admin-addr", "", "address for operators, and then only there: /metrics, /debug/pprof, /v1/matchmaking/stats, tickets and matches (empty: they are on -addr, with a warning)")
 	maxPlayers := fs.Int("max-players", 16, "players per match without matchmaking (-matchmaking=false)")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player (interest management); 'all' sends everything")
 	common := addCommonFlags(fs)
+	guard := addGuardFlags(fs, guardServe)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -48,6 +49,9 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	}
 	if *maxPlayers <= 0 || *maxPlayers > 1024 {
 		return fail(2, "-max-players must be in 1..1024")
+	}
+	if err := guard.check(); err != nil {
+		return fail(2, "%v", err)
 	}
 	interest, err := setup.ParseView(*viewSize, arena.ViewUnitsPerUnit)
 	if err != nil {
@@ -68,12 +72,15 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 			Seed:         *seed,
 			ResumeGrace:  *grace,
 			Interest:     interest,
+			Limits:       guard.limits(*capacity),
 			Logger:       logger,
 		},
-		Direct:    arena.New(&arena.Config{MaxPlayers: *maxPlayers}),
-		Capacity:  *capacity,
-		PublicURL: setup.PublicURL(ln.Addr()),
-		Web:       webFS(*webDir),
+		Queue:           guard.queue(),
+		RetainedTickets: guard.retention(),
+		Direct:          arena.New(&arena.Config{MaxPlayers: *maxPlayers}),
+		Capacity:        *capacity,
+		PublicURL:       setup.PublicURL(ln.Addr()),
+		Web:             webFS(*webDir),
 	}
 	if *withMM {
 		opts.Modes = arena.Modes(nil)
@@ -84,7 +91,7 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(1, "%v", err)
 	}
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-	if err := setup.Serve(stop, ln, st, setup.ServeOptions{AdminAddr: *adminAddr, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}); err != nil {
+	if err := setup.Serve(stop, ln, st, setup.ServeOptions{AdminAddr: *adminAddr, AdminTokenFile: *guard.adminTokenFile, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}); err != nil {
 		return fail(1, "%v", err)
 	}
 	return 0

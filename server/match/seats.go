@@ -200,8 +200,14 @@ func (t *seatTable) expire(now time.Time, dst []*Player) []*Player {
 		if s.state == seatClaimed || now.Before(s.deadline) {
 			continue
 		}
-		if s.state == seatHeld {
+		switch s.state {
+		case seatHeld:
 			dst = append(dst, s.player)
+		case seatReserved:
+			// Its claim window passed unused: the token never took a
+			// seat, so it is not spent; a late player may still take a
+			// free seat with it (ReserveIfNone), not this one.
+			s.spentUntil = time.Time{}
 		}
 		t.releaseLocked(s)
 	}

@@ -36,7 +36,8 @@ type Options struct {
 
 	// MaxTicketsPerIP caps the live tickets of one client address:
 	// queued, or assigned less than ClaimWindow ago. A Queue past it is
-	// refused with too_many_tickets. Default 8; negative: no cap.
+	// refused with too_many_tickets. Default 0: no cap (the commands'
+	// -max-tickets-per-ip sets 8).
 	MaxTicketsPerIP int
 	// ClaimWindow is how long the hosts keep seats reserved for an
 	// assignment whose players have not joined: an assigned ticket counts
@@ -63,9 +64,6 @@ func (o *Options) withDefaults() Options {
 	}
 	if c.QueueBurst <= 0 {
 		c.QueueBurst = defaultQueueBurst
-	}
-	if c.MaxTicketsPerIP == 0 {
-		c.MaxTicketsPerIP = defaultTicketsPerIP
 	}
 	if c.ClaimWindow <= 0 {
 		c.ClaimWindow = defaultClaimHoldAfter

@@ -12,7 +12,6 @@ import (
 const (
 	defaultQueueRate      = 20
 	defaultQueueBurst     = 40
-	defaultTicketsPerIP   = 8
 	defaultClaimHoldAfter = 15 * time.Second
 )
 
