@@ -71,7 +71,7 @@ func BenchmarkEnqueueCancel(b *testing.B) {
 		b.Fatal(err)
 	}
 	for i := 0; b.Loop(); i++ {
-		id, err := mm.Enqueue(ctx, Ticket{Mode: "m", Players: []Player{{ID: fmt.Sprint("p", i%8)}}})
+		id, err := mm.Enqueue(ctx, Ticket{Mode: "m", Players: []Player{{ID: fmt.Sprint("p", i%8)}}, Regions: []RegionLatency{rl("eu", 20)}})
 		if err != nil {
 			b.Fatal(err)
 		}
