@@ -92,10 +92,15 @@ func (d *MemoryDirectory) Heartbeat(ctx context.Context, h Host) error {
 	}
 	e.host, e.lastSeen = h, now
 	d.expire(now)
-	// Forget allocation regions of matches that are neither reported nor
-	// reserved any more.
+	// A new match the host reports running is in its Used from now on:
+	// its reservation ends, or its seats would count twice until it
+	// lapsed (and seats released early, such as unclaimed ones, would
+	// stay taken as long).
+	e.resv = slices.DeleteFunc(e.resv, func(r Reservation) bool { return !r.Backfill && slices.Contains(h.Running, r.MatchID) })
+	// Forget allocation regions of matches that are neither running,
+	// reported nor reserved any more.
 	for id := range e.regions {
-		if !slices.ContainsFunc(h.Matches, func(m RunningMatch) bool { return m.ID == id }) &&
+		if !slices.Contains(h.Running, id) && !slices.ContainsFunc(h.Matches, func(m RunningMatch) bool { return m.ID == id }) &&
 			!slices.ContainsFunc(e.resv, func(r Reservation) bool { return r.MatchID == id }) {
 			delete(e.regions, id)
 		}

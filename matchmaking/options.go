@@ -43,6 +43,10 @@ type Options struct {
 	// Retention is how long a ticket that left the queue still answers
 	// Status. Default 10 minutes.
 	Retention time.Duration
+	// RetainedTickets caps the tickets that left the queue kept for
+	// Status, oldest forgotten first; each pass trims the store back to
+	// it. Default 10000.
+	RetainedTickets int
 
 	// WaitSamples is how many recent matched waits per pool feed the wait
 	// percentiles and estimates. Default 1024.
@@ -117,6 +121,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if c.Retention <= 0 {
 		c.Retention = 10 * time.Minute
+	}
+	if c.RetainedTickets <= 0 {
+		c.RetainedTickets = 10000
 	}
 	if c.WaitSamples <= 0 {
 		c.WaitSamples = 1024

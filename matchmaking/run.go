@@ -137,6 +137,9 @@ func (m *Matchmaker) RunPass(ctx context.Context, now time.Time) (PassReport, er
 	if _, err := m.store.Prune(ctx, now.Add(-m.opts.Retention)); err != nil {
 		errs = append(errs, fmt.Errorf("matchmaking: prune: %w", err))
 	}
+	if _, err := m.store.Trim(ctx, m.opts.RetainedTickets); err != nil {
+		errs = append(errs, fmt.Errorf("matchmaking: trim: %w", err))
+	}
 	rep.Duration = m.clock().Sub(start)
 	m.mu.Lock()
 	m.passes++

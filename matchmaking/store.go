@@ -45,6 +45,12 @@ type Store interface {
 	// Prune forgets final records that finished before the given time and
 	// returns how many.
 	Prune(ctx context.Context, before time.Time) (int, error)
+
+	// Trim forgets the oldest final records (by FinishedAt, then ID) past
+	// the newest keep, and returns how many: retention bounded by count,
+	// so that queue-and-cancel churn cannot grow the store without bound.
+	// Queued tickets are never trimmed.
+	Trim(ctx context.Context, keep int) (int, error)
 }
 
 // PoolCount is the size of one mode's queue.

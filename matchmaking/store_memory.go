@@ -232,3 +232,20 @@ func (s *MemoryStore) Prune(ctx context.Context, before time.Time) (int, error) 
 	s.finished = slices.Delete(s.finished, 0, n)
 	return n, nil
 }
+
+// Trim implements Store. Records are kept in the order they finished.
+func (s *MemoryStore) Trim(ctx context.Context, keep int) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := max(len(s.finished)-max(keep, 0), 0)
+	for _, r := range s.finished[:n] {
+		if s.recs[r.rec.Ticket.ID] == r {
+			delete(s.recs, r.rec.Ticket.ID)
+		}
+	}
+	s.finished = slices.Delete(s.finished, 0, n)
+	return n, nil
+}

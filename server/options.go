@@ -97,6 +97,11 @@ type Options struct {
 	// the process's metrics (go_*, process_*) too.
 	Registry *prometheus.Registry
 
+	// Limits bound the seats strangers can hold: the claim window of
+	// assigned seats, and direct placement's capacity and per-address
+	// cap (registry.Limits).
+	Limits registry.Limits
+
 	// Clock drives match loops and seat deadlines. Default clock.System.
 	Clock clock.Clock
 

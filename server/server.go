@@ -69,6 +69,7 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 		Seed:     o.Seed,
 		OnResult: o.OnResult,
 		Record:   record,
+		Limits:   o.Limits,
 		Logger:   o.Logger,
 	})
 	if err != nil {

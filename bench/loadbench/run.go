@@ -92,6 +92,7 @@ func runSteps(ctx context.Context, o *Options, run *benchRun, stdout, stderr io.
 		Bin: o.Bin, Ramp: o.Ramp, Window: o.Window, Seed: o.Seed, HZ: run.HZ,
 		NoWeb:      flags["web"],
 		NoConnCaps: flags["max-conns-per-ip"],
+		NoAddrCap:  flags["max-seats-per-ip"],
 		ServerCPUs: run.ServerCPUs,
 		Syscalls:   o.Syscalls,
 		BotLogger:  slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.BotLogLevel})),

@@ -41,9 +41,12 @@ type stepConfig struct {
 	Ramp       time.Duration
 	Window     time.Duration
 	Seed       uint64
-	HZ         int   // USER_HZ, for /proc CPU times
-	NoWeb      bool  // pass -web= (no browser client at /): the server has -web
-	NoConnCaps bool  // pass -max-conns=0 -max-conns-per-ip=0: every bot comes from one address
+	HZ         int  // USER_HZ, for /proc CPU times
+	NoWeb      bool // pass -web= (no browser client at /): the server has -web
+	NoConnCaps bool // pass -max-conns=0 -max-conns-per-ip=0: every bot comes from one address
+	// NoAddrCap passes -max-seats-per-ip 0: every bot comes from
+	// loopback, one address. The server has the flag.
+	NoAddrCap bool
 	ServerCPUs []int // run the server on these CPUs only (-pin); nil: anywhere
 	Syscalls   bool  // count the server's system calls over the window
 	BotLogger  *slog.Logger
@@ -67,6 +70,9 @@ func (c *stepConfig) serveArgs() []string {
 	}
 	if c.NoConnCaps {
 		args = append(args, "-max-conns=0", "-max-conns-per-ip=0")
+	}
+	if c.NoAddrCap {
+		args = append(args, "-max-seats-per-ip", "0")
 	}
 	return args
 }

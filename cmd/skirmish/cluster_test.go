@@ -50,7 +50,7 @@ func startCluster(t *testing.T, matchmakers int, hostIDs []string, capacity int)
 	for i := range matchmakers {
 		c.matchmaker = append(c.matchmaker, servertest.StartProcess(t, fmt.Sprintf("matchmaker %d", i), c.bin, "matchmaker",
 			"-addr", "127.0.0.1:0", "-redis", c.redis.URL, "-token-key", c.key, "-log-level", "warn",
-			"-max-conns-per-ip", "0")) // every bot comes from 127.0.0.1
+			"-max-conns-per-ip", "0", "-max-tickets-per-ip", "0")) // every bot comes from 127.0.0.1
 	}
 	for _, id := range hostIDs {
 		c.startHost(id)

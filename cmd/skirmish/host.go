@@ -42,9 +42,10 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	agonesHealth := fs.Duration("agones-health", 2*time.Second, "with -agones, how often Health is sent (well inside the Fleet's health periodSeconds)")
 	maxRewind := fs.Duration("max-rewind", 200*time.Millisecond, "lag compensation: how far back a player's shots are judged, where its screen showed the others (its round trip plus the interpolation delay, bounded by this); 0: off")
 	recordDir := fs.String("record", "", "directory to record every match into, one .skrec file each, read by skirmish replay; empty: no recordings")
-	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
+	adminAddr := fs.String("admin-addr", "", "address for operators, and then only there: /metrics and /debug/pprof (empty: /metrics is on -addr, with a warning)")
 	common := addCommonFlags(fs)
 	netf := addNetFlags(fs)
+	guard := addGuardFlags(fs, guardHost)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -67,6 +68,9 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(2, "-ttl must be at least 1s")
 	case *agonesHealth <= 0:
 		return fail(2, "-agones-health must be positive")
+	}
+	if err := guard.check(); err != nil {
+		return fail(2, "%v", err)
 	}
 	interest, err := setup.ParseView(*viewSize, arena.ViewUnitsPerUnit)
 	if err != nil {
@@ -107,7 +111,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Prefix: *prefix, Tokens: tokens, Modes: arena.Modes(nil),
 		HostID: *hostID, PublicURL: *publicURL, Region: *region, Capacity: *capacity, TTL: *ttl,
-		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, RecordDir: *recordDir, MaxRewind: rewindOption(*maxRewind), Logger: logger, AllowedOrigins: netf.origins},
+		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, RecordDir: *recordDir, MaxRewind: rewindOption(*maxRewind), Limits: guard.limits(0), Logger: logger, AllowedOrigins: netf.origins},
 		Agones: agonesOpts,
 	})
 	if err != nil {
@@ -116,7 +120,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	}
 	logger.Info("host", "host", *hostID, "public_url", *publicURL, "region", *region, "capacity", *capacity)
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-	so := setup.ServeOptions{AdminAddr: *adminAddr, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}
+	so := setup.ServeOptions{AdminAddr: *adminAddr, AdminTokenFile: *guard.adminTokenFile, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}
 	netf.apply(&so)
 	if err := setup.Serve(stop, ln, host, so); err != nil {
 		return fail(1, "%v", err)

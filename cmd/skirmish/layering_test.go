@@ -112,7 +112,7 @@ func TestLayering(t *testing.T) {
 			why:       "server/ws adapts the runtime's Peer to WebSockets; admission reaches it through ws.Admitter (server/ws/handler.go); network limits have one home (server/netlimit)",
 			pkgs:      "server/ws",
 			noDeep:    []string{module + "/matchmaking"},
-			ownAllows: []string{"server/ws", "server/match", "server/clock", "server/netlimit", "game", "protocol"},
+			ownAllows: []string{"server/ws", "server/match", "server/clock", "server/netlimit", "server/ratelimit", "game", "protocol"},
 		},
 		{
 			name:      "server never names a concrete game",

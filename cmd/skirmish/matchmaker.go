@@ -22,10 +22,11 @@ func runMatchmaker(stop setup.Stop, args []string, stdout, stderr io.Writer) int
 	redisURL := fs.String("redis", "redis://localhost:6379/0", "the cluster's Redis (redis://[user:password@]host:port/db)")
 	prefix := fs.String("prefix", redisstore.DefaultPrefix, "Redis key prefix: one cluster per prefix")
 	tokenKey := fs.String("token-key", "", "private key file that signs join tokens (skirmish keygen); every matchmaker of a cluster has the same")
-	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off)")
+	adminAddr := fs.String("admin-addr", "", "address for operators, and then only there: /metrics, /debug/pprof, /v1/matchmaking/stats, tickets and matches (empty: they are on -addr, with a warning)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for connections to close on shutdown")
 	common := addCommonFlags(fs)
 	netf := addNetFlags(fs)
+	guard := addGuardFlags(fs, guardMatchmaker)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -35,6 +36,9 @@ func runMatchmaker(stop setup.Stop, args []string, stdout, stderr io.Writer) int
 	}
 	if fs.NArg() > 0 {
 		return fail(2, "unexpected argument %q", fs.Arg(0))
+	}
+	if err := guard.check(); err != nil {
+		return fail(2, "%v", err)
 	}
 	if *tokenKey == "" {
 		return fail(2, "-token-key is required: hosts verify the tokens it signs (skirmish keygen -out FILE)")
@@ -61,13 +65,14 @@ func runMatchmaker(stop setup.Stop, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return fail(1, "%v", err)
 	}
-	mm, err := setup.NewMatchmaker(setup.MatchmakerOptions{Redis: rdb, Prefix: *prefix, Signer: signer, Modes: arena.Modes(nil), AllowedOrigins: netf.origins, Logger: logger})
+	mm, err := setup.NewMatchmaker(setup.MatchmakerOptions{Redis: rdb, Prefix: *prefix, Signer: signer, Modes: arena.Modes(nil),
+		Queue: guard.queue(), RetainedTickets: guard.retention(), AllowedOrigins: netf.origins, Logger: logger})
 	if err != nil {
 		ln.Close()
 		return fail(1, "%v", err)
 	}
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-	so := setup.ServeOptions{AdminAddr: *adminAddr, ShutdownTimeout: *shutdownTimeout, Logger: logger}
+	so := setup.ServeOptions{AdminAddr: *adminAddr, AdminTokenFile: *guard.adminTokenFile, ShutdownTimeout: *shutdownTimeout, Logger: logger}
 	netf.apply(&so)
 	if err := setup.Serve(stop, ln, mm, so); err != nil {
 		return fail(1, "%v", err)

@@ -30,12 +30,13 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	webDir := fs.String("web", "bin/web", "directory of the browser client build (make web), served at /; empty: none")
 	maxRewind := fs.Duration("max-rewind", 200*time.Millisecond, "lag compensation: how far back a player's shots are judged, where its screen showed the others (its round trip plus the interpolation delay, bounded by this); 0: off")
 	recordDir := fs.String("record", "", "directory to record every match into, one .skrec file each, read by skirmish replay; empty: no recordings")
-	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
+	adminAddr := fs.String("admin-addr", "", "address for operators, and then only there: /metrics, /debug/pprof, /v1/matchmaking/stats, tickets and matches (empty: they are on -addr, with a warning)")
 	maxPlayers := fs.Int("max-players", 16, "players per match without matchmaking (-matchmaking=false)")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player (interest management); 'all' sends everything")
 	common := addCommonFlags(fs)
 	netf := addNetFlags(fs)
+	guard := addGuardFlags(fs, guardServe)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -54,6 +55,9 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	}
 	if *maxPlayers <= 0 || *maxPlayers > 1024 {
 		return fail(2, "-max-players must be in 1..1024")
+	}
+	if err := guard.check(); err != nil {
+		return fail(2, "%v", err)
 	}
 	interest, err := setup.ParseView(*viewSize, arena.ViewUnitsPerUnit)
 	if err != nil {
@@ -79,13 +83,16 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 			Interest:       interest,
 			RecordDir:      *recordDir,
 			MaxRewind:      rewindOption(*maxRewind),
+			Limits:         guard.limits(*capacity),
 			Logger:         logger,
 			AllowedOrigins: netf.origins,
 		},
-		Direct:    arena.New(&arena.Config{MaxPlayers: *maxPlayers}),
-		Capacity:  *capacity,
-		PublicURL: netf.publicURL(ln.Addr()),
-		Web:       webFS(*webDir),
+		Queue:           guard.queue(),
+		RetainedTickets: guard.retention(),
+		Direct:          arena.New(&arena.Config{MaxPlayers: *maxPlayers}),
+		Capacity:        *capacity,
+		PublicURL:       netf.publicURL(ln.Addr()),
+		Web:             webFS(*webDir),
 	}
 	if *withMM {
 		opts.Modes = arena.Modes(nil)
@@ -96,7 +103,7 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(1, "%v", err)
 	}
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-	so := setup.ServeOptions{AdminAddr: *adminAddr, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}
+	so := setup.ServeOptions{AdminAddr: *adminAddr, AdminTokenFile: *guard.adminTokenFile, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}
 	netf.apply(&so)
 	if err := setup.Serve(stop, ln, st, so); err != nil {
 		return fail(1, "%v", err)

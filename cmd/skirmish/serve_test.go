@@ -49,8 +49,12 @@ func TestServeCommand(t *testing.T) {
 				t.Errorf("GET /: %d %.80q, want %d containing %q", code, body, tc.rootCode, tc.rootHas)
 			}
 			for _, path := range []string{"/healthz", "/metrics", "/v1/matchmaking/stats"} {
-				if code, body := httpGet(t, base+path); code != http.StatusOK {
-					t.Errorf("GET %s: %d %.120q, want 200", path, code, body)
+				want := http.StatusOK
+				if tc.withAdmin && path != "/healthz" {
+					want = http.StatusNotFound // operators only, on -admin-addr
+				}
+				if code, body := httpGet(t, base+path); code != want {
+					t.Errorf("GET %s: %d %.120q, want %d", path, code, body, want)
 				}
 			}
 			if code, _ := httpGet(t, base+"/ws"); code != http.StatusUpgradeRequired && code != http.StatusBadRequest {

@@ -388,12 +388,24 @@ func (d *Directory) Heartbeat(ctx context.Context, h mm.Host) error {
 		if err != nil {
 			return nil, err
 		}
-		// Forget allocation regions of matches that are neither reported
-		// nor reserved any more.
+		// A new match the host reports running is in its Used from now
+		// on: its reservation ends (MemoryDirectory's rule).
+		var accounted []string
+		accountedSum := 0
+		if cur != nil {
+			for _, f := range cur.allocs {
+				if seats, _, mid, ok := parseAllocField(f); ok && slices.Contains(h.Running, mid) {
+					accounted = append(accounted, f)
+					accountedSum += seats
+				}
+			}
+		}
+		// Forget allocation regions of matches that are neither running,
+		// reported nor reserved any more.
 		var forget []string
 		if cur != nil {
 			for id := range cur.regions {
-				if !slices.ContainsFunc(h.Matches, func(m mm.RunningMatch) bool { return m.ID == id }) &&
+				if !slices.Contains(h.Running, id) && !slices.ContainsFunc(h.Matches, func(m mm.RunningMatch) bool { return m.ID == id }) &&
 					!slices.ContainsFunc(cur.allocs, func(f string) bool { _, _, mid, _ := parseAllocField(f); return mid == id }) &&
 					!slices.ContainsFunc(slices.Collect(maps.Values(cur.backfills)), func(r mm.Reservation) bool { return r.MatchID == id }) {
 					forget = append(forget, id)
@@ -402,6 +414,11 @@ func (d *Directory) Heartbeat(ctx context.Context, h mm.Host) error {
 		}
 		return &change{ttl: h.TTL, write: func(p redis.Pipeliner) {
 			p.Set(ctx, k.report, rj, 0)
+			if len(accounted) > 0 {
+				p.HDel(ctx, k.alloc, accounted...)
+				p.ZRem(ctx, k.allocExp, toAny(accounted)...)
+				p.HIncrBy(ctx, k.alloc, sumField, -int64(accountedSum))
+			}
 			if len(forget) > 0 {
 				p.HDel(ctx, k.regions, forget...)
 			}

@@ -38,7 +38,7 @@ type Store struct {
 	finalTTL   time.Duration
 	pruneBatch int
 
-	add, finish, prune *redis.Script
+	add, finish, prune, trim *redis.Script
 }
 
 var _ mm.Store = (*Store)(nil)
@@ -58,7 +58,7 @@ func NewStore(c redis.UniversalClient, opts *StoreOptions) *Store {
 	}
 	return &Store{
 		c: c, k: newKeys(o.Prefix), finalTTL: o.FinalTTL, pruneBatch: o.PruneBatch,
-		add: redis.NewScript(addLua), finish: redis.NewScript(finishLua), prune: redis.NewScript(pruneLua),
+		add: redis.NewScript(addLua), finish: redis.NewScript(finishLua), prune: redis.NewScript(pruneLua), trim: redis.NewScript(trimLua),
 	}
 }
 
@@ -341,6 +341,39 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (int, error) {
 		n, err := s.prune.Run(ctx, s.c, []string{s.doneKey()}, string(s.k), "("+timeKey(before), s.pruneBatch).Int()
 		if err != nil {
 			return total, fmt.Errorf("redisstore: prune: %w", ctxErr(ctx, err))
+		}
+		total += n
+		if n < s.pruneBatch {
+			return total, nil
+		}
+	}
+}
+
+// trimLua deletes up to a batch of the oldest final records past the
+// newest keep, as pruneLua does (the done set orders them by finish time).
+//
+// KEYS: done. ARGV: key prefix, keep, batch.
+const trimLua = `
+local n = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[2])
+if n <= 0 then return 0 end
+if n > tonumber(ARGV[3]) then n = tonumber(ARGV[3]) end
+local ms = redis.call('ZRANGE', KEYS[1], 0, n - 1)
+for _, m in ipairs(ms) do
+  local k = ARGV[1] .. 't:' .. string.sub(m, 22)
+  local f = redis.call('HMGET', k, 'state', 'dm')
+  if f[1] and f[1] ~= 'queued' and f[2] == m then redis.call('DEL', k) end
+  redis.call('ZREM', KEYS[1], m)
+end
+return #ms
+`
+
+// Trim implements matchmaking.Store.
+func (s *Store) Trim(ctx context.Context, keep int) (int, error) {
+	total := 0
+	for {
+		n, err := s.trim.Run(ctx, s.c, []string{s.doneKey()}, string(s.k), max(keep, 0), s.pruneBatch).Int()
+		if err != nil {
+			return total, fmt.Errorf("redisstore: trim: %w", ctxErr(ctx, err))
 		}
 		total += n
 		if n < s.pruneBatch {

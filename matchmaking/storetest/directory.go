@@ -34,6 +34,7 @@ func RunDirectory(t *testing.T, newDir func(t *testing.T, cfg DirectoryConfig) m
 	run("BadHost", dirBadHost)
 	run("BackfillTeams", dirBackfillTeams)
 	run("HeartbeatKeepsReservations", dirHeartbeatKeeps)
+	run("RunningEndsReservation", dirRunningEndsReservation)
 	run("Release", dirRelease)
 	run("RaceAllocate", dirRaceAllocate)
 	run("RaceAllocateHosts", dirRaceAllocateHosts)
@@ -359,5 +360,50 @@ func dirRaceBackfill(t *testing.T, d mm.Directory, _ *Clock) {
 	}
 	if slots, _ := d.OpenSlots(ctx, "m"); len(slots) != 0 {
 		t.Fatalf("slots %+v", slots)
+	}
+}
+
+// dirRunningEndsReservation: once the host reports a new match running,
+// its Used counts it and the allocation's reservation ends, so seats the
+// host frees early (a claim window that passed unused) are free at its
+// next heartbeat, not when the reservation would have lapsed.
+func dirRunningEndsReservation(t *testing.T, d mm.Directory, clock *Clock) {
+	ctx := context.Background()
+	h := mm.Host{ID: "h", URL: "ws://h", Capacity: 10, TTL: time.Minute}
+	must(t, d.Heartbeat(ctx, h))
+	a, err := d.Allocate(ctx, mm.AllocationRequest{Mode: "m", Region: "eu", Seats: 6})
+	must(t, err)
+	b, err := d.Allocate(ctx, mm.AllocationRequest{Mode: "m", Seats: 2})
+	must(t, err)
+	free := func() (reserved, free int) {
+		t.Helper()
+		hosts, err := d.Hosts(ctx)
+		must(t, err)
+		return hosts[0].Reserved, hosts[0].Free
+	}
+	tests := []struct {
+		name           string
+		report         mm.Host
+		reserved, free int
+	}{
+		{"allocated, not reported yet", h, 8, 2},
+		{"a reported running (full): its seats in Used only", func() mm.Host {
+			r := h
+			r.Used, r.Running = 6, []string{a.MatchID}
+			return r
+		}(), 2, 2},
+		{"a ended early (seats never claimed)", h, 2, 8},
+	}
+	for _, tc := range tests {
+		clock.Advance(time.Second)
+		must(t, d.Heartbeat(ctx, tc.report))
+		if r, f := free(); r != tc.reserved || f != tc.free {
+			t.Fatalf("%s: reserved %d, free %d; want %d and %d", tc.name, r, f, tc.reserved, tc.free)
+		}
+	}
+	must(t, d.Release(ctx, a)) // ended already: nothing to release
+	must(t, d.Release(ctx, b))
+	if r, f := free(); r != 0 || f != 10 {
+		t.Fatalf("after releases: reserved %d, free %d", r, f)
 	}
 }

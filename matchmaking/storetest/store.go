@@ -25,6 +25,7 @@ func RunStore(t *testing.T, newStore func(t *testing.T) mm.Store) {
 	t.Run("FinishRecord", func(t *testing.T) { storeFinishRecord(t, newStore(t)) })
 	t.Run("Counts", func(t *testing.T) { storeCounts(t, newStore(t)) })
 	t.Run("Prune", func(t *testing.T) { storePrune(t, newStore(t)) })
+	t.Run("Trim", func(t *testing.T) { storeTrim(t, newStore(t)) })
 	t.Run("Model", func(t *testing.T) { RunStoreModel(t, newStore(t), 2000) })
 	t.Run("RaceAddSamePlayer", func(t *testing.T) { storeRaceAddSamePlayer(t, newStore(t)) })
 	t.Run("RaceAddSameID", func(t *testing.T) { storeRaceAddSameID(t, newStore(t)) })
@@ -453,5 +454,44 @@ func storeEndedContext(t *testing.T, s mm.Store) {
 	}
 	if _, err := s.Get(context.Background(), "a"); !errors.Is(err, mm.ErrTicketNotFound) {
 		t.Fatalf("ticket added on an ended context: %v", err)
+	}
+}
+
+// storeTrim: retention by count keeps the newest final records and every
+// queued ticket.
+func storeTrim(t *testing.T, s mm.Store) {
+	ctx := context.Background()
+	for i := range 7 {
+		must(t, s.Add(ctx, Ticket(fmt.Sprint("t", i), "m", 0, fmt.Sprint("p", i))))
+	}
+	for i := range 5 { // t0..t4 finish in order; t5 and t6 stay queued
+		must(t, s.Finish(ctx, []mm.Record{{Ticket: Ticket(fmt.Sprint("t", i), "m", 0), State: mm.StateCancelled, FinishedAt: T0().Add(time.Duration(i) * time.Second)}}))
+	}
+	tests := []struct {
+		keep, trimmed int
+		gone          int // t0..t(gone-1) are forgotten
+	}{
+		{keep: 10, trimmed: 0, gone: 0},
+		{keep: 3, trimmed: 2, gone: 2},
+		{keep: 3, trimmed: 0, gone: 2},
+		{keep: 0, trimmed: 3, gone: 5},
+	}
+	for _, tc := range tests {
+		n, err := s.Trim(ctx, tc.keep)
+		must(t, err)
+		if n != tc.trimmed {
+			t.Fatalf("trim to %d: %d trimmed, want %d", tc.keep, n, tc.trimmed)
+		}
+		for i := range 7 {
+			_, err := s.Get(ctx, mm.TicketID(fmt.Sprint("t", i)))
+			if gone := i < tc.gone; gone != errors.Is(err, mm.ErrTicketNotFound) || (!gone && err != nil) {
+				t.Fatalf("trim to %d: t%d: %v (forgotten: %v)", tc.keep, i, err, gone)
+			}
+		}
+	}
+	q, err := s.Queued(ctx, "m")
+	must(t, err)
+	if got := ids(q); got != "[t5 t6]" {
+		t.Fatalf("queued after trim %s", got)
 	}
 }

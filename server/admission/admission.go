@@ -141,7 +141,7 @@ func (a *Admission) place(req match.JoinRequest) (*match.Match, *match.Player, e
 	for range 3 {
 		key := newSeatKey()
 		var m *match.Match
-		m, err = a.reg.Place(key)
+		m, err = a.reg.Place(key, addrOf(req.Peer))
 		if err != nil {
 			break
 		}
@@ -166,6 +166,10 @@ func (a *Admission) refuse(err error) error {
 		return fmt.Errorf("%w: %w", protocol.Refuse(protocol.CloseGoingAway, "server draining: it takes no new players"), err)
 	case errors.Is(err, match.ErrGone):
 		return err // nobody is left to tell
+	case errors.Is(err, registry.ErrCapacity):
+		return fmt.Errorf("%w: %w", protocol.Refuse(protocol.CloseTryAgainLater, "server full: every seat is taken"), err)
+	case errors.Is(err, registry.ErrAddrSeats):
+		return fmt.Errorf("%w: %w", protocol.Refuse(protocol.CloseTryAgainLater, "too many seats held from your address: leave a match first"), err)
 	}
 	return fmt.Errorf("%w: %w", protocol.Refuse(protocol.CloseTryAgainLater, "no match could take the player"), err)
 }

@@ -152,8 +152,19 @@ func (m *Match) Seats() SeatCounts { return m.seats.counts() }
 // they are being placed here directly (key: their resume token). It fails
 // with ErrFull or ErrEnded. Any goroutine.
 func (m *Match) Reserve(key string, deadline, spentUntil time.Time) error {
-	return m.seats.reserve(key, deadline, spentUntil)
+	return m.seats.reserve(key, "", deadline, spentUntil)
 }
+
+// ReserveFrom is Reserve for a player placed directly from a client
+// address, which the seat keeps for its whole life (SeatsFrom). Any
+// goroutine.
+func (m *Match) ReserveFrom(key, addr string, deadline time.Time) error {
+	return m.seats.reserve(key, addr, deadline, time.Time{})
+}
+
+// SeatsFrom counts the seats, reserved, claimed or held, placed from addr.
+// Any goroutine.
+func (m *Match) SeatsFrom(addr string) int { return m.seats.countFrom(addr) }
 
 // stopOrder is how Stop or End ends the match.
 type stopOrder struct {

@@ -68,6 +68,9 @@ type seat struct {
 	// then: the expiry of the join token the seat came from.
 	spentUntil time.Time
 	player     *Player // claimed or held; nil while reserved
+	// addr is the client address a direct placement came from, for the
+	// per-address cap on seats; empty for join tokens.
+	addr string
 }
 
 // seatTable is the one owner of a match's seats. Reservations come from
@@ -96,10 +99,29 @@ func (s *seat) fromToken() bool { return !s.spentUntil.IsZero() }
 // reserve keeps a seat for key until deadline. spentUntil, when set, is
 // how long the key stays refused once the seat is released. Reserving a
 // key that already has a seat changes nothing.
-func (t *seatTable) reserve(key string, deadline, spentUntil time.Time) error {
+func (t *seatTable) reserve(key, addr string, deadline, spentUntil time.Time) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.reserveLocked(key, deadline, spentUntil)
+	if err := t.reserveLocked(key, deadline, spentUntil); err != nil {
+		return err
+	}
+	if s := t.byKey[key]; s.state == seatReserved && s.addr == "" {
+		s.addr = addr
+	}
+	return nil
+}
+
+// countFrom counts the seats, in any state, placed for addr.
+func (t *seatTable) countFrom(addr string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, s := range t.byKey {
+		if s.addr == addr {
+			n++
+		}
+	}
+	return n
 }
 
 func (t *seatTable) reserveLocked(key string, deadline, spentUntil time.Time) error {
@@ -187,8 +209,14 @@ func (t *seatTable) expire(now time.Time, dst []*Player) []*Player {
 		if s.state == seatClaimed || now.Before(s.deadline) {
 			continue
 		}
-		if s.state == seatHeld {
+		switch s.state {
+		case seatHeld:
 			dst = append(dst, s.player)
+		case seatReserved:
+			// Its claim window passed unused: the token never took a
+			// seat, so it is not spent; a late player may still take a
+			// free seat with it (ReserveIfNone), not this one.
+			s.spentUntil = time.Time{}
 		}
 		if s.state == seatReserved && s.fromToken() {
 			t.metrics.tokensExpired.Inc()

@@ -39,6 +39,22 @@ type Options struct {
 	// matches. Default nil: only running matches are found.
 	Results matchmaking.Results
 
+	// QueueRate and QueueBurst bound the messages a queue connection may
+	// send: QueueRate a second on average, QueueBurst at once. Past them
+	// the connection is closed with 1008. Default 20 and 40.
+	QueueRate  float64
+	QueueBurst int
+
+	// MaxTicketsPerIP caps the live tickets of one client address:
+	// queued, or assigned less than ClaimWindow ago. A Queue past it is
+	// refused with too_many_tickets. Default 0: no cap (the commands'
+	// -max-tickets-per-ip sets 8).
+	MaxTicketsPerIP int
+	// ClaimWindow is how long the hosts keep seats reserved for an
+	// assignment whose players have not joined: an assigned ticket counts
+	// as live for as long. Default 15s.
+	ClaimWindow time.Duration
+
 	// Logger receives the adapter's logs. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -54,6 +70,15 @@ func (o *Options) withDefaults() Options {
 	if c.HandshakeTimeout <= 0 {
 		c.HandshakeTimeout = 10 * time.Second
 	}
+	if c.QueueRate <= 0 {
+		c.QueueRate = defaultQueueRate
+	}
+	if c.QueueBurst <= 0 {
+		c.QueueBurst = defaultQueueBurst
+	}
+	if c.ClaimWindow <= 0 {
+		c.ClaimWindow = defaultClaimHoldAfter
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -62,13 +87,15 @@ func (o *Options) withDefaults() Options {
 
 // API serves a Matchmaker over the network.
 type API struct {
-	mm   *matchmaking.Matchmaker
-	opts Options
+	mm    *matchmaking.Matchmaker
+	opts  Options
+	perIP *ipTickets
 }
 
 // New returns the adapter for mm. opts may be nil.
 func New(mm *matchmaking.Matchmaker, opts *Options) *API {
-	return &API{mm: mm, opts: opts.withDefaults()}
+	o := opts.withDefaults()
+	return &API{mm: mm, opts: o, perIP: newIPTickets(o.MaxTicketsPerIP, o.ClaimWindow)}
 }
 
 // Register adds the adapter's routes to mux.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,6 +21,13 @@ import (
 // newTestAPI serves a matchmaker with a duel mode (2 players) and a 4-player
 // mode on loopback; passes run only when the test calls pass.
 func newTestAPI(t *testing.T) (mm *matchmaking.Matchmaker, url string, pass func()) {
+	t.Helper()
+	return newTestAPIWith(t, &Options{})
+}
+
+// newTestAPIWith is newTestAPI with the adapter's options (its Logger is
+// set here).
+func newTestAPIWith(t *testing.T, opts *Options) (mm *matchmaking.Matchmaker, url string, pass func()) {
 	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mm, err := matchmaking.New(&matchmaking.Options{
@@ -37,7 +45,9 @@ func newTestAPI(t *testing.T) (mm *matchmaking.Matchmaker, url string, pass func
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	New(mm, &Options{Logger: quiet}).Register(mux)
+	o := *opts
+	o.Logger = quiet
+	New(mm, &o).Register(mux)
 	hs := httptest.NewServer(mux)
 	t.Cleanup(hs.Close)
 	pass = func() {
@@ -50,9 +60,20 @@ func newTestAPI(t *testing.T) (mm *matchmaking.Matchmaker, url string, pass func
 
 func dialQueue(t *testing.T, base string) *websocket.Conn {
 	t.Helper()
+	return dialQueueFrom(t, base, nil)
+}
+
+// dialQueueFrom dials the queue socket from a local address (nil: any).
+func dialQueueFrom(t *testing.T, base string, from net.IP) *websocket.Conn {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/v1/matchmaking/ws", nil)
+	var opts *websocket.DialOptions
+	if from != nil {
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: from}}
+		opts = &websocket.DialOptions{HTTPClient: &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}}
+	}
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/v1/matchmaking/ws", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,8 +308,8 @@ func TestOperatorEndpoints(t *testing.T) {
 	}
 
 	var view struct {
-		Status      matchmaking.TicketStatus `json:"status"`
-		Explanation *matchmaking.Explanation `json:"explanation"`
+		Status      matchmaking.TicketStatus       `json:"status"`
+		Explanation *matchmaking.PlayerExplanation `json:"player_explanation"`
 	}
 	getJSON(t, url+"/v1/matchmaking/tickets/"+st.Ticket, http.StatusOK, &view)
 	if view.Status.State != matchmaking.StateQueued || view.Explanation == nil || view.Explanation.Reason == "" {

@@ -3,6 +3,7 @@ package matchapi
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/skirmishgg/skirmish/matchmaking"
@@ -20,17 +21,28 @@ func (a *API) serveStats(w http.ResponseWriter, r *http.Request) {
 }
 
 // ticketView is GET /v1/matchmaking/tickets/{id}: the ticket's status and,
-// while it waits, why it is not matched yet.
+// while it waits, why it is not matched yet: in full on the operators'
+// address (AsOperator), and without naming any other ticket or player
+// elsewhere, where the ticket's owner may ask.
 type ticketView struct {
-	Status      matchmaking.TicketStatus `json:"status"`
-	Explanation *matchmaking.Explanation `json:"explanation,omitempty"`
+	Status      matchmaking.TicketStatus       `json:"status"`
+	Explanation *matchmaking.Explanation       `json:"explanation,omitempty"`
+	Player      *matchmaking.PlayerExplanation `json:"player_explanation,omitempty"`
 }
+
+// maxTicketID bounds the ticket IDs looked up: the matchmaker's are 26
+// bytes.
+const maxTicketID = 64
 
 func (a *API) serveTicket(w http.ResponseWriter, r *http.Request) {
 	id := matchmaking.TicketID(r.PathValue("id"))
+	if len(id) > maxTicketID {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("ticket IDs are at most %d bytes", maxTicketID))
+		return
+	}
 	st, err := a.mm.Status(r.Context(), id)
 	if errors.Is(err, matchmaking.ErrTicketNotFound) {
-		writeError(w, http.StatusNotFound, "no ticket "+string(id)+": unknown, or finished long ago")
+		writeError(w, http.StatusNotFound, "no such ticket: unknown, or finished long ago")
 		return
 	}
 	if err != nil {
@@ -46,7 +58,12 @@ func (a *API) serveTicket(w http.ResponseWriter, r *http.Request) {
 	view := ticketView{Status: st}
 	if st.State == matchmaking.StateQueued {
 		if ex, err := a.mm.Explain(r.Context(), id); err == nil {
-			view.Explanation = &ex
+			if isOperator(r.Context()) {
+				view.Explanation = &ex
+			} else {
+				pe := ex.ForPlayer()
+				view.Player = &pe
+			}
 		}
 	}
 	writeJSON(w, http.StatusOK, view)

@@ -12,6 +12,7 @@ import (
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server/netlimit"
+	"github.com/skirmishgg/skirmish/server/ratelimit"
 )
 
 // queueConn is one player's (or party leader's) queue connection: at most
@@ -19,6 +20,7 @@ import (
 type queueConn struct {
 	api  *API
 	conn *websocket.Conn
+	ip   string // the client's address, for the per-address ticket cap
 
 	mu      sync.Mutex
 	ticket  matchmaking.TicketID // the open ticket, "" when none
@@ -45,7 +47,7 @@ func (a *API) serveQueue(w http.ResponseWriter, r *http.Request) {
 	conn.SetReadLimit(protocol.MaxClientFrame)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	defer cancel()
-	q := &queueConn{api: a, conn: conn}
+	q := &queueConn{api: a, conn: conn, ip: clientIP(r)}
 	q.readLoop(ctx)
 	// A player who leaves the queue connection leaves the queue.
 	if id := q.openTicket(); id != "" {
@@ -53,6 +55,19 @@ func (a *API) serveQueue(w http.ResponseWriter, r *http.Request) {
 	}
 	cancel()
 	q.watches.Wait()
+	q.endTicket(false) // when the watch ended before the ticket did
+}
+
+// endTicket forgets the open ticket, if any, and ends it in its address's
+// count of live tickets.
+func (q *queueConn) endTicket(assigned bool) {
+	q.mu.Lock()
+	id := q.ticket
+	q.ticket = ""
+	q.mu.Unlock()
+	if id != "" {
+		q.api.perIP.give(q.ip, assigned)
+	}
 }
 
 func (q *queueConn) openTicket() matchmaking.TicketID {
@@ -64,6 +79,7 @@ func (q *queueConn) openTicket() matchmaking.TicketID {
 // readLoop handles the client's messages until the connection ends.
 func (q *queueConn) readLoop(ctx context.Context) {
 	first := true
+	limit := ratelimit.New(q.api.opts.QueueRate, q.api.opts.QueueBurst, time.Now())
 	timer := time.AfterFunc(q.api.opts.HandshakeTimeout, func() {
 		q.conn.Close(protocol.CloseHandshakeTimeout, "no queue request within the handshake timeout")
 	})
@@ -76,6 +92,10 @@ func (q *queueConn) readLoop(ctx context.Context) {
 		if first {
 			timer.Stop()
 			first = false
+		}
+		if !limit.Allow(time.Now()) {
+			q.conn.Close(protocol.ClosePolicyViolation, "queue message rate limit exceeded")
+			return
 		}
 		if typ != websocket.MessageBinary {
 			q.conn.Close(protocol.CloseUnsupportedData, "text frames are not supported: send binary msgpack")
@@ -136,13 +156,19 @@ func (q *queueConn) enqueue(ctx context.Context, m *protocol.Queue) {
 	if len(t.Regions) == 0 {
 		t.Regions = []matchmaking.RegionLatency{{Region: q.api.opts.DefaultRegion}}
 	}
+	if !q.api.perIP.take(q.ip) {
+		q.refuse(ctx, "too_many_tickets", fmt.Sprintf("this address has %d tickets queued or just assigned, the most it may have: wait for one to end", q.api.opts.MaxTicketsPerIP))
+		return
+	}
 	id, err := q.api.mm.Enqueue(ctx, t)
 	if err != nil {
+		q.api.perIP.give(q.ip, false)
 		q.refuse(ctx, errorCode(err), err.Error())
 		return
 	}
 	statuses, stop, err := q.api.mm.Watch(ctx, id)
 	if err != nil {
+		q.api.perIP.give(q.ip, false)
 		q.refuse(ctx, "internal", err.Error())
 		return
 	}
@@ -183,9 +209,7 @@ func (q *queueConn) push(ctx context.Context, statuses <-chan matchmaking.Ticket
 		if !st.State.Final() {
 			continue
 		}
-		q.mu.Lock()
-		q.ticket = ""
-		q.mu.Unlock()
+		q.endTicket(st.State == matchmaking.StateAssigned)
 		switch st.State {
 		case matchmaking.StateAssigned:
 			q.write(ctx, q.assigned(st.Assignment))

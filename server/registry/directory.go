@@ -9,10 +9,11 @@ import (
 )
 
 // Expect prepares this host for a matchmaker's assignment: it creates the
-// match (for a new one) and reserves a seat for each assigned player until
-// their token expires, so the seats are neither given to others nor
-// advertised for backfill meanwhile. It is the embedded matchmaker's
-// OnAssign hook.
+// match (for a new one) and reserves a seat for each assigned player for
+// the claim window (Limits.ClaimWindow, at most until their token
+// expires), so the seats are neither given to others nor advertised for
+// backfill meanwhile; a seat nobody claims in time is released and
+// reported free again. It is the embedded matchmaker's OnAssign hook.
 func (r *Registry) Expect(a matchmaking.MatchAssignment) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -33,8 +34,9 @@ func (r *Registry) Expect(a matchmaking.MatchAssignment) error {
 		}
 		e = r.startLocked(a.MatchID, a.Mode, rules)
 	}
+	claimBy := r.claimDeadline(a.ExpiresAt)
 	for _, p := range a.Players {
-		if err := e.m.Reserve(p.Nonce, a.ExpiresAt, a.ExpiresAt); err != nil {
+		if err := e.m.Reserve(p.Nonce, claimBy, a.ExpiresAt); err != nil {
 			return fmt.Errorf("registry: seat for player %s in match %s: %w", p.PlayerID, a.MatchID, err)
 		}
 		e.skillSum += p.Skill

@@ -51,6 +51,9 @@ type Options struct {
 	// record.Recorders.Open); it may return nil: not recorded. Default
 	// nil: no recordings.
 	Record func(id, mode string, rules game.Rules, seed uint64) match.Recorder
+	// Limits bound what strangers can hold: reservations nobody claims,
+	// and direct placements (see Limits).
+	Limits Limits
 	// Logger receives structured logs. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -130,9 +133,11 @@ func (r *Registry) games() []game.Rules {
 	return all
 }
 
-// Place reserves a seat under key for a player placed without matchmaking:
-// in the first match with a free seat, or in a new match.
-func (r *Registry) Place(key string) (*match.Match, error) {
+// Place reserves a seat under key for a player placed without matchmaking,
+// who came from addr: in the first match with a free seat, or in a new
+// match. It fails with ErrCapacity when the host's seats are all taken,
+// and ErrAddrSeats when addr holds as many seats as it may.
+func (r *Registry) Place(key, addr string) (*match.Match, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {
@@ -144,14 +149,17 @@ func (r *Registry) Place(key string) (*match.Match, error) {
 	if r.opts.Direct == nil {
 		return nil, errors.New("registry: no game for players without a join token")
 	}
+	if err := r.checkPlaceLocked(addr); err != nil {
+		return nil, err
+	}
 	deadline := r.opts.Match.Clock.Now().Add(directSeatWindow)
 	for _, e := range r.entries {
-		if e.mode == "" && e.m.Rules() == r.opts.Direct && e.m.Reserve(key, deadline, time.Time{}) == nil {
+		if e.mode == "" && e.m.Rules() == r.opts.Direct && e.m.ReserveFrom(key, addr, deadline) == nil {
 			return e.m, nil
 		}
 	}
 	e := r.startLocked(newMatchID(), "", r.opts.Direct)
-	if err := e.m.Reserve(key, deadline, time.Time{}); err != nil {
+	if err := e.m.ReserveFrom(key, addr, deadline); err != nil {
 		return nil, fmt.Errorf("registry: a new match refused its first player: %w", err)
 	}
 	return e.m, nil

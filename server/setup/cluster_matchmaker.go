@@ -35,6 +35,13 @@ type MatchmakerOptions struct {
 	// own, whose pages may open a queue connection: the web page's origin
 	// in a cluster (see server.Options.AllowedOrigins).
 	AllowedOrigins []string
+	// Queue configures the queue socket's limits (rate, tickets per
+	// address, the hosts' claim window); its Results and Logger are set
+	// by NewMatchmaker.
+	Queue matchapi.Options
+	// RetainedTickets caps the finished tickets kept for status lookups.
+	// Default 10000.
+	RetainedTickets int
 	// Logger receives structured logs. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -63,13 +70,14 @@ func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
 	}
 	results := redisstore.NewResults(opts.Redis, &redisstore.ResultsOptions{Prefix: opts.Prefix})
 	mm, err := matchmaking.New(&matchmaking.Options{
-		Modes:       modeConfigs(opts.Modes),
-		Store:       redisstore.NewStore(opts.Redis, &redisstore.StoreOptions{Prefix: opts.Prefix}),
-		Directory:   redisstore.NewDirectory(opts.Redis, &redisstore.DirectoryOptions{Prefix: opts.Prefix}),
-		Leases:      redisstore.NewLeases(opts.Redis, &redisstore.LeasesOptions{Prefix: opts.Prefix}),
-		Assignments: redisstore.NewAssignmentBus(opts.Redis, &redisstore.BusOptions{Prefix: opts.Prefix}),
-		Signer:      opts.Signer,
-		Logger:      logger,
+		Modes:           modeConfigs(opts.Modes),
+		Store:           redisstore.NewStore(opts.Redis, &redisstore.StoreOptions{Prefix: opts.Prefix}),
+		Directory:       redisstore.NewDirectory(opts.Redis, &redisstore.DirectoryOptions{Prefix: opts.Prefix}),
+		Leases:          redisstore.NewLeases(opts.Redis, &redisstore.LeasesOptions{Prefix: opts.Prefix}),
+		Assignments:     redisstore.NewAssignmentBus(opts.Redis, &redisstore.BusOptions{Prefix: opts.Prefix}),
+		Signer:          opts.Signer,
+		RetainedTickets: opts.RetainedTickets,
+		Logger:          logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("setup: matchmaker: %w", err)
@@ -78,7 +86,10 @@ func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
 	reg.MustRegister(matchapi.NewCollector(mm))
 	redisstore.Instrument(opts.Redis, reg)
 	mux := http.NewServeMux()
-	matchapi.New(mm, &matchapi.Options{Results: results, OriginPatterns: opts.AllowedOrigins, Logger: logger}).Register(mux)
+	q := opts.Queue
+	q.Results, q.Logger = results, logger
+	q.OriginPatterns = opts.AllowedOrigins
+	matchapi.New(mm, &q).Register(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,9 +20,17 @@ type ServeOptions struct {
 	// DrainTimeout bounds the drain: matches still running then are ended
 	// with their standings kept. Default 10m.
 	DrainTimeout time.Duration
-	// AdminAddr, when set, serves operators on their own address:
-	// /metrics, /healthz and /debug/pprof, which must never face players.
+	// AdminAddr, when set, serves operators on their own address, and only
+	// there: /metrics, /debug/pprof, the matchmaker's stats, tickets and
+	// matches (admin.go). /healthz and /readyz are on both. Unset, the
+	// player address serves them too, with a warning at start.
 	AdminAddr string
+	// AdminListener, when set, is the admin address's listener, in place
+	// of listening on AdminAddr (tests: a port chosen by the system).
+	AdminListener net.Listener
+	// AdminTokenFile, when set, holds the bearer token operator requests
+	// need (Authorization: Bearer <token>); the probes stay open.
+	AdminTokenFile string
 	// ShutdownTimeout bounds the wait for connections and matches to
 	// close once ctx ends. Default 10s.
 	ShutdownTimeout time.Duration
@@ -149,6 +156,23 @@ func Serve(stop Stop, ln net.Listener, st Service, opts ServeOptions) error {
 	if opts.IdleTimeout <= 0 {
 		opts.IdleTimeout = defaultIdleTimeout
 	}
+	var token string
+	if opts.AdminTokenFile != "" {
+		t, err := ReadAdminToken(opts.AdminTokenFile)
+		if err != nil {
+			ln.Close()
+			st.Close(context.Background())
+			return err
+		}
+		token = t
+	}
+	player := SharedHandler(st.Routes(), token)
+	if opts.AdminAddr != "" || opts.AdminListener != nil {
+		player = PlayerHandler(st.Routes())
+	} else {
+		logger.Warn("operator endpoints (/metrics, /v1/matchmaking/stats, tickets, matches) are served on the player address: set -admin-addr to keep them private",
+			"addr", ln.Addr().String(), "token", token != "")
+	}
 	capped, scheme, err := listen(ln, st, opts, logger)
 	if err != nil {
 		ln.Close()
@@ -156,17 +180,20 @@ func Serve(stop Stop, ln net.Listener, st Service, opts ServeOptions) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	ln = capped
-	hs := newHTTPServer(st.Routes(), opts.IdleTimeout, logger)
+	hs := newHTTPServer(player, opts.IdleTimeout, logger)
 	errc := make(chan error, 2)
 	var admin *http.Server
-	if opts.AdminAddr != "" {
-		aln, err := net.Listen("tcp", opts.AdminAddr)
-		if err != nil {
-			ln.Close()
-			st.Close(context.Background())
-			return fmt.Errorf("admin address: %w", err)
+	if opts.AdminAddr != "" || opts.AdminListener != nil {
+		aln := opts.AdminListener
+		if aln == nil {
+			var err error
+			if aln, err = net.Listen("tcp", opts.AdminAddr); err != nil {
+				ln.Close()
+				st.Close(context.Background())
+				return fmt.Errorf("admin address: %w", err)
+			}
 		}
-		admin = newHTTPServer(AdminHandler(st.Routes()), opts.IdleTimeout, logger)
+		admin = newHTTPServer(AdminHandler(st.Routes(), token), opts.IdleTimeout, logger)
 		logger.Info("admin", "addr", aln.Addr().String())
 		go func() { errc <- serveHTTP(admin, aln) }()
 		defer admin.Close()
@@ -204,18 +231,4 @@ func serveHTTP(hs *http.Server, ln net.Listener) error {
 		return err
 	}
 	return nil
-}
-
-// AdminHandler serves operators: app's /metrics and /healthz, and the
-// profiler.
-func AdminHandler(app http.Handler) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", app)
-	mux.Handle("GET /healthz", app)
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	return mux
 }

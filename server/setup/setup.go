@@ -53,6 +53,13 @@ type Options struct {
 	// HostName is the "host" attribute of every log line. Default the
 	// machine's name.
 	HostName string
+	// Queue configures the queue socket's limits (rate, tickets per
+	// address); its LocalHostID and Logger are set by New, its
+	// ClaimWindow defaults to Server.Limits.ClaimWindow.
+	Queue matchapi.Options
+	// RetainedTickets caps the finished tickets kept for status lookups
+	// (matchmaking.Options.RetainedTickets). Default 10000.
+	RetainedTickets int
 }
 
 // Stack is a built all-in-one server.
@@ -83,13 +90,16 @@ func New(opts Options) (*Stack, error) {
 	if opts.Capacity <= 0 {
 		opts.Capacity = 1024
 	}
+	if o.Limits.Capacity <= 0 {
+		o.Limits.Capacity = opts.Capacity // direct placement's cap; the matchmaker keeps its own
+	}
 	st := &Stack{stopMatchmaking: func() {}}
 	if o.Registry == nil {
 		o.Registry = newRegistry()
 	}
 	direct := opts.Direct
 	if len(opts.Modes) > 0 {
-		mm, err := newMatchmaker(&o, opts.Modes, logger, func(a matchmaking.MatchAssignment) {
+		mm, err := newMatchmaker(&o, opts.Modes, opts.RetainedTickets, logger, func(a matchmaking.MatchAssignment) {
 			if err := st.Server.Expect(a); err != nil {
 				logger.Warn("assignment refused", "match", a.MatchID, "err", err)
 			}
@@ -149,15 +159,21 @@ func New(opts Options) (*Stack, error) {
 		<-done
 		st.stopMatchmaking = func() {}
 	}
-	matchapi.New(st.Matchmaker, &matchapi.Options{LocalHostID: LocalHostID, OriginPatterns: o.AllowedOrigins, Logger: logger}).Register(mux)
+	q := opts.Queue
+	q.LocalHostID, q.Logger = LocalHostID, logger
+	q.OriginPatterns = o.AllowedOrigins
+	if q.ClaimWindow <= 0 {
+		q.ClaimWindow = o.Limits.ClaimWindow
+	}
+	matchapi.New(st.Matchmaker, &q).Register(mux)
 	return st, nil
 }
 
 // newMatchmaker builds the embedded matchmaker for modes and makes the
 // server admit players by its join tokens into each mode's rules.
-func newMatchmaker(opts *server.Options, modes []game.Mode, logger *slog.Logger, onAssign func(matchmaking.MatchAssignment)) (*matchmaking.Matchmaker, error) {
+func newMatchmaker(opts *server.Options, modes []game.Mode, retained int, logger *slog.Logger, onAssign func(matchmaking.MatchAssignment)) (*matchmaking.Matchmaker, error) {
 	opts.Modes = modeRules(modes)
-	mm, err := matchmaking.New(&matchmaking.Options{Modes: modeConfigs(modes), OnAssign: onAssign, Logger: logger})
+	mm, err := matchmaking.New(&matchmaking.Options{Modes: modeConfigs(modes), OnAssign: onAssign, RetainedTickets: retained, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("setup: matchmaker: %w", err)
 	}

@@ -68,21 +68,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // Accept has written the HTTP error
 	}
+	ip := remoteIP(r)
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
-		h.run(conn, lean.conn, ctl)
+		h.run(conn, lean.conn, ctl, ip)
 	}()
 }
 
 // run runs one player's connection: handshake, admission, then this
 // goroutine reads while the senders write.
-func (h *Handler) run(conn *websocket.Conn, out *batchConn, ctl *controlBudget) {
+func (h *Handler) run(conn *websocket.Conn, out *batchConn, ctl *controlBudget, ip string) {
 	defer conn.CloseNow()
 	conn.SetReadLimit(protocol.MaxClientFrame)
 
 	s := newSession(conn, h)
-	s.out = out
+	s.out, s.ip = out, ip
 	ctl.s = s // before the first read: control frames are read by reads
 	defer s.end()
 	var buf []byte // grows to the largest message read, at most MaxClientFrame+1

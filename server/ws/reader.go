@@ -10,6 +10,7 @@ import (
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server/match"
+	"github.com/skirmishgg/skirmish/server/ratelimit"
 )
 
 // errClosed means the reader already closed the connection with a code and
@@ -85,7 +86,7 @@ func (s *session) readLoop(buf []byte, m *match.Match, p *match.Player) (dropped
 
 func (s *session) readMessages(buf []byte, m *match.Match, p *match.Player) error {
 	clock := s.h.opts.Clock
-	limit := newTokenBucket(s.h.opts.InputRate, s.h.opts.InputBurst, clock.Now())
+	limit := ratelimit.New(s.h.opts.InputRate, s.h.opts.InputBurst, clock.Now())
 	var in protocol.Input
 	var ping protocol.Ping
 	for {
@@ -94,7 +95,7 @@ func (s *session) readMessages(buf []byte, m *match.Match, p *match.Player) erro
 		if err != nil {
 			return err
 		}
-		if !limit.allow(clock.Now()) {
+		if !limit.Allow(clock.Now()) {
 			s.close(protocol.ClosePolicyViolation, "input rate limit exceeded", handshakeInline)
 			return errClosed
 		}

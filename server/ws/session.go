@@ -17,6 +17,7 @@ type session struct {
 	conn *websocket.Conn
 	out  *batchConn // conn's network connection; nil in tests without one
 	h    *Handler
+	ip   string // the client's address (RemoteIP)
 
 	done    chan struct{} // closed when the session ends
 	endOnce sync.Once
