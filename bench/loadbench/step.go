@@ -46,7 +46,7 @@ type stepConfig struct {
 	NoConnCaps bool // pass -max-conns=0 -max-conns-per-ip=0: every bot comes from one address
 	// NoAddrCap passes -max-seats-per-ip 0: every bot comes from
 	// loopback, one address. The server has the flag.
-	NoAddrCap bool
+	NoAddrCap  bool
 	ServerCPUs []int // run the server on these CPUs only (-pin); nil: anywhere
 	Syscalls   bool  // count the server's system calls over the window
 	BotLogger  *slog.Logger
