@@ -164,7 +164,7 @@ func TestIPLimiter(t *testing.T) {
 		want bool
 	}{
 		{"a", 0, true}, {"a", 0, true}, {"a", 0, false}, // burst of 2
-		{"b", 0, true},                                  // per IP
+		{"b", 0, true},                                                // per IP
 		{"a", 29 * time.Second, false}, {"a", 31 * time.Second, true}, // one every 30 s
 	}
 	for i, tt := range tests {
