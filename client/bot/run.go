@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"sync"
 	"time"
 )
@@ -28,14 +26,10 @@ func Run(ctx context.Context, opts *Options) (Report, error) {
 	o.Logger.Info("bots starting", "url", o.URL, "bots", o.Bots, "duration", o.Duration, "ramp", o.Ramp, "input_rate", o.InputRate, "seed", o.Seed)
 
 	rtt, wait := &histogram{}, &histogram{}
-	// Player IDs must be unique across bot processes queueing together.
-	var tag [4]byte
-	rand.Read(tag[:])
-	runTag := hex.EncodeToString(tag[:])
 	bots := make([]*bot, o.Bots)
 	var wg sync.WaitGroup
 	for i := range bots {
-		b := newBot(i, &o, rtt, wait, runTag)
+		b := newBot(i, &o, rtt, wait)
 		bots[i] = b
 		startAt := start.Add(time.Duration(int64(o.Ramp) * int64(i) / int64(o.Bots)))
 		wg.Go(func() { b.run(runCtx, startAt) })

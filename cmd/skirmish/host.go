@@ -38,6 +38,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player; 'all' sends everything")
 	adminAddr := fs.String("admin-addr", "", "address for operators: /metrics and /debug/pprof (empty: off; /metrics is also on -addr)")
+	ids := addIdentityFlags(fs, false)
 	common := addCommonFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -70,6 +71,15 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(1, "%v", err)
 	}
+	idOpts, err := ids.options()
+	if err != nil {
+		return fail(2, "%v", err)
+	}
+	// Guests are verified with the matchmakers' keys, like join tokens.
+	identities, err := setup.LoadIdentityVerifier(idOpts.JWT, pubkeys...)
+	if err != nil {
+		return fail(1, "%v", err)
+	}
 	if *hostID == "" {
 		*hostID = defaultHostID()
 	}
@@ -90,7 +100,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Prefix: *prefix, Tokens: tokens, Modes: arena.Modes(nil),
 		HostID: *hostID, PublicURL: *publicURL, Region: *region, Capacity: *capacity, TTL: *ttl,
-		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, Logger: logger},
+		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, Logger: logger, Identities: identities},
 	})
 	if err != nil {
 		ln.Close()

@@ -32,6 +32,7 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	maxPlayers := fs.Int("max-players", 16, "players per match without matchmaking (-matchmaking=false)")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player (interest management); 'all' sends everything")
+	ids := addIdentityFlags(fs, true)
 	common := addCommonFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -57,6 +58,10 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(2, "%v", err)
 	}
+	idOpts, err := ids.options()
+	if err != nil {
+		return fail(2, "%v", err)
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -74,6 +79,7 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		Capacity:  *capacity,
 		PublicURL: setup.PublicURL(ln.Addr()),
 		Web:       webFS(*webDir),
+		Identity:  idOpts,
 	}
 	if *withMM {
 		opts.Modes = arena.Modes(nil)

@@ -2,6 +2,7 @@ package setup
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/matchmaking/redisstore"
+	"github.com/skirmishgg/skirmish/server/identity"
 	"github.com/skirmishgg/skirmish/server/matchapi"
 )
 
@@ -29,6 +31,11 @@ type MatchmakerOptions struct {
 	// Signer signs join tokens: every matchmaker of a cluster has the
 	// same key (-token-key), and hosts its public key.
 	Signer *matchmaking.TokenSigner
+	// Guests issues guest identities with the same key as Signer
+	// (LoadGuestIssuer), so that hosts verify them with -token-pubkey.
+	Guests *identity.Issuer
+	// Identity: backend JWTs and the guest limits.
+	Identity IdentityOptions
 	// Modes are the modes players queue for; hosts must serve them.
 	Modes []game.Mode
 	// Logger receives structured logs. Default slog.Default().
@@ -53,8 +60,12 @@ func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	if opts.Redis == nil || opts.Signer == nil || len(opts.Modes) == 0 {
-		return nil, fmt.Errorf("setup: a matchmaker needs Redis, a token key and modes")
+	if opts.Redis == nil || opts.Signer == nil || opts.Guests == nil || len(opts.Modes) == 0 {
+		return nil, fmt.Errorf("setup: a matchmaker needs Redis, a token key, a guest issuer and modes")
+	}
+	ids, err := identity.NewVerifier([]ed25519.PublicKey{opts.Guests.PublicKey()}, opts.Identity.JWT)
+	if err != nil {
+		return nil, err
 	}
 	results := redisstore.NewResults(opts.Redis, &redisstore.ResultsOptions{Prefix: opts.Prefix})
 	mm, err := matchmaking.New(&matchmaking.Options{
@@ -72,7 +83,9 @@ func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), matchapi.NewCollector(mm))
 	mux := http.NewServeMux()
-	matchapi.New(mm, &matchapi.Options{Results: results, Logger: logger}).Register(mux)
+	matchapi.New(mm, &matchapi.Options{Results: results, Logger: logger, Identities: ids,
+		Parties: redisstore.NewParties(opts.Redis, &redisstore.PartiesOptions{Prefix: opts.Prefix})}).Register(mux)
+	matchapi.NewAuth(matchapi.AuthOptions{Issuer: opts.Guests, GuestRate: opts.Identity.GuestRate, Logger: logger}).Register(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {

@@ -7,6 +7,8 @@ package setup
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -19,6 +21,7 @@ import (
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/identity"
 	"github.com/skirmishgg/skirmish/server/matchapi"
 	"github.com/skirmishgg/skirmish/server/web"
 )
@@ -49,6 +52,10 @@ type Options struct {
 	// Web, when set, is a build of the browser client (make web), served
 	// at / next to the game's endpoints.
 	Web fs.FS
+	// Identity says who players are: every player needs an identity
+	// (POST /v1/auth/guest, or the backend's JWT), with or without
+	// matchmaking.
+	Identity IdentityOptions
 }
 
 // Stack is a built all-in-one server.
@@ -80,9 +87,26 @@ func New(opts Options) (*Stack, error) {
 		o.Registry = prometheus.NewRegistry()
 		o.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
+	// One key signs the join tokens and the guest identities (under
+	// their own domains), as a cluster's -token-key does.
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("setup: token key: %w", err)
+	}
+	signer, err := matchmaking.NewTokenSigner(key, nil)
+	if err != nil {
+		return nil, err
+	}
+	issuer, err := identity.NewIssuer(key, opts.Identity.GuestTTL, nil)
+	if err != nil {
+		return nil, err
+	}
+	if o.Identities, err = identity.NewVerifier([]ed25519.PublicKey{issuer.PublicKey()}, opts.Identity.JWT); err != nil {
+		return nil, err
+	}
 	direct := opts.Direct
 	if len(opts.Modes) > 0 {
-		mm, err := newMatchmaker(&o, opts.Modes, logger, func(a matchmaking.MatchAssignment) {
+		mm, err := newMatchmaker(&o, opts.Modes, signer, logger, func(a matchmaking.MatchAssignment) {
 			if err := st.Server.Expect(a); err != nil {
 				logger.Warn("assignment refused", "match", a.MatchID, "err", err)
 			}
@@ -121,6 +145,7 @@ func New(opts Options) (*Stack, error) {
 		root = page
 	}
 	mux.Handle("/", root)
+	matchapi.NewAuth(matchapi.AuthOptions{Issuer: issuer, GuestRate: opts.Identity.GuestRate, Logger: logger}).Register(mux)
 	st.Handler = mux
 	srv.MarkReady() // it takes matches as soon as it is built
 	if st.Matchmaker == nil {
@@ -142,15 +167,15 @@ func New(opts Options) (*Stack, error) {
 		<-done
 		st.stopMatchmaking = func() {}
 	}
-	matchapi.New(st.Matchmaker, &matchapi.Options{LocalHostID: LocalHostID, Logger: logger}).Register(mux)
+	matchapi.New(st.Matchmaker, &matchapi.Options{LocalHostID: LocalHostID, Identities: o.Identities, Logger: logger}).Register(mux)
 	return st, nil
 }
 
 // newMatchmaker builds the embedded matchmaker for modes and makes the
 // server admit players by its join tokens into each mode's rules.
-func newMatchmaker(opts *server.Options, modes []game.Mode, logger *slog.Logger, onAssign func(matchmaking.MatchAssignment)) (*matchmaking.Matchmaker, error) {
+func newMatchmaker(opts *server.Options, modes []game.Mode, signer *matchmaking.TokenSigner, logger *slog.Logger, onAssign func(matchmaking.MatchAssignment)) (*matchmaking.Matchmaker, error) {
 	opts.Modes = modeRules(modes)
-	mm, err := matchmaking.New(&matchmaking.Options{Modes: modeConfigs(modes), OnAssign: onAssign, Logger: logger})
+	mm, err := matchmaking.New(&matchmaking.Options{Modes: modeConfigs(modes), Signer: signer, OnAssign: onAssign, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("setup: matchmaker: %w", err)
 	}

@@ -2,8 +2,6 @@ package play
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -84,6 +82,10 @@ type Config struct {
 	Grace time.Duration
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
+	// Identities keeps the player's guest identity across restarts.
+	// Default clientnet.DefaultIdentityStore(): a file in the user's
+	// configuration directory natively, localStorage in the browser.
+	Identities clientnet.IdentityStore
 }
 
 func (c Config) withDefaults() Config {
@@ -95,6 +97,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Identities == nil {
+		c.Identities = clientnet.DefaultIdentityStore()
 	}
 	if c.Mode == "" {
 		c.Mode = "ffa"
@@ -148,7 +153,8 @@ type Session struct {
 	joinedAt     time.Time
 	firstAt      time.Time // first snapshot
 	closing      bool
-	queued       bool // went through the matchmaker
+	queued       bool               // went through the matchmaker
+	identity     clientnet.Identity // the player's, fetched once and kept
 	queue        protocol.QueueStatus
 	reconnecting bool
 	connected    bool          // a connection was made (the first dial succeeded)
@@ -195,9 +201,21 @@ func (s *Session) run() {
 	defer close(s.done)
 	defer s.cancel()
 	resume, url := "", s.cfg.URL
+	if err := s.identify(); err != nil {
+		s.finish(err)
+		return
+	}
+	refetched := false // a refused identity is replaced once
 	if s.cfg.Queue {
 		var err error
-		if url, resume, err = s.enqueue(); err != nil {
+		url, resume, err = s.enqueue()
+		if err != nil && clientnet.IdentityRefused(err) && !refetched {
+			refetched = true
+			if err = s.reidentify(); err == nil {
+				url, resume, err = s.enqueue()
+			}
+		}
+		if err != nil {
 			s.finish(err)
 			return
 		}
@@ -205,6 +223,16 @@ func (s *Session) run() {
 	for {
 		err := s.play(url, resume)
 		switch {
+		case clientnet.IdentityRefused(err) && !refetched && !s.isConnected():
+			// The server no longer knows this identity (it restarted
+			// with a new key): get a new one and start over.
+			refetched = true
+			if err = s.reidentify(); err != nil {
+				s.finish(err)
+				return
+			}
+			resume, url = "", s.cfg.URL
+			continue
 		case errors.Is(err, errNeedsQueue) && resume == "":
 			if url, resume, err = s.enqueue(); err != nil {
 				s.finish(err)
@@ -224,6 +252,35 @@ func (s *Session) run() {
 		return
 	}
 }
+
+// identify gets the player's guest identity: the one kept from an earlier
+// run, or a new one from the server.
+func (s *Session) identify() error {
+	id, err := clientnet.Guest(s.ctx, s.cfg.URL, s.cfg.Identities)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errNoIdentity, err)
+	}
+	s.mu.Lock()
+	s.identity = id
+	s.mu.Unlock()
+	return nil
+}
+
+// reidentify drops a refused identity and gets a new one.
+func (s *Session) reidentify() error {
+	slog.Info("play: the server refused the kept identity: getting a new one")
+	s.cfg.Identities.Forget(clientnet.ServerKey(s.cfg.URL))
+	return s.identify()
+}
+
+func (s *Session) isConnected() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.connected
+}
+
+// errNoIdentity: the server gave no guest identity.
+var errNoIdentity = errors.New("play: no identity")
 
 // maxRejoins bounds how many times in a row a session finds a new match
 // after losing one.
@@ -286,11 +343,14 @@ func (s *Session) enqueue() (url, token string, err error) {
 	s.status, s.queued, s.queuedAt = StatusQueued, true, s.cfg.Now()
 	s.queue = protocol.QueueStatus{}
 	s.mu.Unlock()
-	id := newMemberID()
+	s.mu.Lock()
+	id := s.identity
+	s.mu.Unlock()
 	a, err := clientnet.Queue(s.ctx, queueURL, clientnet.QueueRequest{
-		Mode:  s.cfg.Mode,
-		Skill: 1500,
-		Party: []protocol.Member{{ID: id, Name: s.cfg.Name}},
+		Mode:     s.cfg.Mode,
+		Skill:    1500,
+		Identity: id.Token,
+		Name:     s.cfg.Name,
 	}, func(st protocol.QueueStatus) {
 		s.mu.Lock()
 		s.queue = st
@@ -299,7 +359,7 @@ func (s *Session) enqueue() (url, token string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	return a.HostURL, a.TokenFor(id), nil
+	return a.HostURL, a.TokenFor(id.Player), nil
 }
 
 // play runs a clientnet.Client on url until the session ends. It returns
@@ -311,6 +371,7 @@ func (s *Session) play(url, token string) error {
 		Dial: clientnet.DialOptions{
 			Name:             s.cfg.Name,
 			Resume:           token,
+			Identity:         s.identityToken(),
 			HandshakeTimeout: s.cfg.HandshakeTimeout,
 			Now:              s.cfg.Now,
 		},
@@ -477,11 +538,10 @@ func (s *Session) entry(id uint32) *rosterEntry {
 	return r
 }
 
-// newMemberID names the player in its matchmaking party.
-func newMemberID() string {
-	var b [8]byte
-	rand.Read(b[:])
-	return "p-" + hex.EncodeToString(b[:])
+func (s *Session) identityToken() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.identity.Token
 }
 
 // finish records how the session ended.
@@ -842,6 +902,8 @@ func DescribeAt(err error, addr string) string {
 		return "The server closed the connection: it was too slow or sent too much. Press Play to try again."
 	case protocol.CloseReplaced:
 		return "You joined this match from another window, so this one left it."
+	case protocol.CloseBadIdentity:
+		return "The server" + at + " did not accept your identity: press Play to get a new one."
 	}
 	if qe, ok := errors.AsType[*clientnet.QueueError](err); ok {
 		switch qe.Code {
@@ -863,6 +925,8 @@ func DescribeAt(err error, addr string) string {
 		return "The server" + at + " did not answer in time."
 	case errors.Is(err, errNeedsQueue):
 		return "The server" + at + " wants players to queue first."
+	case errors.Is(err, errNoIdentity):
+		return "The server" + at + " gave no guest identity: check the address, or wait a minute and press Play."
 	}
 	return "Can't reach the server" + at + ": check the address and that it is running."
 }
