@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,7 +36,19 @@ func dial(t *testing.T, url string) *websocket.Conn {
 	}
 	c.SetReadLimit(1 << 20)
 	t.Cleanup(func() { c.CloseNow() })
+	identities.Store(c, servertest.Guest(t, url))
 	return c
+}
+
+// identities holds each test connection's guest identity token, fetched
+// by dial from the connection's server.
+var identities sync.Map // *websocket.Conn → string
+
+// identityOf is the identity token dial fetched for c.
+func identityOf(c *websocket.Conn) string {
+	tok, _ := identities.Load(c)
+	s, _ := tok.(string)
+	return s
 }
 
 func writeMsg(t *testing.T, c *websocket.Conn, m protocol.Message) {
@@ -48,7 +61,7 @@ func writeMsg(t *testing.T, c *websocket.Conn, m protocol.Message) {
 // handshake sends a Hello and reads the Welcome.
 func handshake(t *testing.T, c *websocket.Conn, name string) protocol.Welcome {
 	t.Helper()
-	writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: name})
+	writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: name, Identity: identityOf(c)})
 	return readWelcome(t, c)
 }
 
@@ -220,14 +233,14 @@ func TestBadInputIsClosedWhileOthersPlayOn(t *testing.T) {
 			writeMsg(t, c, &protocol.Leave{Player: 1})
 		}, protocol.CloseUnexpected, "unexpected message type"},
 		{"wrong version", false, func(t *testing.T, c *websocket.Conn) {
-			writeMsg(t, c, &protocol.Hello{Version: 99, Name: "future"})
+			writeMsg(t, c, &protocol.Hello{Version: 99, Name: "future", Identity: identityOf(c)})
 		}, protocol.CloseBadVersion, "unsupported protocol version 99"},
 		{"input before hello", false, func(t *testing.T, c *websocket.Conn) {
 			writeMsg(t, c, &protocol.Input{Seq: 1})
 		}, protocol.CloseUnexpected, "expected hello"},
 		{"no hello", false, func(t *testing.T, c *websocket.Conn) {}, protocol.CloseHandshakeTimeout, "handshake timeout"},
 		{"unknown resume token", false, func(t *testing.T, c *websocket.Conn) {
-			writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Resume: "nope"})
+			writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Resume: "nope", Identity: identityOf(c)})
 		}, protocol.CloseBadResume, "resume token"},
 		{"oversized message", true, func(t *testing.T, c *websocket.Conn) {
 			c.Write(context.Background(), websocket.MessageBinary, make([]byte, 4096))

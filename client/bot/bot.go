@@ -83,7 +83,7 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 	failedDials := 0 // in a row, to the same seat
 	for ctx.Err() == nil {
 		if dialOpts.Identity == "" {
-			id, err := clientnet.Guest(ctx, b.opts.URL, &b.ids)
+			id, err := clientnet.Guest(ctx, b.identityServer(), &b.ids)
 			if err != nil {
 				if ctx.Err() != nil {
 					return
@@ -179,9 +179,18 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 // server restarted with a new key), so the next try fetches a new one.
 func (b *bot) forgetRefusedIdentity(err error, dialOpts *clientnet.DialOptions) {
 	if clientnet.IdentityRefused(err) {
-		b.ids.Forget(clientnet.ServerKey(b.opts.URL))
+		b.ids.Forget(clientnet.ServerKey(b.identityServer()))
 		dialOpts.Identity, dialOpts.Resume = "", ""
 	}
+}
+
+// identityServer issues the bot's guest identity: the matchmaker it
+// queues with, or the server it joins directly.
+func (b *bot) identityServer() string {
+	if b.opts.Mode != "" {
+		return b.opts.QueueURL
+	}
+	return b.opts.URL
 }
 
 // play runs one connection: this goroutine reads while a second one sends

@@ -262,9 +262,13 @@ func TestClusterEndToEnd(t *testing.T) {
 	// hosts and matchmakers reconnect, and new bots are matched.
 	lonely := make(chan string, 1)
 	qctx, stopLonely := context.WithCancel(ctx)
+	lonelyID, err := clientnet.FetchGuest(ctx, queueURL(c.matchmaker[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
 	go clientnet.Queue(qctx, queueURL(c.matchmaker[0]), clientnet.QueueRequest{
 		Mode: "duel", Regions: []protocol.RegionRTT{{Region: "nobody-else-here", RTTms: 10}},
-		Party: []protocol.Member{{ID: "lonely", Name: "lonely"}},
+		Identity: lonelyID.Token, Name: "lonely",
 	}, func(st protocol.QueueStatus) {
 		select {
 		case lonely <- st.Ticket:

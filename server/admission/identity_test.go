@@ -107,6 +107,7 @@ func TestDirectResumeNeedsTheSameIdentity(t *testing.T) {
 	if _, _, errs := h.admitHellos(protocol.Hello{Name: "anon"}); protocol.CloseStatus(errs[0]) != protocol.CloseBadIdentity {
 		t.Fatalf("no identity: %v, want 4007", errs[0])
 	}
+	h.loops++ // the player's match starts
 	ms, ps, errs, peers := h.admitPeers(protocol.Hello{Identity: guest})
 	if errs[0] != nil {
 		t.Fatal(errs[0])
