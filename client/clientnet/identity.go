@@ -3,6 +3,7 @@ package clientnet
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -126,7 +127,7 @@ func FetchGuest(ctx context.Context, serverURL string) (Identity, error) {
 	if resp.StatusCode != http.StatusOK {
 		var e struct{ Error string }
 		json.Unmarshal(body, &e)
-		return Identity{}, fmt.Errorf("clientnet: guest identity: %s: %s", resp.Status, e.Error)
+		return Identity{}, fmt.Errorf("%w: %s: %s", ErrNoGuest, resp.Status, e.Error)
 	}
 	var id Identity
 	if err := json.Unmarshal(body, &id); err != nil || id.Token == "" || id.Player == "" {
@@ -152,8 +153,15 @@ func Guest(ctx context.Context, serverURL string, store IdentityStore) (Identity
 }
 
 // IdentityRefused reports whether err is a server refusing the player's
-// identity (close 4007): the identity is dropped from the store, and a
-// new one is fetched on the next try.
+// identity (close 4007, or the queue's "bad_identity", which browsers can
+// read): drop the identity from the store and fetch a new one.
 func IdentityRefused(err error) bool {
+	if qe, ok := errors.AsType[*QueueError](err); ok && qe.Code == "bad_identity" {
+		return true
+	}
 	return websocket.CloseStatus(err) == protocol.CloseBadIdentity
 }
+
+// ErrNoGuest: the server answered POST /v1/auth/guest with an error (for
+// example 429, too many guests from this address).
+var ErrNoGuest = errors.New("clientnet: no guest identity")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/client/ui/play"
 	"github.com/skirmishgg/skirmish/game/arena"
 )
@@ -37,6 +38,9 @@ type Options struct {
 	// OnFirstFrame, when set, is called once, right after the first frame
 	// that shows a snapshot of a match has been drawn.
 	OnFirstFrame func()
+	// Identities keeps the player's guest identity (default: the
+	// platform's, see clientnet.DefaultIdentityStore).
+	Identities clientnet.IdentityStore
 }
 
 // Game is the client as an ebiten.Game.
@@ -72,6 +76,7 @@ func New(ctx context.Context, opts Options) *Game {
 		opts: opts,
 		m: play.NewMachine(ctx, play.Config{
 			URL: opts.Server, Name: opts.Name, Rules: opts.Rules, InterpDelay: opts.InterpDelay,
+			Identities: opts.Identities,
 		}),
 		scale: 1,
 	}

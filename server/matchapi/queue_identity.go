@@ -58,6 +58,9 @@ func (q *queueConn) identify(ctx context.Context, token string) (identity.Identi
 		if errors.Is(err, identity.ErrMissing) {
 			reason = "identity required: get one with POST /v1/auth/guest"
 		}
+		// Said twice: browsers do not show a close frame's code to
+		// WebAssembly, a QueueError they can read.
+		q.write(ctx, &protocol.QueueError{Code: "bad_identity", Message: protocol.Truncate(reason, protocol.MaxMessageLen)})
 		q.conn.Close(protocol.CloseBadIdentity, protocol.Truncate(reason, protocol.MaxCloseReason))
 		return identity.Identity{}, false
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/server"
@@ -32,7 +33,7 @@ func TestMachineQueuesThroughTheMatchmaker(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	a := NewMachine(ctx, Config{URL: url, Name: "ann", Rules: rules, Mode: "duel"})
+	a := NewMachine(ctx, Config{URL: url, Name: "ann", Rules: rules, Mode: "duel", Identities: &clientnet.MemoryIdentities{}})
 	if !a.Play() {
 		t.Fatal(a.Err())
 	}
@@ -45,7 +46,7 @@ func TestMachineQueuesThroughTheMatchmaker(t *testing.T) {
 		t.Fatalf("ann alone left the waiting screen: %v (%s)", a.Phase(), a.Err())
 	}
 
-	b := NewMachine(ctx, Config{URL: url, Name: "bob", Rules: rules, Mode: "duel", Queue: true})
+	b := NewMachine(ctx, Config{URL: url, Name: "bob", Rules: rules, Mode: "duel", Queue: true, Identities: &clientnet.MemoryIdentities{}})
 	if !b.Play() {
 		t.Fatal(b.Err())
 	}

@@ -208,14 +208,7 @@ func (s *Session) run() {
 	refetched := false // a refused identity is replaced once
 	if s.cfg.Queue {
 		var err error
-		url, resume, err = s.enqueue()
-		if err != nil && clientnet.IdentityRefused(err) && !refetched {
-			refetched = true
-			if err = s.reidentify(); err == nil {
-				url, resume, err = s.enqueue()
-			}
-		}
-		if err != nil {
+		if url, resume, err = s.enqueue(); err != nil {
 			s.finish(err)
 			return
 		}
@@ -223,7 +216,7 @@ func (s *Session) run() {
 	for {
 		err := s.play(url, resume)
 		switch {
-		case clientnet.IdentityRefused(err) && !refetched && !s.isConnected():
+		case clientnet.IdentityRefused(err) && !refetched:
 			// The server no longer knows this identity (it restarted
 			// with a new key): get a new one and start over.
 			refetched = true
@@ -232,6 +225,12 @@ func (s *Session) run() {
 				return
 			}
 			resume, url = "", s.cfg.URL
+			if s.isConnected() { // the match is lost with it
+				if url, resume, err = s.rejoin(err); err != nil {
+					s.finish(err)
+					return
+				}
+			}
 			continue
 		case errors.Is(err, errNeedsQueue) && resume == "":
 			if url, resume, err = s.enqueue(); err != nil {
@@ -257,8 +256,11 @@ func (s *Session) run() {
 // run, or a new one from the server.
 func (s *Session) identify() error {
 	id, err := clientnet.Guest(s.ctx, s.cfg.URL, s.cfg.Identities)
-	if err != nil {
+	if errors.Is(err, clientnet.ErrNoGuest) {
 		return fmt.Errorf("%w: %w", errNoIdentity, err)
+	}
+	if err != nil {
+		return err // unreachable: said as for a failed dial
 	}
 	s.mu.Lock()
 	s.identity = id
@@ -333,8 +335,19 @@ func (s *Session) resetMatch() {
 }
 
 // enqueue waits in the server's matchmaking queue and returns where to
-// play and with which token.
+// play and with which token. An identity the matchmaker refuses (it
+// restarted with a new key) is replaced once.
 func (s *Session) enqueue() (url, token string, err error) {
+	url, token, err = s.enqueueOnce()
+	if clientnet.IdentityRefused(err) {
+		if err = s.reidentify(); err == nil {
+			url, token, err = s.enqueueOnce()
+		}
+	}
+	return url, token, err
+}
+
+func (s *Session) enqueueOnce() (url, token string, err error) {
 	queueURL, err := clientnet.QueueURL(s.cfg.URL)
 	if err != nil {
 		return "", "", err
