@@ -78,6 +78,7 @@ func runSteps(ctx context.Context, o *Options, run *benchRun, stdout, stderr io.
 	base := stepConfig{
 		Bin: o.Bin, Ramp: o.Ramp, Window: o.Window, Seed: o.Seed, HZ: run.HZ,
 		NoWeb:      flags["web"],
+		NoGuestCap: flags["guest-rate"],
 		ServerCPUs: run.ServerCPUs,
 		BotLogger:  slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.BotLogLevel})),
 	}

@@ -43,6 +43,7 @@ type stepConfig struct {
 	Seed       uint64
 	HZ         int   // USER_HZ, for /proc CPU times
 	NoWeb      bool  // pass -web= (no browser client at /): the server has -web
+	NoGuestCap bool  // pass -guest-rate=0: every bot gets a guest identity from one address
 	ServerCPUs []int // run the server on these CPUs only (-pin); nil: anywhere
 	BotLogger  *slog.Logger
 }
@@ -62,6 +63,9 @@ func (c *stepConfig) serveArgs() []string {
 	}
 	if c.NoWeb {
 		args = append(args, "-web=")
+	}
+	if c.NoGuestCap {
+		args = append(args, "-guest-rate=0")
 	}
 	return args
 }

@@ -49,7 +49,8 @@ func startCluster(t *testing.T, matchmakers int, hostIDs []string, capacity int)
 	c.pub = c.key + ".pub"
 	for i := range matchmakers {
 		c.matchmaker = append(c.matchmaker, servertest.StartProcess(t, fmt.Sprintf("matchmaker %d", i), c.bin, "matchmaker",
-			"-addr", "127.0.0.1:0", "-redis", c.redis.URL, "-token-key", c.key, "-log-level", "warn"))
+			"-addr", "127.0.0.1:0", "-redis", c.redis.URL, "-token-key", c.key, "-log-level", "warn",
+			"-guest-rate", "0")) // every bot is a guest from loopback
 	}
 	for _, id := range hostIDs {
 		c.startHost(id)
