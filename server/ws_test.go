@@ -212,7 +212,7 @@ func TestBadInputIsClosedWhileOthersPlayOn(t *testing.T) {
 	start := time.Now()
 
 	huge := []byte{0xdd, 0xff, 0xff, 0xff, 0xff, 0x01, 0x02} // array32 claiming 4G elements
-	hugeStr := []byte{0x94, 0x01, 0x01, 0xdb, 0xff, 0xff, 0xff, 0xf0, 'a', 'b'}
+	hugeStr := []byte{0x95, 0x01, protocol.Version, 0xdb, 0xff, 0xff, 0xff, 0xf0, 'a', 'b'}
 	tests := []struct {
 		name      string
 		handshake bool // complete a Hello first
@@ -235,6 +235,12 @@ func TestBadInputIsClosedWhileOthersPlayOn(t *testing.T) {
 		{"wrong version", false, func(t *testing.T, c *websocket.Conn) {
 			writeMsg(t, c, &protocol.Hello{Version: 99, Name: "future", Identity: identityOf(c)})
 		}, protocol.CloseBadVersion, "unsupported protocol version 99"},
+		{"version 3 hello (four elements)", false, func(t *testing.T, c *websocket.Conn) {
+			c.Write(context.Background(), websocket.MessageBinary, []byte{0x94, 0x01, 0x03, 0xa0, 0xa0})
+		}, protocol.CloseBadVersion, "unsupported protocol version 3"},
+		{"no identity", false, func(t *testing.T, c *websocket.Conn) {
+			writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: "anon"})
+		}, protocol.CloseBadIdentity, "identity required"},
 		{"input before hello", false, func(t *testing.T, c *websocket.Conn) {
 			writeMsg(t, c, &protocol.Input{Seq: 1})
 		}, protocol.CloseUnexpected, "expected hello"},
@@ -243,7 +249,7 @@ func TestBadInputIsClosedWhileOthersPlayOn(t *testing.T) {
 			writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Resume: "nope", Identity: identityOf(c)})
 		}, protocol.CloseBadResume, "resume token"},
 		{"oversized message", true, func(t *testing.T, c *websocket.Conn) {
-			c.Write(context.Background(), websocket.MessageBinary, make([]byte, 4096))
+			c.Write(context.Background(), websocket.MessageBinary, make([]byte, protocol.MaxClientFrame+1))
 		}, protocol.CloseTooBig, "read limited"},
 		{"input flood", true, func(t *testing.T, c *websocket.Conn) {
 			for i := range 1000 {
