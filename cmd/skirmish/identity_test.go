@@ -81,3 +81,40 @@ func TestIdentityFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestServeTokenKeyKeepsGuests: with -token-key, a guest identity from one
+// run of serve is still good after a restart; without it, the next run
+// refuses it (4007) and the clients fetch a new one.
+func TestServeTokenKeyKeepsGuests(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "token")
+	if err := setup.WriteKeyPair(key, nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	args := []string{"serve", "-addr", "127.0.0.1:0", "-web", "", "-log-level", "error", "-matchmaking=false"}
+	base, stop := startServeCommand(t, append(args, "-token-key", key))
+	guest, err := clientnet.FetchGuest(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	for _, tc := range []struct {
+		name string
+		args []string
+		want websocket.StatusCode // -1: welcomed
+	}{
+		{"same key", append(args, "-token-key", key), -1},
+		{"a new key", args, protocol.CloseBadIdentity},
+	} {
+		base, stop := startServeCommand(t, tc.args)
+		conn, err := clientnet.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/ws", &clientnet.DialOptions{Identity: guest.Token})
+		if err == nil {
+			conn.CloseNow()
+		}
+		if got := websocket.CloseStatus(err); got != tc.want {
+			t.Errorf("%s: the earlier guest got %v (%v), want %d", tc.name, got, err, tc.want)
+		}
+		stop()
+	}
+}

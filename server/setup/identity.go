@@ -51,6 +51,15 @@ func LoadJWTVerifier(path, issuer, audience string) (*identity.JWTVerifier, erro
 // LoadGuestIssuer reads the matchmaker's private key file (-token-key),
 // which signs guest identities too, under their own domain.
 func LoadGuestIssuer(path string, ttl time.Duration) (*identity.Issuer, error) {
+	key, err := LoadTokenKey(path)
+	if err != nil {
+		return nil, err
+	}
+	return identity.NewIssuer(key, ttl, nil)
+}
+
+// LoadTokenKey reads a private key file (skirmish keygen).
+func LoadTokenKey(path string) (ed25519.PrivateKey, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("token key: %w", err)
@@ -59,7 +68,7 @@ func LoadGuestIssuer(path string, ttl time.Duration) (*identity.Issuer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("token key %s: %w", path, err)
 	}
-	return identity.NewIssuer(key, ttl, nil)
+	return key, nil
 }
 
 // LoadIdentityVerifier is a host's: guests verified with the matchmakers'

@@ -56,6 +56,10 @@ type Options struct {
 	// (POST /v1/auth/guest, or the backend's JWT), with or without
 	// matchmaking.
 	Identity IdentityOptions
+	// TokenKey signs join tokens and guest identities. Default: a fresh
+	// key at each start, so guests are good until the server restarts
+	// (clients then fetch new ones); serve -token-key keeps them.
+	TokenKey ed25519.PrivateKey
 }
 
 // Stack is a built all-in-one server.
@@ -89,9 +93,12 @@ func New(opts Options) (*Stack, error) {
 	}
 	// One key signs the join tokens and the guest identities (under
 	// their own domains), as a cluster's -token-key does.
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("setup: token key: %w", err)
+	key := opts.TokenKey
+	if key == nil {
+		var err error
+		if _, key, err = ed25519.GenerateKey(rand.Reader); err != nil {
+			return nil, fmt.Errorf("setup: token key: %w", err)
+		}
 	}
 	signer, err := matchmaking.NewTokenSigner(key, nil)
 	if err != nil {
