@@ -53,6 +53,7 @@ func NewAuth(opts AuthOptions) *Auth {
 // Register adds POST /v1/auth/guest to mux.
 func (a *Auth) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/auth/guest", a.serveGuest)
+	mux.HandleFunc("OPTIONS /v1/auth/guest", servePreflight)
 }
 
 // guestView is the answer of POST /v1/auth/guest.
@@ -63,6 +64,7 @@ type guestView struct {
 }
 
 func (a *Auth) serveGuest(w http.ResponseWriter, r *http.Request) {
+	allowAnyOrigin(w)
 	now := a.opts.Clock()
 	ip := clientIP(r)
 	if wait, ok := a.limiter.allow(ip, now); !ok {

@@ -132,6 +132,12 @@ func TestGuestIdentity(t *testing.T) {
 	ta := newTestAPI(t)
 	var g guestView
 	do(t, "POST", ta.url+"/v1/auth/guest", "", "", http.StatusOK, &g)
+	// Readable by a browser client served from another origin.
+	pre, _ := http.NewRequest("OPTIONS", ta.url+"/v1/parties/ABCD2345/join", nil)
+	if resp, err := http.DefaultClient.Do(pre); err != nil || resp.StatusCode != http.StatusNoContent ||
+		resp.Header.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Fatalf("preflight: %v %v", resp, err)
+	}
 	id, err := ta.keys.Verifier.Verify(g.Token, time.Now())
 	if err != nil || id.Player != g.Player || !strings.HasPrefix(g.Player, "g_") || g.Expires.Before(time.Now().Add(300*24*time.Hour)) {
 		t.Fatalf("guest %+v verifies as %+v, %v", g, id, err)

@@ -22,6 +22,9 @@ func (a *API) registerParties(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/parties", a.serveCreateParty)
 	mux.HandleFunc("POST /v1/parties/{code}/join", a.serveJoinParty)
 	mux.HandleFunc("GET /v1/parties/{code}", a.serveGetParty)
+	mux.HandleFunc("OPTIONS /v1/parties", servePreflight)
+	mux.HandleFunc("OPTIONS /v1/parties/{code}", servePreflight)
+	mux.HandleFunc("OPTIONS /v1/parties/{code}/join", servePreflight)
 }
 
 // maxPartyBody bounds a party request's JSON body.
@@ -57,6 +60,7 @@ func viewParty(p matchmaking.Party) partyView {
 
 // caller verifies the request's bearer identity; on failure it answers 401.
 func (a *API) caller(w http.ResponseWriter, r *http.Request) (identity.Identity, bool) {
+	allowAnyOrigin(w)
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok {
 		token = ""
