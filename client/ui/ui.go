@@ -38,6 +38,8 @@ type Options struct {
 	// OnFirstFrame, when set, is called once, right after the first frame
 	// that shows a snapshot of a match has been drawn.
 	OnFirstFrame func()
+	// Party is an invite code to join and queue with (see play.Config).
+	Party string
 	// Identities keeps the player's guest identity (default: the
 	// platform's, see clientnet.DefaultIdentityStore).
 	Identities clientnet.IdentityStore
@@ -76,7 +78,7 @@ func New(ctx context.Context, opts Options) *Game {
 		opts: opts,
 		m: play.NewMachine(ctx, play.Config{
 			URL: opts.Server, Name: opts.Name, Rules: opts.Rules, InterpDelay: opts.InterpDelay,
-			Identities: opts.Identities,
+			Identities: opts.Identities, Party: opts.Party,
 		}),
 		scale: 1,
 	}

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"math"
 	"net"
+	"net/http"
 	"runtime"
 	"strings"
 	"sync"
@@ -82,6 +83,10 @@ type Config struct {
 	Grace time.Duration
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
+	// Party, when set, is a party's invite code (POST /v1/parties): the
+	// session joins the party and queues with it, in the party's mode.
+	// The leader queues the party; every other member waits for that.
+	Party string
 	// Identities keeps the player's guest identity across restarts.
 	// Default clientnet.DefaultIdentityStore(): a file in the user's
 	// configuration directory natively, localStorage in the browser.
@@ -206,7 +211,7 @@ func (s *Session) run() {
 		return
 	}
 	refetched := false // a refused identity is replaced once
-	if s.cfg.Queue {
+	if s.cfg.Queue || s.cfg.Party != "" {
 		var err error
 		if url, resume, err = s.enqueue(); err != nil {
 			s.finish(err)
@@ -359,11 +364,21 @@ func (s *Session) enqueueOnce() (url, token string, err error) {
 	s.mu.Lock()
 	id := s.identity
 	s.mu.Unlock()
+	mode := s.cfg.Mode
+	if s.cfg.Party != "" {
+		// Joining again is harmless (the leader is a member already).
+		p, err := clientnet.JoinParty(s.ctx, s.cfg.URL, id.Token, s.cfg.Party, s.cfg.Name)
+		if err != nil {
+			return "", "", err
+		}
+		mode = p.Mode
+	}
 	a, err := clientnet.Queue(s.ctx, queueURL, clientnet.QueueRequest{
-		Mode:     s.cfg.Mode,
+		Mode:     mode,
 		Skill:    1500,
 		Identity: id.Token,
 		Name:     s.cfg.Name,
+		Party:    s.cfg.Party,
 	}, func(st protocol.QueueStatus) {
 		s.mu.Lock()
 		s.queue = st
@@ -917,6 +932,15 @@ func DescribeAt(err error, addr string) string {
 		return "You joined this match from another window, so this one left it."
 	case protocol.CloseBadIdentity:
 		return "The server" + at + " did not accept your identity: press Play to get a new one."
+	}
+	if pe, ok := errors.AsType[*clientnet.PartyError](err); ok {
+		switch pe.Status {
+		case http.StatusNotFound:
+			return "No party has this invite code, or it expired: ask for a new one."
+		case http.StatusConflict:
+			return "The party is full."
+		}
+		return "The party was refused: " + strings.TrimSuffix(pe.Message, ".") + "."
 	}
 	if qe, ok := errors.AsType[*clientnet.QueueError](err); ok {
 		switch qe.Code {
