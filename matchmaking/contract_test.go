@@ -83,3 +83,7 @@ func TestMemoryStreamsBounded(t *testing.T) {
 		t.Fatalf("recent %+v", rs)
 	}
 }
+
+func TestMemoryPartiesContract(t *testing.T) {
+	storetest.RunParties(t, func(*testing.T) matchmaking.Parties { return matchmaking.NewMemoryParties() })
+}

@@ -30,7 +30,8 @@ const (
 	CloseHandshakeTimeout = 4003 // no Hello in time
 	CloseBadResume        = 4004 // the resume token is not valid (or expired)
 	CloseBadToken         = 4005 // no join token, or one this host refuses (expired, reused, forged, unknown match)
-	CloseReplaced         = 4006 // a newer connection resumed this seat
+	CloseReplaced         = 4006 // a newer connection resumed this seat, or queued for the same identity
+	CloseBadIdentity      = 4007 // no identity token, or one the server refuses (forged, expired, another key): get one (POST /v1/auth/guest) and retry
 )
 
 // MaxCloseReason is the most bytes a close frame's reason may hold.

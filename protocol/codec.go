@@ -1,6 +1,9 @@
 package protocol
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // Message encodings, one array per message in the order messages.go lists
 // the fields. Decoders demand exactly that many elements and no trailing
@@ -22,22 +25,43 @@ func header(b []byte, t MsgType, n int) []byte {
 	return append(appendArray(b, n), byte(t)) // every type is a positive fixint
 }
 
-// Hello: [1, version, name, resume].
+// Hello: [1, version, name, resume, identity].
 
 func (m *Hello) Append(b []byte) []byte {
-	b = header(b, MsgHello, 4)
+	b = header(b, MsgHello, 5)
 	b = appendUint(b, uint64(m.Version))
 	b = appendStr(b, m.Name)
-	return appendStr(b, m.Resume)
+	b = appendStr(b, m.Resume)
+	return appendStr(b, m.Identity)
 }
 
 func (m *Hello) Decode(b []byte) error {
 	var r reader
-	r.message(b, MsgHello, 4)
+	r.message(b, MsgHello, 5)
 	m.Version = r.u32()
 	r.string(&m.Name, MaxNameLen)
 	r.string(&m.Resume, MaxResumeLen)
+	r.string(&m.Identity, MaxIdentityLen)
 	return r.done()
+}
+
+// PeekVersion returns the version of a Hello or Queue, whatever its
+// shape: a server reads it before decoding, so that a client of another
+// version (whose messages have other fields) is told so with 4000 rather
+// than refused as malformed.
+func PeekVersion(b []byte) (uint32, error) {
+	var r reader
+	r.b = b
+	if n := r.arrayHeader(); r.err == nil && n < 2 {
+		r.fail(errCount)
+	}
+	switch typ := r.u64(); {
+	case r.err != nil:
+	case typ != uint64(MsgHello) && typ != uint64(MsgQueue):
+		r.fail(fmt.Errorf("%w: got %d, want a Hello or a Queue", ErrWrongType, typ))
+	}
+	v := r.u32()
+	return v, r.err
 }
 
 // Welcome: [2, version, player, match, tickRate, snapshotRate, resume,

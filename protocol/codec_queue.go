@@ -8,10 +8,10 @@ func (*QueueStatus) Type() MsgType { return MsgQueueStatus }
 func (*Assigned) Type() MsgType    { return MsgAssigned }
 func (*QueueError) Type() MsgType  { return MsgQueueError }
 
-// Queue: [11, version, mode, skill, [[region, rttMs], ...], [[id, name], ...]].
+// Queue: [11, version, mode, skill, [[region, rttMs], ...], identity, name, party].
 
 func (m *Queue) Append(b []byte) []byte {
-	b = header(b, MsgQueue, 6)
+	b = header(b, MsgQueue, 8)
 	b = appendUint(b, uint64(m.Version))
 	b = appendStr(b, m.Mode)
 	b = appendInt(b, int64(m.Skill))
@@ -21,18 +21,14 @@ func (m *Queue) Append(b []byte) []byte {
 		b = appendStr(b, r.Region)
 		b = appendUint(b, uint64(r.RTTms))
 	}
-	b = appendArray(b, len(m.Party))
-	for _, p := range m.Party {
-		b = appendArray(b, 2)
-		b = appendStr(b, p.ID)
-		b = appendStr(b, p.Name)
-	}
-	return b
+	b = appendStr(b, m.Identity)
+	b = appendStr(b, m.Name)
+	return appendStr(b, m.Party)
 }
 
 func (m *Queue) Decode(b []byte) error {
 	var r reader
-	r.message(b, MsgQueue, 6)
+	r.message(b, MsgQueue, 8)
 	m.Version = r.u32()
 	r.string(&m.Mode, MaxIDLen)
 	m.Skill = r.i32()
@@ -42,12 +38,9 @@ func (m *Queue) Decode(b []byte) error {
 		r.string(&m.Regions[i].Region, MaxIDLen)
 		m.Regions[i].RTTms = r.u32()
 	}
-	m.Party = resize(m.Party, r.array(MaxParty))
-	for i := range m.Party {
-		r.tuple(2)
-		r.string(&m.Party[i].ID, MaxIDLen)
-		r.string(&m.Party[i].Name, MaxNameLen)
-	}
+	r.string(&m.Identity, MaxIdentityLen)
+	r.string(&m.Name, MaxNameLen)
+	r.string(&m.Party, MaxPartyCode)
 	return r.done()
 }
 

@@ -111,6 +111,7 @@ func sampleMessages() []Message {
 		&Hello{Version: Version, Name: "alice"},
 		&Hello{},
 		&Hello{Version: math.MaxUint32, Name: long, Resume: strings.Repeat("r", MaxResumeLen)},
+		&Hello{Version: Version, Name: "bob", Identity: strings.Repeat("i", MaxIdentityLen)},
 		&Welcome{Version: Version, Player: 7, Match: "0123456789abcdef", TickRate: 60, SnapshotRate: 30, Resume: "tok",
 			Kinds: []KindSchema{{Name: "player", Fields: []string{"x", "y", "aim", "hp", "score", "deaths"}},
 				{Name: "bullet", Fields: []string{"x0", "y0", "dir", "tick0", "owner"}}},
@@ -152,10 +153,11 @@ func sampleMessages() []Message {
 		&MatchEnd{Tick: 1, Reason: strings.Repeat("z", MaxReasonLen), Winner: math.MaxUint32, Results: manyResults(MaxResults)},
 		&MatchEnd{Results: []Result{}},
 		&Queue{Version: Version, Mode: "ffa", Skill: 1500,
-			Regions: []RegionRTT{{"eu", 20}, {"us", 110}}, Party: []Member{{"p-1", "ann"}, {"p-2", "bob"}}},
-		&Queue{Regions: []RegionRTT{}, Party: []Member{}},
+			Regions: []RegionRTT{{"eu", 20}, {"us", 110}}, Identity: "g1.abc.def", Name: "ann", Party: "K7QX-M2PD"},
+		&Queue{Regions: []RegionRTT{}},
 		&Queue{Version: math.MaxUint32, Mode: strings.Repeat("m", MaxIDLen), Skill: math.MinInt32,
-			Regions: make([]RegionRTT, MaxRegions), Party: make([]Member, MaxParty)},
+			Regions: make([]RegionRTT, MaxRegions), Identity: strings.Repeat("i", MaxIdentityLen),
+			Name: strings.Repeat("n", MaxNameLen), Party: strings.Repeat("p", MaxPartyCode)},
 		&Cancel{},
 		&QueueStatus{Ticket: "t-1", State: "queued", Position: 3, ElapsedMs: 1200, EstimatedMs: 4000},
 		&QueueStatus{Ticket: strings.Repeat("t", MaxIDLen), State: "assigned", Position: math.MaxUint32,
@@ -307,6 +309,9 @@ func TestDecodeLimits(t *testing.T) {
 	tests := []Message{
 		&Hello{Name: over(MaxNameLen)},
 		&Hello{Resume: over(MaxResumeLen)},
+		&Hello{Identity: over(MaxIdentityLen)},
+		&Queue{Identity: over(MaxIdentityLen)},
+		&Queue{Party: over(MaxPartyCode)},
 		&Welcome{Match: over(MaxMatchLen)},
 		&Welcome{Resume: over(MaxResumeLen)},
 		&Welcome{Kinds: make([]KindSchema, MaxKinds+1)},
@@ -388,8 +393,10 @@ var hostile = []struct {
 }{
 	{"array32 message claiming 4G elements", "ddffffffff04000000000000000000", &Snapshot{}, ErrMalformed},
 	{"array32 hello claiming 4G elements", "ddffffffff0102", &Hello{}, ErrMalformed},
-	{"hello with a 4GB name", "940101dbfffffff06162", &Hello{}, ErrLimit},
-	{"hello with a 2GB resume", "940101a0db7fffffff6162", &Hello{}, ErrLimit},
+	{"hello with a 4GB name", "950101dbfffffff06162", &Hello{}, ErrLimit},
+	{"hello with a 2GB resume", "950101a0db7fffffff6162", &Hello{}, ErrLimit},
+	{"hello with a 2GB identity", "950101a0a0db7fffffff6162", &Hello{}, ErrLimit},
+	{"version 3 hello (four elements)", "940103a0a0", &Hello{}, ErrMalformed},
 	{"snapshot with 4G created", "97040a0900ddffffffff0102030405", &Snapshot{}, ErrLimit},
 	{"snapshot with 4G removed", "97040a09009090ddffffffff01", &Snapshot{}, ErrLimit},
 	{"snapshot with 4095 created in 3 bytes", "97040a0900dc0fff010203", &Snapshot{}, ErrMalformed},
@@ -469,5 +476,33 @@ func TestNewFieldCounts(t *testing.T) {
 		if _, err := NewFieldCounts(kinds); err == nil {
 			t.Errorf("NewFieldCounts accepted a schema no decoder takes: %d kinds", len(kinds))
 		}
+	}
+}
+
+func TestPeekVersion(t *testing.T) {
+	v3hello := "940103a0a0"               // [1, 3, "", ""]
+	v3queue := "960b03a3666661cd05dc9090" // [11, 3, "ffa", 1500, [], []]
+	tests := []struct {
+		name string
+		in   []byte
+		want uint32
+		err  error
+	}{
+		{"v4 hello", (&Hello{Version: Version, Identity: "x"}).Append(nil), Version, nil},
+		{"v4 queue", (&Queue{Version: Version, Mode: "duel"}).Append(nil), Version, nil},
+		{"v3 hello", unhex(t, v3hello), 3, nil},
+		{"v3 queue", unhex(t, v3queue), 3, nil},
+		{"input", (&Input{Seq: 4}).Append(nil), 0, ErrWrongType},
+		{"type only", unhex(t, "9101"), 0, ErrMalformed},
+		{"empty", nil, 0, ErrMalformed},
+		{"version not an integer", unhex(t, "9201a0"), 0, ErrMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := PeekVersion(tt.in)
+			if !errors.Is(err, tt.err) || (tt.err == nil && v != tt.want) {
+				t.Errorf("PeekVersion = %d, %v; want %d, %v", v, err, tt.want, tt.err)
+			}
+		})
 	}
 }

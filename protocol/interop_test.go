@@ -56,7 +56,7 @@ func expected(m Message) []any {
 	arr := func(v ...any) []any { return generic(v).([]any) }
 	switch m := m.(type) {
 	case *Hello:
-		return arr(1, m.Version, m.Name, m.Resume)
+		return arr(1, m.Version, m.Name, m.Resume, m.Identity)
 	case *Welcome:
 		kinds := []any{}
 		for _, k := range m.Kinds {
@@ -121,14 +121,11 @@ func expected(m Message) []any {
 		}
 		return arr(10, m.Tick, m.Reason, m.Winner, results)
 	case *Queue:
-		regions, party := []any{}, []any{}
+		regions := []any{}
 		for _, r := range m.Regions {
 			regions = append(regions, []any{r.Region, r.RTTms})
 		}
-		for _, p := range m.Party {
-			party = append(party, []any{p.ID, p.Name})
-		}
-		return arr(11, m.Version, m.Mode, m.Skill, regions, party)
+		return arr(11, m.Version, m.Mode, m.Skill, regions, m.Identity, m.Name, m.Party)
 	case *Cancel:
 		return arr(12)
 	case *QueueStatus:
@@ -176,7 +173,7 @@ func TestInteropTheyDecodeOurs(t *testing.T) {
 func typed(m Message) []any {
 	switch m := m.(type) {
 	case *Hello:
-		return []any{uint8(1), m.Version, m.Name, m.Resume}
+		return []any{uint8(1), m.Version, m.Name, m.Resume, m.Identity}
 	case *Welcome:
 		kinds := []any{}
 		for _, k := range m.Kinds {
@@ -234,14 +231,11 @@ func typed(m Message) []any {
 		}
 		return []any{uint8(10), m.Tick, m.Reason, m.Winner, results}
 	case *Queue:
-		regions, party := []any{}, []any{}
+		regions := []any{}
 		for _, r := range m.Regions {
 			regions = append(regions, []any{r.Region, uint64(r.RTTms)})
 		}
-		for _, p := range m.Party {
-			party = append(party, []any{p.ID, p.Name})
-		}
-		return []any{uint32(11), m.Version, m.Mode, int64(m.Skill), regions, party}
+		return []any{uint32(11), m.Version, m.Mode, int64(m.Skill), regions, m.Identity, m.Name, m.Party}
 	case *Cancel:
 		return []any{int64(12)}
 	case *QueueStatus:

@@ -1,4 +1,4 @@
-// Package protocol is Skirmish's wire format, version 2: every WebSocket
+// Package protocol is Skirmish's wire format, version 4: every WebSocket
 // binary message is one msgpack array led by a message type. Snapshots carry
 // quantized integer entity fields delta-encoded against what the client
 // already has. docs/PROTOCOL.md is the reference for third-party clients.
@@ -15,15 +15,18 @@ import "fmt"
 
 // Version is the protocol version this package speaks. Version 2 added
 // Welcome's static description (a ninth element), which version 1
-// decoders reject; version 3 added Bye, the server's last message.
-const Version = 3
+// decoders reject; version 3 added Bye, the server's last message;
+// version 4 added identities: Hello and Queue carry the player's identity
+// token, and Queue names a party by invite code instead of listing its
+// members.
+const Version = 4
 
 // MsgType leads every message.
 type MsgType uint8
 
 // Message types. C→S: sent by clients; S→C: sent by the server.
 const (
-	MsgHello    MsgType = 1  // C→S [1, version, name, resume]
+	MsgHello    MsgType = 1  // C→S [1, version, name, resume, identity]
 	MsgWelcome  MsgType = 2  // S→C [2, version, player, match, tickRate, snapshotRate, resume, kinds, static]
 	MsgInput    MsgType = 3  // C→S [3, seq, ack, moveX, moveY, aim, buttons]
 	MsgSnapshot MsgType = 4  // S→C [4, tick, base, lastSeq, created, changed, removed]
@@ -35,7 +38,7 @@ const (
 	MsgMatchEnd MsgType = 10 // S→C [10, tick, reason, winner, results]
 
 	// Matchmaking, on the matchmaker's WebSocket (/v1/matchmaking/ws).
-	MsgQueue       MsgType = 11 // C→S [11, version, mode, skill, regions, party]
+	MsgQueue       MsgType = 11 // C→S [11, version, mode, skill, regions, identity, name, party]
 	MsgCancel      MsgType = 12 // C→S [12]
 	MsgQueueStatus MsgType = 13 // S→C [13, ticket, state, position, elapsedMs, estimatedMs]
 	MsgAssigned    MsgType = 14 // S→C [14, hostURL, match, tokens]
@@ -58,8 +61,10 @@ const (
 	MaxFieldName   = 32   // bytes of a kind or field name
 	MaxResults     = 256  // lines of a match-end scoreboard
 	MaxFields      = 8    // fields of an entity (equals game.MaxFields)
-	MaxClientFrame = 1024 // bytes of any client-to-server message
-	MaxParty       = 16   // players of one Queue party
+	MaxClientFrame = 4096 // bytes of any client-to-server message (an identity token fits)
+	MaxIdentityLen = 2048 // bytes of an identity token (a guest token or a JWT)
+	MaxPartyCode   = 32   // bytes of a party invite code
+	MaxParty       = 16   // tokens of one Assigned (a party)
 	MaxRegions     = 8    // regions of one Queue
 	MaxIDLen       = 64   // bytes of a player, ticket or region ID
 	MaxURLLen      = 256  // bytes of a host URL
@@ -82,12 +87,16 @@ type Message interface {
 	Decode(b []byte) error
 }
 
-// Hello opens a connection: the client's protocol version, display name and
-// an optional resume token from a previous Welcome to take back a held seat.
+// Hello opens a connection: the client's protocol version, display name,
+// an optional resume token from a previous Welcome to take back a held
+// seat, and the player's identity token (a guest token from POST
+// /v1/auth/guest or the game backend's JWT; version 4 added it). The
+// display name is not the identity.
 type Hello struct {
-	Version uint32
-	Name    string
-	Resume  string
+	Version  uint32
+	Name     string
+	Resume   string
+	Identity string
 }
 
 // KindSchema names an entity kind and its fields, in wire order.
@@ -217,13 +226,6 @@ type MatchEnd struct {
 	Results []Result
 }
 
-// Member is one player of a Queue party: a stable player ID (the
-// matchmaker refuses a second ticket for a queued ID) and a display name.
-type Member struct {
-	ID   string
-	Name string
-}
-
 // RegionRTT is a region the party could play in and the round trip
 // measured to it, in milliseconds.
 type RegionRTT struct {
@@ -232,14 +234,20 @@ type RegionRTT struct {
 }
 
 // Queue asks the matchmaker for a match: the mode, the party's skill
-// rating, where it can play, and its players (the first is the one
-// connected; one token per member comes back in Assigned).
+// rating, where it can play, who asks (Identity: the player's identity
+// token; the ticket's player is its subject, never a field the client
+// fills in), a display name, and optionally a party's invite code. The
+// party's leader queues the party; its other members send the same code
+// and wait on the leader's ticket. Every member's own connection gets an
+// Assigned with that member's token only.
 type Queue struct {
-	Version uint32
-	Mode    string
-	Skill   int32
-	Regions []RegionRTT
-	Party   []Member
+	Version  uint32
+	Mode     string
+	Skill    int32
+	Regions  []RegionRTT
+	Identity string
+	Name     string
+	Party    string // invite code; "" queues alone
 }
 
 // Cancel withdraws the connection's ticket.

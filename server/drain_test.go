@@ -64,7 +64,7 @@ func TestDrainLetsRunningMatchesFinish(t *testing.T) {
 		t.Fatalf("/readyz while draining: %d %q, want 503 draining", code, body)
 	}
 	late := dial(t, st.URL)
-	writeMsg(t, late, &protocol.Hello{Version: protocol.Version, Name: "late"})
+	writeMsg(t, late, &protocol.Hello{Version: protocol.Version, Name: "late", Identity: identityOf(late)})
 	expectClose(t, late, protocol.CloseGoingAway, "draining")
 
 	readSnapshot(t, c) // still playing

@@ -12,6 +12,7 @@ import (
 
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/servertest"
 )
 
 // TestHelloRightBehindTheUpgrade sends the upgrade request and the first
@@ -28,7 +29,7 @@ func TestHelloRightBehindTheUpgrade(t *testing.T) {
 	defer nc.Close()
 	nc.SetDeadline(time.Now().Add(10 * time.Second))
 
-	hello := (&protocol.Hello{Version: protocol.Version, Name: "early"}).Append(nil)
+	hello := (&protocol.Hello{Version: protocol.Version, Name: "early", Identity: servertest.Guest(t, url)}).Append(nil)
 	req := "GET /ws HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
 	if _, err := nc.Write(append([]byte(req), maskedFrame(hello)...)); err != nil {
@@ -51,11 +52,15 @@ func TestHelloRightBehindTheUpgrade(t *testing.T) {
 
 // maskedFrame is a client's binary frame carrying p.
 func maskedFrame(p []byte) []byte {
-	if len(p) > 125 {
+	if len(p) > 0xffff {
 		panic("test frame too long")
 	}
 	key := [4]byte{1, 2, 3, 4}
-	f := []byte{0x82, 0x80 | byte(len(p)), key[0], key[1], key[2], key[3]}
+	f := []byte{0x82, 0x80 | byte(len(p))}
+	if len(p) > 125 { // a 16-bit length (an identity token makes a Hello this long)
+		f = []byte{0x82, 0x80 | 126, byte(len(p) >> 8), byte(len(p))}
+	}
+	f = append(f, key[:]...)
 	for i, b := range p {
 		f = append(f, b^key[i%4])
 	}

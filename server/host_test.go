@@ -39,39 +39,44 @@ func TestHostRefusesBadJoinTokens(t *testing.T) {
 		return tok, c
 	}
 	soon := time.Now().Add(time.Minute)
-	good, goodClaims := issue(signer, "alice", "m_1", soon)
+	// Join tokens name the player of a guest identity: each connection's
+	// token is issued to the identity it presents.
+	aliceID, aliceToken := servertest.GuestOf(t, url)
+	good, goodClaims := issue(signer, aliceID, "m_1", soon)
 	if err := srv.Expect(matchmaking.MatchAssignment{
 		MatchID: "m_1", Mode: "ffa", ExpiresAt: soon,
-		Players: []matchmaking.AssignedPlayer{{PlayerID: "alice", Nonce: goodClaims.Nonce}},
+		Players: []matchmaking.AssignedPlayer{{PlayerID: aliceID, Nonce: goodClaims.Nonce}},
 	}); err != nil {
 		t.Fatal(err)
 	}
 	// The rightful player joins, and stays connected.
 	alice := dial(t, url)
-	writeMsg(t, alice, &protocol.Hello{Version: protocol.Version, Name: "alice", Resume: good})
+	identities.Store(alice, aliceToken)
+	writeMsg(t, alice, &protocol.Hello{Version: protocol.Version, Name: "alice", Resume: good, Identity: identityOf(alice)})
 	if w := readWelcome(t, alice); w.Match != "m_1" {
 		t.Fatalf("alice joined %q, want m_1", w.Match)
 	}
 
-	expired, _ := issue(signer, "bob", "m_1", time.Now().Add(-time.Second))
-	wrongKey, _ := issue(other, "mallory", "m_1", soon)
-	elsewhere, _ := issue(signer, "carol", "m_2", soon)
 	payload, sig, _ := strings.Cut(good, ".")
 	tampered := payload[:len(payload)-2] + flipBase64(payload[len(payload)-2]) + payload[len(payload)-1:] + "." + sig
 	tests := []struct {
-		name, token, reason string
+		name   string
+		token  func(player string) string // for the connection's identity
+		reason string
 	}{
-		{"no token", "", "a join token is required"},
-		{"garbage", "not-a-token", "token malformed"},
-		{"expired", expired, "token expired"},
-		{"wrong key", wrongKey, "signature invalid"},
-		{"tampered", tampered, "signature invalid"},
-		{"match not on this host", elsewhere, "not running on this host"},
+		{"no token", func(string) string { return "" }, "a join token is required"},
+		{"garbage", func(string) string { return "not-a-token" }, "token malformed"},
+		{"expired", func(p string) string { tok, _ := issue(signer, p, "m_1", time.Now().Add(-time.Second)); return tok }, "token expired"},
+		{"wrong key", func(p string) string { tok, _ := issue(other, p, "m_1", soon); return tok }, "signature invalid"},
+		{"tampered", func(string) string { return tampered }, "signature invalid"},
+		{"match not on this host", func(p string) string { tok, _ := issue(signer, p, "m_2", soon); return tok }, "not running on this host"},
+		{"another player's token", func(string) string { return good }, "issued to another player"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := dial(t, url)
-			writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: "x", Resume: tc.token})
+			player, token := servertest.GuestOf(t, url)
+			writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: "x", Resume: tc.token(player), Identity: token})
 			expectClose(t, c, protocol.CloseBadToken, tc.reason)
 		})
 	}
@@ -82,7 +87,7 @@ func TestHostRefusesBadJoinTokens(t *testing.T) {
 	// The same token again while alice plays: her newer connection (a
 	// network change the server has not noticed) takes the seat back.
 	alice2 := dial(t, url)
-	writeMsg(t, alice2, &protocol.Hello{Version: protocol.Version, Name: "alice", Resume: good})
+	writeMsg(t, alice2, &protocol.Hello{Version: protocol.Version, Name: "alice", Resume: good, Identity: aliceToken})
 	w2 := readWelcome(t, alice2)
 	expectClose(t, alice, protocol.CloseReplaced, "replaced")
 	if n := srv.Matches()[0].Players; n != 1 || w2.Match != "m_1" {
@@ -92,7 +97,7 @@ func TestHostRefusesBadJoinTokens(t *testing.T) {
 	alice2.Close(websocket.StatusNormalClosure, "bye")
 	servertest.WaitFor(t, "alice to leave", func() bool { return srv.Matches()[0].Players == 0 })
 	again := dial(t, url)
-	writeMsg(t, again, &protocol.Hello{Version: protocol.Version, Name: "alice", Resume: good})
+	writeMsg(t, again, &protocol.Hello{Version: protocol.Version, Name: "alice", Resume: good, Identity: aliceToken})
 	expectClose(t, again, protocol.CloseBadToken, "token already used")
 }
 

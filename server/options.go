@@ -9,6 +9,7 @@ import (
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/server/clock"
+	"github.com/skirmishgg/skirmish/server/identity"
 	"github.com/skirmishgg/skirmish/server/match"
 	"github.com/skirmishgg/skirmish/server/registry"
 )
@@ -60,6 +61,11 @@ type Options struct {
 	// after a drop. Default nil: anyone may join, into the first match with
 	// a free seat.
 	Tokens *matchmaking.TokenVerifier
+
+	// Identities, when set, admits only players whose Hello carries an
+	// identity token it verifies (see admission.Options.Identities).
+	// Default nil: identities are not checked.
+	Identities *identity.Verifier
 
 	// LookupMatch, when set, is asked for a match a join token names that
 	// is not running here yet (see admission.Options.Lookup).

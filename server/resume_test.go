@@ -22,7 +22,11 @@ func TestResumeTakesBackTheSeat(t *testing.T) {
 	// changed and the server has not noticed the old connection is dead)
 	// moves the seat to the newer connection and closes the older one.
 	other := dial(t, url)
-	writeMsg(t, other, &protocol.Hello{Version: protocol.Version, Resume: first.Resume})
+	// Another identity with the stolen resume token takes nothing.
+	thief := dial(t, url)
+	writeMsg(t, thief, &protocol.Hello{Version: protocol.Version, Resume: first.Resume, Identity: identityOf(thief)})
+	expectClose(t, thief, protocol.CloseBadResume, "another identity")
+	writeMsg(t, other, &protocol.Hello{Version: protocol.Version, Resume: first.Resume, Identity: identityOf(c)})
 	if w := readWelcome(t, other); w.Player != first.Player {
 		t.Fatalf("the newer connection got player %d, want %d", w.Player, first.Player)
 	}
@@ -38,7 +42,7 @@ func TestResumeTakesBackTheSeat(t *testing.T) {
 	}
 
 	back := dial(t, url)
-	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Name: "ignored", Resume: first.Resume})
+	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Name: "ignored", Resume: first.Resume, Identity: identityOf(c)})
 	second := readWelcome(t, back)
 	if second.Player != first.Player || second.Match != first.Match || second.Resume != first.Resume {
 		t.Fatalf("resumed as player %d in %s, want player %d in %s with the same token", second.Player, second.Match, first.Player, first.Match)
@@ -61,7 +65,7 @@ func TestResumeGraceExpires(t *testing.T) {
 		return len(ms) == 1 && ms[0].Players == 0
 	})
 	back := dial(t, url)
-	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Resume: w.Resume})
+	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Resume: w.Resume, Identity: identityOf(c)})
 	expectClose(t, back, protocol.CloseBadResume, "resume token")
 }
 
@@ -75,6 +79,6 @@ func TestNormalCloseFreesTheSeat(t *testing.T) {
 		return len(ms) == 1 && ms[0].Players == 0
 	})
 	back := dial(t, url)
-	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Resume: w.Resume})
+	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Resume: w.Resume, Identity: identityOf(c)})
 	expectClose(t, back, protocol.CloseBadResume, "resume token")
 }

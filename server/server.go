@@ -77,7 +77,7 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 	}
 	srv.registry = reg
 	o.Logger.Debug("host starting")
-	srv.ws.SetAdmitter(admission.New(reg, admission.Options{Tokens: o.Tokens, Clock: o.Clock, Lookup: o.LookupMatch}))
+	srv.ws.SetAdmitter(admission.New(reg, admission.Options{Tokens: o.Tokens, Identities: o.Identities, Clock: o.Clock, Lookup: o.LookupMatch}))
 	srv.registerGauges()
 	return srv, nil
 }

@@ -53,7 +53,7 @@ func TestFloodFreesTheSeat(t *testing.T) {
 	}
 	expectClose(t, c, protocol.ClosePolicyViolation, "rate limit")
 	back := dial(t, url)
-	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Resume: w.Resume})
+	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Resume: w.Resume, Identity: identityOf(c)})
 	expectClose(t, back, protocol.CloseBadResume, "resume token")
 }
 
@@ -66,7 +66,7 @@ func TestLaggingClientKeepsItsSeat(t *testing.T) {
 	expectClose(t, c, protocol.ClosePolicyViolation, "not acknowledged")
 	servertest.WaitFor(t, "the seat to be held", func() bool { return srv.Matches()[0].Seats.Held == 1 })
 	back := dial(t, url)
-	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Resume: w.Resume})
+	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Resume: w.Resume, Identity: identityOf(c)})
 	if again := readWelcome(t, back); again.Player != w.Player || again.Match != w.Match {
 		t.Fatalf("resumed as player %d in %s, want player %d in %s", again.Player, again.Match, w.Player, w.Match)
 	}
@@ -78,7 +78,7 @@ func TestLaggingClientKeepsItsSeat(t *testing.T) {
 func TestByeComesBeforeEveryClose(t *testing.T) {
 	_, url := startServer(t, nil)
 	c := dial(t, url)
-	writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Resume: "m.nope"})
+	writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Resume: "m.nope", Identity: identityOf(c)})
 	var bye protocol.Bye
 	if err := bye.Decode(readType(t, c, protocol.MsgBye)); err != nil || bye.Code != protocol.CloseBadResume || bye.Reason == "" {
 		t.Fatalf("bye %+v (%v), want 4004 with a reason", bye, err)
@@ -87,7 +87,7 @@ func TestByeComesBeforeEveryClose(t *testing.T) {
 
 	// A client of another version gets no Bye it could not read.
 	old := dial(t, url)
-	writeMsg(t, old, &protocol.Hello{Version: protocol.Version - 1})
+	writeMsg(t, old, &protocol.Hello{Version: protocol.Version - 1, Identity: identityOf(old)})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if _, b, err := old.Read(ctx); err == nil {

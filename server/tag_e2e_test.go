@@ -112,7 +112,7 @@ type tagClient struct {
 
 func playTagOnline(t *testing.T, ctx context.Context, url, name string) *tagClient {
 	t.Helper()
-	conn, err := clientnet.Dial(ctx, url, &clientnet.DialOptions{Name: name})
+	conn, err := clientnet.Dial(ctx, url, &clientnet.DialOptions{Name: name, Identity: servertest.Guest(t, url)})
 	if err != nil {
 		t.Fatalf("%s: dial: %v", name, err)
 	}

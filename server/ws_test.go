@@ -2,10 +2,12 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -35,7 +37,33 @@ func dial(t *testing.T, url string) *websocket.Conn {
 	}
 	c.SetReadLimit(1 << 20)
 	t.Cleanup(func() { c.CloseNow() })
+	identities.Store(c, guestIfServed(url))
 	return c
+}
+
+// guestIfServed fetches a guest identity from a server built by setup;
+// a bare server.Server (which checks no identity) serves none: "".
+func guestIfServed(url string) string {
+	base := strings.TrimSuffix(strings.Replace(url, "ws", "http", 1), "/ws")
+	resp, err := http.Post(base+"/v1/auth/guest", "", nil)
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	var g struct{ Token string }
+	json.NewDecoder(resp.Body).Decode(&g)
+	return g.Token
+}
+
+// identities holds each test connection's guest identity token, fetched
+// by dial from the connection's server.
+var identities sync.Map // *websocket.Conn → string
+
+// identityOf is the identity token dial fetched for c.
+func identityOf(c *websocket.Conn) string {
+	tok, _ := identities.Load(c)
+	s, _ := tok.(string)
+	return s
 }
 
 func writeMsg(t *testing.T, c *websocket.Conn, m protocol.Message) {
@@ -48,7 +76,7 @@ func writeMsg(t *testing.T, c *websocket.Conn, m protocol.Message) {
 // handshake sends a Hello and reads the Welcome.
 func handshake(t *testing.T, c *websocket.Conn, name string) protocol.Welcome {
 	t.Helper()
-	writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: name})
+	writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: name, Identity: identityOf(c)})
 	return readWelcome(t, c)
 }
 
@@ -199,7 +227,7 @@ func TestBadInputIsClosedWhileOthersPlayOn(t *testing.T) {
 	start := time.Now()
 
 	huge := []byte{0xdd, 0xff, 0xff, 0xff, 0xff, 0x01, 0x02} // array32 claiming 4G elements
-	hugeStr := []byte{0x94, 0x01, 0x01, 0xdb, 0xff, 0xff, 0xff, 0xf0, 'a', 'b'}
+	hugeStr := []byte{0x95, 0x01, protocol.Version, 0xdb, 0xff, 0xff, 0xff, 0xf0, 'a', 'b'}
 	tests := []struct {
 		name      string
 		handshake bool // complete a Hello first
@@ -220,17 +248,23 @@ func TestBadInputIsClosedWhileOthersPlayOn(t *testing.T) {
 			writeMsg(t, c, &protocol.Leave{Player: 1})
 		}, protocol.CloseUnexpected, "unexpected message type"},
 		{"wrong version", false, func(t *testing.T, c *websocket.Conn) {
-			writeMsg(t, c, &protocol.Hello{Version: 99, Name: "future"})
+			writeMsg(t, c, &protocol.Hello{Version: 99, Name: "future", Identity: identityOf(c)})
 		}, protocol.CloseBadVersion, "unsupported protocol version 99"},
+		{"version 3 hello (four elements)", false, func(t *testing.T, c *websocket.Conn) {
+			c.Write(context.Background(), websocket.MessageBinary, []byte{0x94, 0x01, 0x03, 0xa0, 0xa0})
+		}, protocol.CloseBadVersion, "unsupported protocol version 3"},
+		{"no identity", false, func(t *testing.T, c *websocket.Conn) {
+			writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: "anon"})
+		}, protocol.CloseBadIdentity, "identity required"},
 		{"input before hello", false, func(t *testing.T, c *websocket.Conn) {
 			writeMsg(t, c, &protocol.Input{Seq: 1})
 		}, protocol.CloseUnexpected, "expected hello"},
 		{"no hello", false, func(t *testing.T, c *websocket.Conn) {}, protocol.CloseHandshakeTimeout, "handshake timeout"},
 		{"unknown resume token", false, func(t *testing.T, c *websocket.Conn) {
-			writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Resume: "nope"})
+			writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Resume: "nope", Identity: identityOf(c)})
 		}, protocol.CloseBadResume, "resume token"},
 		{"oversized message", true, func(t *testing.T, c *websocket.Conn) {
-			c.Write(context.Background(), websocket.MessageBinary, make([]byte, 4096))
+			c.Write(context.Background(), websocket.MessageBinary, make([]byte, protocol.MaxClientFrame+1))
 		}, protocol.CloseTooBig, "read limited"},
 		{"input flood", true, func(t *testing.T, c *websocket.Conn) {
 			for i := range 1000 {

@@ -44,9 +44,10 @@ type stepConfig struct {
 	HZ         int  // USER_HZ, for /proc CPU times
 	NoWeb      bool // pass -web= (no browser client at /): the server has -web
 	NoConnCaps bool // pass -max-conns=0 -max-conns-per-ip=0: every bot comes from one address
+	NoGuestCap bool // pass -guest-rate=0: every bot gets a guest identity from one address
 	// NoAddrCap passes -max-seats-per-ip 0: every bot comes from
 	// loopback, one address. The server has the flag.
-	NoAddrCap  bool
+	NoAddrCap bool
 	ServerCPUs []int // run the server on these CPUs only (-pin); nil: anywhere
 	Syscalls   bool  // count the server's system calls over the window
 	BotLogger  *slog.Logger
@@ -73,6 +74,9 @@ func (c *stepConfig) serveArgs() []string {
 	}
 	if c.NoAddrCap {
 		args = append(args, "-max-seats-per-ip", "0")
+	}
+	if c.NoGuestCap {
+		args = append(args, "-guest-rate=0")
 	}
 	return args
 }

@@ -30,7 +30,8 @@ const (
 type bot struct {
 	index int
 	name  string
-	id    string // player ID for the matchmaker: the name, unique to this run
+	ids   clientnet.MemoryIdentities // its guest identity, fetched once
+	id    string                     // its player ID: the guest identity's
 	opts  *Options
 	log   *slog.Logger
 	rng   *rand.Rand // the sender's while connected, the bot goroutine's otherwise
@@ -42,13 +43,12 @@ type bot struct {
 	res   BotResult
 }
 
-func newBot(i int, o *Options, rtt, wait *histogram, runTag string) *bot {
+func newBot(i int, o *Options, rtt, wait *histogram) *bot {
 	rng := rand.New(rand.NewPCG(o.Seed+uint64(i), 0x5b0751))
 	name := botName(o.Name, i)
 	return &bot{
 		index: i,
 		name:  name,
-		id:    name + "@" + runTag,
 		opts:  o,
 		log:   o.Logger.With("bot", name),
 		rng:   rng,
@@ -86,17 +86,36 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 	failedDials := 0 // in a row, to the same seat
 	afterDrop := false
 	for ctx.Err() == nil {
+		if dialOpts.Identity == "" {
+			id, err := clientnet.Guest(ctx, b.identityServer(), &b.ids)
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				b.res.ConnectFailures++
+				b.res.LastError = err.Error()
+				b.log.Warn("no guest identity", "err", err)
+				if !sleep(ctx, b.jitter(backoff)) {
+					return
+				}
+				backoff = min(2*backoff, backoffMax)
+				continue
+			}
+			dialOpts.Identity, b.id = id.Token, id.Player
+		}
 		if b.opts.Mode != "" && dialOpts.Resume == "" {
 			queuedAt = time.Now()
 			a, err := clientnet.Queue(ctx, b.opts.QueueURL, clientnet.QueueRequest{
-				Mode:  b.opts.Mode,
-				Skill: b.opts.Skill,
-				Party: []protocol.Member{{ID: b.id, Name: b.name}},
+				Mode:     b.opts.Mode,
+				Skill:    b.opts.Skill,
+				Identity: dialOpts.Identity,
+				Name:     b.name,
 			}, nil)
 			if err != nil {
 				if ctx.Err() != nil {
 					return
 				}
+				b.forgetRefusedIdentity(err, dialOpts)
 				b.res.ConnectFailures++
 				b.res.LastError = err.Error()
 				b.log.Warn("queue failed", "err", err)
@@ -112,6 +131,7 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 		conn, err := clientnet.Dial(ctx, url, dialOpts)
 		if err != nil {
 			failedDials++
+			b.forgetRefusedIdentity(err, dialOpts)
 			// A host that refuses the seat has lost it; one that cannot
 			// be reached at all has likely died with it. Either way the
 			// bot queues again rather than knock on a dead host.
@@ -173,6 +193,24 @@ func (b *bot) run(ctx context.Context, startAt time.Time) {
 			backoff = min(2*backoff, backoffMax)
 		}
 	}
+}
+
+// forgetRefusedIdentity drops an identity the server refused (4007: a
+// server restarted with a new key), so the next try fetches a new one.
+func (b *bot) forgetRefusedIdentity(err error, dialOpts *clientnet.DialOptions) {
+	if clientnet.IdentityRefused(err) {
+		b.ids.Forget(clientnet.ServerKey(b.identityServer()))
+		dialOpts.Identity, dialOpts.Resume = "", ""
+	}
+}
+
+// identityServer issues the bot's guest identity: the matchmaker it
+// queues with, or the server it joins directly.
+func (b *bot) identityServer() string {
+	if b.opts.Mode != "" {
+		return b.opts.QueueURL
+	}
+	return b.opts.URL
 }
 
 // play runs one connection: this goroutine reads while a second one sends

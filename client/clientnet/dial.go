@@ -44,7 +44,7 @@ func Dial(ctx context.Context, url string, opts *DialOptions) (*Conn, error) {
 // reuse.
 func handshake(ctx context.Context, ws socket, o *DialOptions) (protocol.Welcome, []byte, error) {
 	var w protocol.Welcome
-	hello := protocol.Hello{Version: protocol.Version, Name: o.Name, Resume: o.Resume}
+	hello := protocol.Hello{Version: protocol.Version, Name: o.Name, Resume: o.Resume, Identity: o.Identity}
 	if err := ws.Write(ctx, websocket.MessageBinary, hello.Append(nil)); err != nil {
 		return w, nil, fmt.Errorf("clientnet: handshake: send hello: %w", err)
 	}

@@ -22,6 +22,11 @@ type DialOptions struct {
 	// after a disconnect. Default "": a new seat.
 	Resume string
 
+	// Identity is the player's identity token, sent in Hello (see
+	// Identity and Guest). Servers refuse a Hello without a valid one
+	// (close 4007).
+	Identity string
+
 	// HTTPHeader is added to the WebSocket handshake request. Default none.
 	// Browsers (GOOS=js) do not let a page set handshake headers, so it is
 	// ignored there.

@@ -16,12 +16,20 @@ type QueueRequest struct {
 	Mode    string
 	Skill   int32
 	Regions []protocol.RegionRTT // empty: the matchmaker's default region
-	// Party lists the players, the connected one first; each gets a token.
-	Party []protocol.Member
+	// Identity is the player's identity token (Guest, or the game
+	// backend's): the ticket's player. Required.
+	Identity string
+	// Name is the display name.
+	Name string
+	// Party, when set, is a party's invite code: its leader queues the
+	// party, every other member waits for the leader's ticket. Each gets
+	// its own token.
+	Party string
 }
 
-// Assignment is where the matchmaker sent the party: dial HostURL with a
-// member's token as DialOptions.Resume.
+// Assignment is where the matchmaker sent the player: dial HostURL with
+// the player's token (the only one: each member of a party gets its own)
+// as DialOptions.Resume.
 type Assignment struct {
 	HostURL string // absolute: an empty one from the server is resolved
 	Match   string
@@ -61,7 +69,8 @@ func Queue(ctx context.Context, queueURL string, req QueueRequest, onStatus func
 	}
 	defer ws.CloseNow()
 	ws.SetReadLimit(64 << 10)
-	q := protocol.Queue{Version: protocol.Version, Mode: req.Mode, Skill: req.Skill, Regions: req.Regions, Party: req.Party}
+	q := protocol.Queue{Version: protocol.Version, Mode: req.Mode, Skill: req.Skill, Regions: req.Regions,
+		Identity: req.Identity, Name: req.Name, Party: req.Party}
 	if err := ws.Write(ctx, websocket.MessageBinary, q.Append(nil)); err != nil {
 		return Assignment{}, fmt.Errorf("clientnet: queue: %w", err)
 	}

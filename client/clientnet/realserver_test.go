@@ -30,7 +30,7 @@ func TestClientResumesOnRealServer(t *testing.T) {
 	rec := newRecorder()
 	snaps := make(chan *Conn, 1024)
 	c := Open(t.Context(), url, &ClientOptions{
-		Dial:       DialOptions{Name: "resumer"},
+		Dial:       DialOptions{Name: "resumer", Identity: servertest.Guest(t, url)},
 		Game:       rules,
 		OnState:    rec.onState,
 		BackoffMin: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
@@ -122,7 +122,7 @@ func TestWelcomeCarriesArenaStatic(t *testing.T) {
 		t.Fatalf("player_radius %d", v)
 	}
 
-	conn, err := Dial(t.Context(), url, &DialOptions{Name: "static"})
+	conn, err := Dial(t.Context(), url, &DialOptions{Name: "static", Identity: servertest.Guest(t, url)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestWelcomeCarriesArenaStatic(t *testing.T) {
 	}
 
 	rec := newRecorder()
-	c := Open(t.Context(), url, &ClientOptions{Dial: DialOptions{Name: "static2"}, Game: rules, OnState: rec.onState})
+	c := Open(t.Context(), url, &ClientOptions{Dial: DialOptions{Name: "static2", Identity: servertest.Guest(t, url)}, Game: rules, OnState: rec.onState})
 	defer c.Close()
 	rec.wait(t, StateConnected)
 	if w, ok := c.Welcome(); !ok || !reflect.DeepEqual(w.Static, want) {

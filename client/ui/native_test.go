@@ -50,7 +50,7 @@ type watcher struct {
 
 func watch(t *testing.T, ctx context.Context, url, name string) *watcher {
 	t.Helper()
-	c, err := clientnet.Dial(ctx, url, &clientnet.DialOptions{Name: "watcher"})
+	c, err := clientnet.Dial(ctx, url, &clientnet.DialOptions{Name: "watcher", Identity: servertest.Guest(t, url)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestNativeClientPlays(t *testing.T) {
 
 	phases := make(chan play.Phase, 16)
 	g := New(ctx, Options{
-		Server: url, Name: "xvfb-player", Autoplay: true,
+		Server: url, Name: "xvfb-player", Autoplay: true, Identities: &clientnet.MemoryIdentities{},
 		OnPhase: func(p play.Phase, _ play.State) { phases <- p },
 	})
 	runner.set(g)
@@ -217,7 +217,7 @@ func TestNativeFrameTime16(t *testing.T) {
 	defer wg.Wait()
 	defer cancel()
 
-	g := New(ctx, Options{Server: url, Name: "measured", Autoplay: true})
+	g := New(ctx, Options{Server: url, Name: "measured", Autoplay: true, Identities: &clientnet.MemoryIdentities{}})
 	runner.set(g)
 	ebiten.SetVsyncEnabled(false)
 	defer func() {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/client/ui/play"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/server/servertest"
@@ -27,7 +28,7 @@ func TestNativeScreens(t *testing.T) {
 	w := watch(t, ctx, url, "ann")
 
 	phases := make(chan play.Phase, 16)
-	g := New(ctx, Options{Server: url, Rules: rules, OnPhase: func(p play.Phase, _ play.State) { phases <- p }})
+	g := New(ctx, Options{Server: url, Rules: rules, Identities: &clientnet.MemoryIdentities{}, OnPhase: func(p play.Phase, _ play.State) { phases <- p }})
 	runner.set(g)
 	defer func() {
 		runner.do(func() { g.Machine().Leave() })

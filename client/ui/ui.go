@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/client/ui/play"
 	"github.com/skirmishgg/skirmish/game/arena"
 )
@@ -41,6 +42,11 @@ type Options struct {
 	// network figures of each match frame, those the HUD shows (the
 	// browser build mirrors the PING into the page for tests).
 	OnNetStats func(play.NetStats)
+	// Party is an invite code to join and queue with (see play.Config).
+	Party string
+	// Identities keeps the player's guest identity (default: the
+	// platform's, see clientnet.DefaultIdentityStore).
+	Identities clientnet.IdentityStore
 }
 
 // Game is the client as an ebiten.Game.
@@ -76,6 +82,7 @@ func New(ctx context.Context, opts Options) *Game {
 		opts: opts,
 		m: play.NewMachine(ctx, play.Config{
 			URL: opts.Server, Name: opts.Name, Rules: opts.Rules, InterpDelay: opts.InterpDelay,
+			Identities: opts.Identities, Party: opts.Party,
 		}),
 		scale: 1,
 	}

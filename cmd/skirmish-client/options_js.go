@@ -35,6 +35,7 @@ func options() (ui.Options, error) {
 		o.Name = stored("skirmish.name")
 	}
 	o.Join = truthy(q.Get("join"))
+	o.Party = q.Get("party")
 	o.Autoplay = truthy(q.Get("autoplay"))
 	if d, err := time.ParseDuration(q.Get("interp")); err == nil {
 		o.InterpDelay = d

@@ -20,6 +20,7 @@ func options() (ui.Options, error) {
 	fs.BoolVar(&o.Join, "join", false, "join a match at once, skipping the menu")
 	fs.BoolVar(&o.Autoplay, "autoplay", false, "play automatically (demo and load testing)")
 	fs.DurationVar(&o.InterpDelay, "interp", 0, "interpolation delay (default 100ms)")
+	fs.StringVar(&o.Party, "party", "", "a party's invite code: join it and queue together (its leader creates it with POST /v1/parties and queues last)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return o, err
 	}

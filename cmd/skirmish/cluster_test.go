@@ -50,7 +50,7 @@ func startCluster(t *testing.T, matchmakers int, hostIDs []string, capacity int)
 	for i := range matchmakers {
 		c.matchmaker = append(c.matchmaker, servertest.StartProcess(t, fmt.Sprintf("matchmaker %d", i), c.bin, "matchmaker",
 			"-addr", "127.0.0.1:0", "-redis", c.redis.URL, "-token-key", c.key, "-log-level", "warn",
-			"-max-conns-per-ip", "0", "-max-tickets-per-ip", "0")) // every bot comes from 127.0.0.1
+			"-max-conns-per-ip", "0", "-max-tickets-per-ip", "0", "-guest-rate", "0")) // every bot is a guest from 127.0.0.1
 	}
 	for _, id := range hostIDs {
 		c.startHost(id)
@@ -263,9 +263,13 @@ func TestClusterEndToEnd(t *testing.T) {
 	// hosts and matchmakers reconnect, and new bots are matched.
 	lonely := make(chan string, 1)
 	qctx, stopLonely := context.WithCancel(ctx)
+	lonelyID, err := clientnet.FetchGuest(ctx, queueURL(c.matchmaker[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
 	go clientnet.Queue(qctx, queueURL(c.matchmaker[0]), clientnet.QueueRequest{
 		Mode: "duel", Regions: []protocol.RegionRTT{{Region: "nobody-else-here", RTTms: 10}},
-		Party: []protocol.Member{{ID: "lonely", Name: "lonely"}},
+		Identity: lonelyID.Token, Name: "lonely",
 	}, func(st protocol.QueueStatus) {
 		select {
 		case lonely <- st.Ticket:

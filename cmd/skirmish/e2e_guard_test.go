@@ -60,16 +60,17 @@ func queueOutcome(c *websocket.Conn, d time.Duration) string {
 	}
 }
 
-// TestAnonymousPartiesCannotTakeEverySeat is finding 1 of issue 11 in its
-// form without parties by invite: many anonymous queue connections from
-// one address each queue a full party and never use the tokens. Past the
-// per-address cap of live tickets they are refused, so they hold a bounded
-// share of the seats, and a real duel pair from another address is
+// TestAnonymousPartiesCannotTakeEverySeat is finding 1 of issue 11. A
+// party can no longer be declared by one connection (server/matchapi's
+// TestOneConnectionCannotDeclareAParty), so the attack becomes many guest
+// identities from one address, each queueing and never using its token.
+// Past the per-address cap of live tickets they are refused, so they hold a
+// bounded share of the seats, and a real duel pair from other addresses is
 // matched at once.
 func TestAnonymousPartiesCannotTakeEverySeat(t *testing.T) {
 	const (
-		capacity  = 256 // 16 full ffa matches
-		attackers = 20  // each a party of 16: more than every seat
+		capacity  = 256
+		attackers = 20
 		perIP     = 8
 	)
 	st := servertest.StartStack(t, setup.Options{
@@ -81,11 +82,8 @@ func TestAnonymousPartiesCannotTakeEverySeat(t *testing.T) {
 	refused := 0
 	var conns []*websocket.Conn
 	for i := range attackers {
-		q := &protocol.Queue{Version: protocol.Version, Mode: "ffa", Skill: 1500}
-		for j := range 16 {
-			id := fmt.Sprintf("ghost-%d-%d", i, j)
-			q.Party = append(q.Party, protocol.Member{ID: id, Name: id})
-		}
+		q := &protocol.Queue{Version: protocol.Version, Mode: "ffa", Skill: 1500,
+			Identity: servertest.Guest(t, st.HTTP), Name: fmt.Sprintf("ghost-%d", i)}
 		conns = append(conns, queueFrom(t, st.HTTP, "127.0.0.1", q))
 	}
 	var wg sync.WaitGroup
@@ -103,11 +101,11 @@ func TestAnonymousPartiesCannotTakeEverySeat(t *testing.T) {
 		t.Fatalf("attackers' outcomes %v: %d refused, want %d", outcomes, refused, attackers-perIP)
 	}
 
-	// The duel pair, from another address, is matched within a few passes.
+	// The duel pair, from other addresses, is matched within a few passes.
 	start := time.Now()
 	pair := []*websocket.Conn{
-		queueFrom(t, st.HTTP, "127.0.0.2", &protocol.Queue{Version: protocol.Version, Mode: "duel", Skill: 1500, Party: []protocol.Member{{ID: "ann", Name: "ann"}}}),
-		queueFrom(t, st.HTTP, "127.0.0.3", &protocol.Queue{Version: protocol.Version, Mode: "duel", Skill: 1500, Party: []protocol.Member{{ID: "bob", Name: "bob"}}}),
+		queueFrom(t, st.HTTP, "127.0.0.2", &protocol.Queue{Version: protocol.Version, Mode: "duel", Skill: 1500, Identity: servertest.Guest(t, st.HTTP), Name: "ann"}),
+		queueFrom(t, st.HTTP, "127.0.0.3", &protocol.Queue{Version: protocol.Version, Mode: "duel", Skill: 1500, Identity: servertest.Guest(t, st.HTTP), Name: "bob"}),
 	}
 	for i, c := range pair {
 		if o := queueOutcome(c, 5*time.Second); o != "assigned" {

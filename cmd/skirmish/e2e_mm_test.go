@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/client/bot"
 	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/game"
@@ -131,14 +132,16 @@ func TestDroppedPlayerResumesWithItsScore(t *testing.T) {
 	defer stopBot()
 	wg.Go(func() { bot.Run(botCtx, &bot.Options{URL: url, Mode: "duel", Seed: 5, Logger: quiet}) })
 
-	a, err := clientnet.Queue(ctx, queueURL, clientnet.QueueRequest{
-		Mode: "duel", Skill: 1500, Party: []protocol.Member{{ID: "dropper", Name: "dropper"}},
-	}, nil)
+	id, err := clientnet.FetchGuest(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := clientnet.Queue(ctx, queueURL, clientnet.QueueRequest{Mode: "duel", Skill: 1500, Identity: id.Token, Name: "dropper"}, nil)
 	if err != nil {
 		t.Fatalf("queue: %v", err)
 	}
-	token := a.TokenFor("dropper")
-	conn, err := clientnet.Dial(ctx, a.HostURL, &clientnet.DialOptions{Name: "dropper", Resume: token})
+	token := a.TokenFor(id.Player)
+	conn, err := clientnet.Dial(ctx, a.HostURL, &clientnet.DialOptions{Name: "dropper", Resume: token, Identity: id.Token})
 	if err != nil {
 		t.Fatalf("join: %v", err)
 	}
@@ -147,7 +150,15 @@ func TestDroppedPlayerResumesWithItsScore(t *testing.T) {
 	conn.CloseNow() // the connection drops: no close handshake
 
 	time.Sleep(200 * time.Millisecond)
-	back, err := clientnet.Dial(ctx, a.HostURL, &clientnet.DialOptions{Name: "dropper", Resume: token})
+	// Its token in another player's hands takes nothing.
+	thief, err := clientnet.FetchGuest(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := clientnet.Dial(ctx, a.HostURL, &clientnet.DialOptions{Resume: token, Identity: thief.Token}); websocket.CloseStatus(err) != protocol.CloseBadToken {
+		t.Fatalf("another identity resuming the seat: %v, want 4005", err)
+	}
+	back, err := clientnet.Dial(ctx, a.HostURL, &clientnet.DialOptions{Name: "dropper", Resume: token, Identity: id.Token})
 	if err != nil {
 		t.Fatalf("resume: %v", err)
 	}

@@ -43,6 +43,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	maxRewind := fs.Duration("max-rewind", 200*time.Millisecond, "lag compensation: how far back a player's shots are judged, where its screen showed the others (its round trip plus the interpolation delay, bounded by this); 0: off")
 	recordDir := fs.String("record", "", "directory to record every match into, one .skrec file each, read by skirmish replay; empty: no recordings")
 	adminAddr := fs.String("admin-addr", "", "address for operators, and then only there: /metrics and /debug/pprof (empty: /metrics is on -addr, with a warning)")
+	ids := addIdentityFlags(fs, false)
 	common := addCommonFlags(fs)
 	netf := addNetFlags(fs)
 	guard := addGuardFlags(fs, guardHost)
@@ -87,6 +88,15 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(1, "%v", err)
 	}
+	idOpts, err := ids.options()
+	if err != nil {
+		return fail(2, "%v", err)
+	}
+	// Guests are verified with the matchmakers' keys, like join tokens.
+	identities, err := setup.LoadIdentityVerifier(idOpts.JWT, pubkeys...)
+	if err != nil {
+		return fail(1, "%v", err)
+	}
 	if *hostID == "" {
 		*hostID = defaultHostID()
 	}
@@ -111,7 +121,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Prefix: *prefix, Tokens: tokens, Modes: arena.Modes(nil),
 		HostID: *hostID, PublicURL: *publicURL, Region: *region, Capacity: *capacity, TTL: *ttl,
-		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, RecordDir: *recordDir, MaxRewind: rewindOption(*maxRewind), Limits: guard.limits(0), Logger: logger, AllowedOrigins: netf.origins},
+		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, RecordDir: *recordDir, MaxRewind: rewindOption(*maxRewind), Limits: guard.limits(0), Logger: logger, AllowedOrigins: netf.origins, Identities: identities},
 		Agones: agonesOpts,
 	})
 	if err != nil {

@@ -105,7 +105,15 @@ func TestLayering(t *testing.T) {
 			why:       "who takes which seat (server/admission) is the same for every transport",
 			pkgs:      "server/admission",
 			noDeep:    []string{websocket},
-			ownAllows: []string{"server/admission", "server/registry", "server/match", "server/clock", "game", "protocol", "matchmaking"},
+			ownAllows: []string{"server/admission", "server/registry", "server/match", "server/clock", "server/identity", "game", "protocol", "matchmaking"},
+		},
+		{
+			name:      "identity is verification logic",
+			why:       "guest tokens and JWTs are checked by the matchmaker API, the queue socket and host admission alike; HTTP and WebSockets stay with their adapters (server/identity/doc.go)",
+			pkgs:      "server/identity",
+			noDirect:  []string{"net/http"},
+			noDeep:    []string{websocket, ebiten},
+			ownAllows: []string{"server/identity"},
 		},
 		{
 			name:      "the WebSocket adapter knows matches only through the runtime",

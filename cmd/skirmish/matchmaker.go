@@ -24,6 +24,7 @@ func runMatchmaker(stop setup.Stop, args []string, stdout, stderr io.Writer) int
 	tokenKey := fs.String("token-key", "", "private key file that signs join tokens (skirmish keygen); every matchmaker of a cluster has the same")
 	adminAddr := fs.String("admin-addr", "", "address for operators, and then only there: /metrics, /debug/pprof, /v1/matchmaking/stats, tickets and matches (empty: they are on -addr, with a warning)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for connections to close on shutdown")
+	ids := addIdentityFlags(fs, true)
 	common := addCommonFlags(fs)
 	netf := addNetFlags(fs)
 	guard := addGuardFlags(fs, guardMatchmaker)
@@ -50,7 +51,15 @@ func runMatchmaker(stop setup.Stop, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return fail(2, "%v", err)
 	}
+	idOpts, err := ids.options()
+	if err != nil {
+		return fail(2, "%v", err)
+	}
 	signer, err := setup.LoadTokenSigner(*tokenKey)
+	if err != nil {
+		return fail(1, "%v", err)
+	}
+	guests, err := setup.LoadGuestIssuer(*tokenKey, idOpts.GuestTTL)
 	if err != nil {
 		return fail(1, "%v", err)
 	}
@@ -65,7 +74,7 @@ func runMatchmaker(stop setup.Stop, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return fail(1, "%v", err)
 	}
-	mm, err := setup.NewMatchmaker(setup.MatchmakerOptions{Redis: rdb, Prefix: *prefix, Signer: signer, Modes: arena.Modes(nil),
+	mm, err := setup.NewMatchmaker(setup.MatchmakerOptions{Redis: rdb, Prefix: *prefix, Signer: signer, Guests: guests, Identity: idOpts, Modes: arena.Modes(nil),
 		Queue: guard.queue(), RetainedTickets: guard.retention(), AllowedOrigins: netf.origins, Logger: logger})
 	if err != nil {
 		ln.Close()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"flag"
 	"fmt"
 	"io"
@@ -34,6 +35,8 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	maxPlayers := fs.Int("max-players", 16, "players per match without matchmaking (-matchmaking=false)")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
 	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player (interest management); 'all' sends everything")
+	tokenKey := fs.String("token-key", "", "private key file (skirmish keygen) that signs join tokens and guest identities, so that guests stay valid across restarts (empty: a new key at each start)")
+	ids := addIdentityFlags(fs, true)
 	common := addCommonFlags(fs)
 	netf := addNetFlags(fs)
 	guard := addGuardFlags(fs, guardServe)
@@ -70,6 +73,16 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(2, "%v", err)
 	}
+	idOpts, err := ids.options()
+	if err != nil {
+		return fail(2, "%v", err)
+	}
+	var key ed25519.PrivateKey
+	if *tokenKey != "" {
+		if key, err = setup.LoadTokenKey(*tokenKey); err != nil {
+			return fail(1, "%v", err)
+		}
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -93,6 +106,8 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		Capacity:        *capacity,
 		PublicURL:       netf.publicURL(ln.Addr()),
 		Web:             webFS(*webDir),
+		Identity:        idOpts,
+		TokenKey:        key,
 	}
 	if *withMM {
 		opts.Modes = arena.Modes(nil)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/skirmishgg/skirmish/client/clientnet"
+	"github.com/skirmishgg/skirmish/server/servertest"
 	"github.com/skirmishgg/skirmish/server/setup"
 )
 
@@ -139,7 +140,7 @@ func TestServeDrains(t *testing.T) {
 	ws := "ws" + strings.TrimPrefix(sc.base, "http") + "/ws"
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	conn, err := clientnet.Dial(ctx, ws, &clientnet.DialOptions{Name: "stays"})
+	conn, err := clientnet.Dial(ctx, ws, &clientnet.DialOptions{Name: "stays", Identity: servertest.Guest(t, ws)})
 	if err != nil {
 		t.Fatal(err)
 	}

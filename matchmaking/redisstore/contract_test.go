@@ -63,3 +63,10 @@ func TestResultsContract(t *testing.T) {
 		return redisstore.NewResults(c, &redisstore.ResultsOptions{Prefix: prefix(t)})
 	})
 }
+
+func TestPartiesContract(t *testing.T) {
+	c := connect(t, storetest.StartRedis(t, nil))
+	storetest.RunParties(t, func(t *testing.T) mm.Parties {
+		return redisstore.NewParties(c, &redisstore.PartiesOptions{Prefix: prefix(t)})
+	})
+}

@@ -1,5 +1,6 @@
 // Package admission is the host's door: it decides which seat a player who
-// said Hello takes. With matchmaking, a player must carry a join token the
+// said Hello takes. With identities, Hello must carry a verified identity
+// token, which the join token must name and which alone resumes its seat. With matchmaking, a player must carry a join token the
 // matchmaker signed: it names the match and keys the seat the matchmaker
 // reserved, and the same token takes the seat back after a drop. Without,
 // a player is placed in the first match with a free seat and gets a resume
@@ -17,6 +18,7 @@ import (
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server/clock"
+	"github.com/skirmishgg/skirmish/server/identity"
 	"github.com/skirmishgg/skirmish/server/match"
 	"github.com/skirmishgg/skirmish/server/registry"
 )
@@ -27,6 +29,11 @@ type Options struct {
 	// (matchmaking). Default nil: anyone may join, into the first match
 	// with a free seat.
 	Tokens *matchmaking.TokenVerifier
+	// Identities, when set, admits only players whose Hello carries an
+	// identity token it verifies (4007 otherwise): a join token must name
+	// that identity's player, and a seat is resumed only by the identity
+	// that took it. Default nil: identities are not checked.
+	Identities *identity.Verifier
 	// Clock tells whether a join token has expired. Default clock.System.
 	Clock clock.Clock
 	// Lookup, when set, is asked once for a match a join token names that
@@ -54,6 +61,16 @@ func New(reg *registry.Registry, opts Options) *Admission {
 // resume token) on peer, waiting for the match to take it.
 func (a *Admission) Admit(hello protocol.Hello, peer match.Peer, cancel <-chan struct{}) (*match.Match, *match.Player, error) {
 	req := match.JoinRequest{Name: hello.Name, Peer: peer, Cancel: cancel}
+	if a.opts.Identities != nil {
+		id, err := a.opts.Identities.Verify(hello.Identity, a.opts.Clock.Now())
+		if errors.Is(err, identity.ErrMissing) {
+			return nil, nil, protocol.Refuse(protocol.CloseBadIdentity, "identity required: get one with POST /v1/auth/guest")
+		}
+		if err != nil {
+			return nil, nil, protocol.Refuse(protocol.CloseBadIdentity, "identity refused: %v", err)
+		}
+		req.Identity = id.Player
+	}
 	switch {
 	case a.opts.Tokens != nil && hello.Resume == "":
 		return nil, nil, protocol.Refuse(protocol.CloseBadToken, "a join token is required: queue with the matchmaker first")
@@ -82,6 +99,9 @@ func (a *Admission) withToken(token string, req match.JoinRequest) (*match.Match
 	if m == nil {
 		return nil, nil, refuseToken("match %s is not running on this host", c.MatchID)
 	}
+	if a.opts.Identities != nil && c.PlayerID != req.Identity {
+		return nil, nil, refuseToken("it was issued to another player than this identity")
+	}
 	req.Key, req.ResumeToken, req.Identity = c.Nonce, token, c.PlayerID
 	req.Fresh = fresh
 	req.ReserveIfNone, req.SpentUntil = true, c.ExpiresAt
@@ -94,6 +114,8 @@ func (a *Admission) withToken(token string, req match.JoinRequest) (*match.Match
 		return m, p, nil
 	case errors.Is(err, match.ErrKeyExpired):
 		return nil, nil, refuseToken("%v", matchmaking.ErrTokenExpired)
+	case errors.Is(err, match.ErrWrongIdentity):
+		return nil, nil, refuseToken("its seat belongs to another identity")
 	case errors.Is(err, match.ErrSeatSpent), errors.Is(err, match.ErrUnknownSeat):
 		// Unknown: its player was closed for abuse and the seat freed.
 		return nil, nil, refuseToken("%v", matchmaking.ErrTokenReused)
@@ -125,6 +147,8 @@ func (a *Admission) resume(token string, req match.JoinRequest) (*match.Match, *
 		return m, p, nil
 	case errors.Is(err, match.ErrUnknownSeat), errors.Is(err, match.ErrKeyExpired):
 		return nil, nil, refuseResume()
+	case errors.Is(err, match.ErrWrongIdentity):
+		return nil, nil, protocol.Refuse(protocol.CloseBadResume, "resume token refused: the seat belongs to another identity")
 	}
 	return nil, nil, a.refuse(err)
 }

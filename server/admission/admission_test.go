@@ -42,6 +42,7 @@ func newHost(t *testing.T) *host {
 	rules := arena.New(&arena.Config{MaxPlayers: 16, TimeLimit: 1 << 30, ScoreLimit: 1 << 30})
 	reg, err := registry.New(registry.Options{
 		Modes:  map[string]game.Rules{"ffa": rules},
+		Direct: rules, // for the tests without join tokens
 		Match:  (&match.Options{Clock: fake, ResumeGrace: grace, AckTimeout: time.Hour}).WithDefaults(),
 		Logger: servertest.Logger(),
 	})

@@ -29,8 +29,9 @@ type JoinRequest struct {
 	// again after a drop; it goes to them in Welcome.
 	ResumeToken string
 	Name        string
-	// Identity is who the player is outside the match (the player ID of
-	// its join token), for the match's Result.
+	// Identity is who the player is outside the match (the verified
+	// identity's player ID, which a join token names too), for the match's
+	// Result. A held or claimed seat is resumed only by the same identity.
 	Identity string
 	Peer     Peer
 	// Cancel is closed when the connection ends: Join stops waiting.
@@ -129,6 +130,9 @@ func (m *Match) seat(r *joinRequest) (*Player, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if s.state != seatReserved && m.known[s.player.id].identity != r.Identity {
+		return nil, ErrWrongIdentity // a stolen resume token is not enough
 	}
 	p := &Player{key: r.Key, peer: r.Peer}
 	switch s.state {

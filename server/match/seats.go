@@ -23,6 +23,9 @@ var (
 	// ErrKeyExpired: a new seat asked for with a key that is no longer
 	// fresh (an expired join token); a seat already held may still resume.
 	ErrKeyExpired = errors.New("match: the key expired before its seat was taken")
+	// ErrWrongIdentity: the seat was taken by another identity; only
+	// that one resumes it.
+	ErrWrongIdentity = errors.New("match: the seat belongs to another identity")
 	// ErrGone: the player's connection ended before the match took it.
 	ErrGone = errors.New("match: the connection ended before the player joined")
 )

@@ -7,6 +7,7 @@ import (
 
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/server/netlimit"
+	"github.com/skirmishgg/skirmish/server/identity"
 )
 
 // Options configures a Handler. A nil *Options, and every zero field, takes
@@ -57,6 +58,16 @@ type Options struct {
 
 	// Logger receives the adapter's logs. Default slog.Default().
 	Logger *slog.Logger
+
+	// Identities verifies the identity tokens of queue connections and
+	// party requests: the ticket's player is the token's subject. Default
+	// nil: every Queue is refused (4007) and every party request (401).
+	Identities *identity.Verifier
+	// Parties keeps the parties formed by invite code. Default: in memory,
+	// for one matchmaker process; a cluster shares redisstore.Parties.
+	Parties matchmaking.Parties
+	// PartyTTL is how long a party's invite code lives. Default 10m.
+	PartyTTL time.Duration
 }
 
 func (o *Options) withDefaults() Options {
@@ -82,20 +93,27 @@ func (o *Options) withDefaults() Options {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	if c.Parties == nil {
+		c.Parties = matchmaking.NewMemoryParties()
+	}
+	if c.PartyTTL <= 0 {
+		c.PartyTTL = 10 * time.Minute
+	}
 	return c
 }
 
 // API serves a Matchmaker over the network.
 type API struct {
-	mm    *matchmaking.Matchmaker
-	opts  Options
-	perIP *ipTickets
+	mm     *matchmaking.Matchmaker
+	opts   Options
+	perIP  *ipTickets
+	owners owners // which queue connection each identity uses
 }
 
 // New returns the adapter for mm. opts may be nil.
 func New(mm *matchmaking.Matchmaker, opts *Options) *API {
 	o := opts.withDefaults()
-	return &API{mm: mm, opts: o, perIP: newIPTickets(o.MaxTicketsPerIP, o.ClaimWindow)}
+	return &API{mm: mm, opts: o, perIP: newIPTickets(o.MaxTicketsPerIP, o.ClaimWindow), owners: owners{conns: map[string]*queueConn{}}}
 }
 
 // Register adds the adapter's routes to mux.
@@ -104,4 +122,5 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/matchmaking/stats", a.serveStats)
 	mux.HandleFunc("GET /v1/matchmaking/tickets/{id}", a.serveTicket)
 	mux.HandleFunc("GET /v1/matches/{id}", a.serveMatch)
+	a.registerParties(mux)
 }

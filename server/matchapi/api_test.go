@@ -16,24 +16,36 @@ import (
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/identity/identitytest"
 )
 
+// testAPI is a matchmaker served on loopback.
+type testAPI struct {
+	mm   *matchmaking.Matchmaker
+	url  string
+	pass func()
+	keys *identitytest.Keys
+	t    *testing.T
+}
+
 // newTestAPI serves a matchmaker with a duel mode (2 players) and a 4-player
-// mode on loopback; passes run only when the test calls pass.
-func newTestAPI(t *testing.T) (mm *matchmaking.Matchmaker, url string, pass func()) {
+// mode on loopback; passes run only when the test calls pass. Players are
+// named by the backend JWTs of keys.
+func newTestAPI(t *testing.T) *testAPI {
 	t.Helper()
 	return newTestAPIWith(t, &Options{})
 }
 
 // newTestAPIWith is newTestAPI with the adapter's options (its Logger is
 // set here).
-func newTestAPIWith(t *testing.T, opts *Options) (mm *matchmaking.Matchmaker, url string, pass func()) {
+func newTestAPIWith(t *testing.T, opts *Options) *testAPI {
 	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mm, err := matchmaking.New(&matchmaking.Options{
 		Modes: []matchmaking.ModeConfig{
 			{Name: "duel", MaxPlayers: 2},
 			{Name: "squad", MaxPlayers: 4, Teams: 2},
+			{Name: "trio", MaxPlayers: 3},
 		},
 		Logger: quiet,
 	})
@@ -44,18 +56,23 @@ func newTestAPIWith(t *testing.T, opts *Options) (mm *matchmaking.Matchmaker, ur
 	if err := mm.Directory().Heartbeat(ctx, matchmaking.Host{ID: "h1", URL: "ws://h1.example/ws", Capacity: 64}); err != nil {
 		t.Fatal(err)
 	}
+	keys := identitytest.New(t)
 	mux := http.NewServeMux()
 	o := *opts
 	o.Logger = quiet
+	if o.Identities == nil {
+		o.Identities = keys.Verifier
+	}
 	New(mm, &o).Register(mux)
+	NewAuth(AuthOptions{Issuer: keys.Issuer, GuestRate: 5, Logger: quiet}).Register(mux)
 	hs := httptest.NewServer(mux)
 	t.Cleanup(hs.Close)
-	pass = func() {
+	pass := func() {
 		if _, err := mm.RunPass(ctx, time.Now()); err != nil {
 			t.Fatalf("pass: %v", err)
 		}
 	}
-	return mm, hs.URL, pass
+	return &testAPI{mm: mm, url: hs.URL, pass: pass, keys: keys, t: t}
 }
 
 func dialQueue(t *testing.T, base string) *websocket.Conn {
@@ -118,12 +135,9 @@ func next(t *testing.T, c *websocket.Conn) protocol.Message {
 	return m
 }
 
-func queue(mode string, players ...string) *protocol.Queue {
-	q := &protocol.Queue{Version: protocol.Version, Mode: mode, Skill: 1500}
-	for _, p := range players {
-		q.Party = append(q.Party, protocol.Member{ID: p, Name: p})
-	}
-	return q
+// queue is player's Queue for mode, with the backend's JWT naming it.
+func (ta *testAPI) queue(mode, player string) *protocol.Queue {
+	return &protocol.Queue{Version: protocol.Version, Mode: mode, Skill: 1500, Identity: ta.keys.JWT(ta.t, player), Name: player}
 }
 
 func expectStatus(t *testing.T, c *websocket.Conn, state string) *protocol.QueueStatus {
@@ -174,11 +188,12 @@ func waitingTickets(t *testing.T, mm *matchmaking.Matchmaker) int {
 }
 
 func TestQueueAssignsBothPlayersOfADuel(t *testing.T) {
-	_, url, pass := newTestAPI(t)
+	ta := newTestAPI(t)
+	_, url, pass := ta.mm, ta.url, ta.pass
 	a, b := dialQueue(t, url), dialQueue(t, url)
-	send(t, a, queue("duel", "ann"))
+	send(t, a, ta.queue("duel", "ann"))
 	expectStatus(t, a, "queued")
-	send(t, b, queue("duel", "bob"))
+	send(t, b, ta.queue("duel", "bob"))
 	expectStatus(t, b, "queued")
 	pass()
 	for _, c := range []*websocket.Conn{a, b} {
@@ -193,9 +208,10 @@ func TestQueueAssignsBothPlayersOfADuel(t *testing.T) {
 }
 
 func TestQueueRefusalsLeaveTheQueueUntouched(t *testing.T) {
-	mm, url, _ := newTestAPI(t)
+	ta := newTestAPI(t)
+	mm, url, _ := ta.mm, ta.url, ta.pass
 	holder := dialQueue(t, url)
-	send(t, holder, queue("duel", "ann"))
+	send(t, holder, ta.queue("duel", "ann"))
 	expectStatus(t, holder, "queued")
 
 	tests := []struct {
@@ -203,11 +219,9 @@ func TestQueueRefusalsLeaveTheQueueUntouched(t *testing.T) {
 		req  *protocol.Queue
 		code string
 	}{
-		{"unknown mode", queue("battle-royale", "bob"), "unknown_mode"},
-		{"oversized party", queue("squad", "p1", "p2", "p3"), "party_too_large"},
-		{"empty party", queue("duel"), "empty_party"},
-		{"player already queued", queue("duel", "ann"), "already_queued"},
-		{"player twice in the party", queue("squad", "cy", "cy"), "duplicate_player"},
+		{"unknown mode", ta.queue("battle-royale", "bob"), "unknown_mode"},
+		{"unknown party", withParty(ta.queue("duel", "cy"), "ABCD2345"), "unknown_party"},
+		{"malformed party code", withParty(ta.queue("duel", "dee"), "../../x"), "unknown_party"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -218,19 +232,20 @@ func TestQueueRefusalsLeaveTheQueueUntouched(t *testing.T) {
 				t.Fatalf("%d tickets waiting after a refusal, want 1", n)
 			}
 			// The connection stays usable: a valid request now queues.
-			send(t, c, queue("duel", "ok-"+strings.ReplaceAll(tt.name, " ", "-")))
+			send(t, c, ta.queue("duel", "ok-"+strings.ReplaceAll(tt.name, " ", "-")))
 			expectStatus(t, c, "queued")
 			send(t, c, &protocol.Cancel{})
 			expectStatus(t, c, "cancelled")
 		})
 	}
 	// A second ticket on the same connection is refused too.
-	send(t, holder, queue("duel", "zed"))
+	send(t, holder, ta.queue("duel", "zed"))
 	expectError(t, holder, "already_queued")
 }
 
 func TestQueueMalformedMessagesClose(t *testing.T) {
-	mm, url, _ := newTestAPI(t)
+	ta := newTestAPI(t)
+	mm, url, _ := ta.mm, ta.url, ta.pass
 	tests := []struct {
 		name string
 		msg  []byte
@@ -241,9 +256,12 @@ func TestQueueMalformedMessagesClose(t *testing.T) {
 		{"text frame", []byte("queue please"), websocket.MessageText, protocol.CloseUnsupportedData},
 		{"unknown type", []byte{0x91, 0x63}, websocket.MessageBinary, protocol.CloseUnknownType},
 		{"game message on the queue", (&protocol.Input{Seq: 1}).Append(nil), websocket.MessageBinary, protocol.CloseUnexpected},
-		{"queue with a missing field", []byte{0x93, 0x0b, 0x01, 0xa3, 'f', 'f', 'a'}, websocket.MessageBinary, protocol.CloseInvalidPayload},
-		{"huge party claim", []byte{0x96, 0x0b, 0x01, 0xa1, 'x', 0x00, 0x90, 0xdd, 0xff, 0xff, 0xff, 0xff}, websocket.MessageBinary, protocol.CloseInvalidPayload},
-		{"wrong version", (&protocol.Queue{Version: 9, Mode: "duel", Party: []protocol.Member{{ID: "v"}}}).Append(nil), websocket.MessageBinary, protocol.CloseBadVersion},
+		{"queue with a missing field", []byte{0x93, 0x0b, 0x04, 0xa3, 'f', 'f', 'a'}, websocket.MessageBinary, protocol.CloseInvalidPayload},
+		{"huge identity claim", []byte{0x98, 0x0b, 0x04, 0xa1, 'x', 0x00, 0x90, 0xdb, 0xff, 0xff, 0xff, 0xff}, websocket.MessageBinary, protocol.CloseInvalidPayload},
+		{"wrong version", (&protocol.Queue{Version: 9, Mode: "duel", Identity: ta.keys.JWT(t, "v")}).Append(nil), websocket.MessageBinary, protocol.CloseBadVersion},
+		// A version 3 client's Queue, [11, 3, mode, skill, regions, party]: told its version, not "malformed".
+		{"version 3 queue", []byte{0x96, 0x0b, 0x03, 0xa4, 'd', 'u', 'e', 'l', 0xcd, 0x05, 0xdc, 0x90, 0x91, 0x92, 0xa1, 'a', 0xa1, 'a'}, websocket.MessageBinary, protocol.CloseBadVersion},
+		{"no identity", (&protocol.Queue{Version: protocol.Version, Mode: "duel"}).Append(nil), websocket.MessageBinary, protocol.CloseBadIdentity},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -258,13 +276,14 @@ func TestQueueMalformedMessagesClose(t *testing.T) {
 }
 
 func TestCancelledTicketIsNeverAssigned(t *testing.T) {
-	mm, url, pass := newTestAPI(t)
+	ta := newTestAPI(t)
+	mm, url, pass := ta.mm, ta.url, ta.pass
 	a, b := dialQueue(t, url), dialQueue(t, url)
-	send(t, a, queue("duel", "ann"))
+	send(t, a, ta.queue("duel", "ann"))
 	st := expectStatus(t, a, "queued")
 	send(t, a, &protocol.Cancel{})
 	expectStatus(t, a, "cancelled")
-	send(t, b, queue("duel", "bob"))
+	send(t, b, ta.queue("duel", "bob"))
 	expectStatus(t, b, "queued")
 	pass()
 	status, err := mm.Status(context.Background(), matchmaking.TicketID(st.Ticket))
@@ -287,9 +306,10 @@ func TestCancelledTicketIsNeverAssigned(t *testing.T) {
 }
 
 func TestOperatorEndpoints(t *testing.T) {
-	_, url, _ := newTestAPI(t)
+	ta := newTestAPI(t)
+	_, url, _ := ta.mm, ta.url, ta.pass
 	c := dialQueue(t, url)
-	send(t, c, queue("duel", "ann"))
+	send(t, c, ta.queue("duel", "ann"))
 	st := expectStatus(t, c, "queued")
 
 	var stats struct {
@@ -335,4 +355,9 @@ func getJSON(t *testing.T, url string, code int, v any) {
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		t.Fatal(err)
 	}
+}
+
+func withParty(q *protocol.Queue, code string) *protocol.Queue {
+	q.Party = code
+	return q
 }

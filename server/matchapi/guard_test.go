@@ -28,7 +28,8 @@ func TestQueueMessageRateLimit(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, url, _ := newTestAPIWith(t, &Options{QueueRate: 1, QueueBurst: tc.burst})
+			ta := newTestAPIWith(t, &Options{QueueRate: 1, QueueBurst: tc.burst})
+			url := ta.url
 			c := dialQueue(t, url)
 			for range tc.sent {
 				if err := c.Write(context.Background(), websocket.MessageBinary, (&protocol.Cancel{}).Append(nil)); err != nil {
@@ -66,11 +67,12 @@ func expectCloseReason(t *testing.T, c *websocket.Conn, code websocket.StatusCod
 // One address has at most MaxTicketsPerIP live tickets; another address
 // still queues, and a cancelled ticket gives its place back.
 func TestQueueTicketsPerAddress(t *testing.T) {
-	_, url, _ := newTestAPIWith(t, &Options{MaxTicketsPerIP: 2})
+	ta := newTestAPIWith(t, &Options{MaxTicketsPerIP: 2})
+	url := ta.url
 	var conns []*websocket.Conn
 	for i, name := range []string{"a1", "a2", "a3"} {
 		c := dialQueue(t, url)
-		send(t, c, queue("squad", name))
+		send(t, c, ta.queue("squad", name))
 		if i < 2 {
 			expectStatus(t, c, "queued")
 		} else {
@@ -79,22 +81,23 @@ func TestQueueTicketsPerAddress(t *testing.T) {
 		conns = append(conns, c)
 	}
 	other := dialQueueFrom(t, url, net.IPv4(127, 0, 0, 2))
-	send(t, other, queue("squad", "b1"))
+	send(t, other, ta.queue("squad", "b1"))
 	expectStatus(t, other, "queued")
 
 	send(t, conns[0], &protocol.Cancel{})
 	expectStatus(t, conns[0], "cancelled")
-	send(t, conns[2], queue("squad", "a3"))
+	send(t, conns[2], ta.queue("squad", "a3"))
 	expectStatus(t, conns[2], "queued")
 }
 
 // A player's view of their own ticket names no other ticket.
 func TestTicketViewNamesNoOtherPlayer(t *testing.T) {
-	mm, url, pass := newTestAPIWith(t, &Options{})
+	ta := newTestAPIWith(t, &Options{})
+	mm, url, pass := ta.mm, ta.url, ta.pass
 	ann, bob := dialQueue(t, url), dialQueue(t, url)
-	send(t, ann, queue("squad", "ann"))
+	send(t, ann, ta.queue("squad", "ann"))
 	annTicket := expectStatus(t, ann, "queued").Ticket
-	send(t, bob, queue("squad", "bob"))
+	send(t, bob, ta.queue("squad", "bob"))
 	bobTicket := expectStatus(t, bob, "queued").Ticket
 	pass() // a squad needs 4: both keep waiting, each the other's candidate
 
@@ -118,7 +121,7 @@ func TestTicketViewNamesNoOtherPlayer(t *testing.T) {
 
 // Errors do not echo unbounded input back.
 func TestErrorsDoNotEchoInput(t *testing.T) {
-	_, url, _ := newTestAPIWith(t, &Options{})
+	url := newTestAPIWith(t, &Options{}).url
 	long := strings.Repeat("x", 4000)
 	tests := []struct {
 		path string

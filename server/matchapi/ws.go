@@ -24,6 +24,8 @@ type queueConn struct {
 
 	mu      sync.Mutex
 	ticket  matchmaking.TicketID // the open ticket, "" when none
+	player  string               // the identity of the latest Queue
+	waiting context.CancelFunc   // ends a party member's wait, nil when none
 	watches sync.WaitGroup
 }
 
@@ -50,9 +52,11 @@ func (a *API) serveQueue(w http.ResponseWriter, r *http.Request) {
 	q := &queueConn{api: a, conn: conn, ip: clientIP(r)}
 	q.readLoop(ctx)
 	// A player who leaves the queue connection leaves the queue.
+	q.stopWaiting()
 	if id := q.openTicket(); id != "" {
 		q.api.mm.Cancel(ctx, id)
 	}
+	q.api.owners.release(q)
 	cancel()
 	q.watches.Wait()
 	q.endTicket(false) // when the watch ended before the ticket did
@@ -108,13 +112,14 @@ func (q *queueConn) readLoop(ctx context.Context) {
 		}
 		switch mt {
 		case protocol.MsgQueue:
+			// The version first: another version's Queue has other fields.
+			if v, err := protocol.PeekVersion(b); err == nil && v != protocol.Version {
+				q.conn.Close(protocol.CloseBadVersion, fmt.Sprintf("unsupported protocol version %d: this server speaks %d", v, protocol.Version))
+				return
+			}
 			var m protocol.Queue
 			if err := m.Decode(b); err != nil {
 				q.closeForDecode(err)
-				return
-			}
-			if m.Version != protocol.Version {
-				q.conn.Close(protocol.CloseBadVersion, fmt.Sprintf("unsupported protocol version %d: this server speaks %d", m.Version, protocol.Version))
 				return
 			}
 			q.enqueue(ctx, &m)
@@ -140,15 +145,26 @@ func (q *queueConn) closeForDecode(err error) {
 	q.conn.Close(code, protocol.Truncate(err.Error(), protocol.MaxCloseReason))
 }
 
-// enqueue turns a Queue into a ticket and starts pushing its status.
+// enqueue turns a Queue into a ticket and starts pushing its status. The
+// ticket's player is the identity's, never the client's word; a party's
+// members are those who joined it by invite code.
 func (q *queueConn) enqueue(ctx context.Context, m *protocol.Queue) {
-	if id := q.openTicket(); id != "" {
-		q.refuse(ctx, "already_queued", fmt.Sprintf("this connection already has ticket %s queued: cancel it first", id))
+	if id := q.openTicket(); id != "" || q.isWaiting() {
+		q.refuse(ctx, "already_queued", "this connection already has a ticket queued: cancel it first")
 		return
 	}
-	t := matchmaking.Ticket{Mode: m.Mode, Skill: float64(m.Skill)}
-	for _, p := range m.Party {
-		t.Players = append(t.Players, matchmaking.Player{ID: p.ID, Name: p.Name})
+	who, ok := q.identify(ctx, m.Identity)
+	if !ok {
+		return
+	}
+	t := matchmaking.Ticket{Mode: m.Mode, Skill: float64(m.Skill), Players: []matchmaking.Player{{ID: who.Player, Name: m.Name}}}
+	var party string
+	if m.Party != "" {
+		p, leader, ok := q.party(ctx, m, who.Player)
+		if !ok || !leader {
+			return // refused, or a member waiting on the leader's ticket
+		}
+		t.Players, party = p.Members, p.Code
 	}
 	for _, r := range m.Regions {
 		t.Regions = append(t.Regions, matchmaking.RegionLatency{Region: r.Region, RTT: time.Duration(r.RTTms) * time.Millisecond})
@@ -165,6 +181,13 @@ func (q *queueConn) enqueue(ctx context.Context, m *protocol.Queue) {
 		q.api.perIP.give(q.ip, false)
 		q.refuse(ctx, errorCode(err), err.Error())
 		return
+	}
+	if party != "" {
+		if _, err := q.api.opts.Parties.SetTicket(ctx, party, who.Player, id, time.Now()); err != nil {
+			q.api.mm.Cancel(ctx, id)
+			q.refuse(ctx, partyErrorCode(err), err.Error())
+			return
+		}
 	}
 	statuses, stop, err := q.api.mm.Watch(ctx, id)
 	if err != nil {
@@ -212,7 +235,7 @@ func (q *queueConn) push(ctx context.Context, statuses <-chan matchmaking.Ticket
 		q.endTicket(st.State == matchmaking.StateAssigned)
 		switch st.State {
 		case matchmaking.StateAssigned:
-			q.write(ctx, q.assigned(st.Assignment))
+			q.write(ctx, q.assigned(st.Assignment, q.playerID()))
 			q.conn.Close(websocket.StatusNormalClosure, "assigned")
 		case matchmaking.StateTimedOut, matchmaking.StateFailed:
 			q.write(ctx, &protocol.QueueError{Code: string(st.State), Message: protocol.Truncate(st.Reason, protocol.MaxMessageLen)})
@@ -221,20 +244,29 @@ func (q *queueConn) push(ctx context.Context, statuses <-chan matchmaking.Ticket
 	}
 }
 
-// assigned converts an assignment to its message; the local host's URL is
-// left empty: "the server you queued on".
-func (q *queueConn) assigned(a *matchmaking.Assignment) *protocol.Assigned {
+// assigned converts an assignment to its message for one player: only
+// that player's token (each member of a party gets its own on its own
+// connection). The local host's URL is left empty: "the server you queued
+// on".
+func (q *queueConn) assigned(a *matchmaking.Assignment, player string) *protocol.Assigned {
 	m := &protocol.Assigned{HostURL: a.HostURL, Match: a.MatchID}
 	if a.HostID == q.api.opts.LocalHostID {
 		m.HostURL = ""
 	}
 	for _, t := range a.Tokens {
-		m.Tokens = append(m.Tokens, protocol.MemberToken{Player: t.PlayerID, Token: t.Token})
+		if t.PlayerID == player {
+			m.Tokens = append(m.Tokens, protocol.MemberToken{Player: t.PlayerID, Token: t.Token})
+		}
 	}
 	return m
 }
 
 func (q *queueConn) cancel(ctx context.Context) {
+	if q.isWaiting() {
+		q.stopWaiting()
+		q.write(ctx, &protocol.QueueStatus{State: string(matchmaking.StateCancelled)})
+		return
+	}
 	id := q.openTicket()
 	if id == "" {
 		q.refuse(ctx, "not_queued", "no ticket is queued on this connection")

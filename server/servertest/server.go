@@ -2,6 +2,8 @@ package servertest
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -66,4 +68,30 @@ func StartServer(t testing.TB, rules game.Rules, opts *server.Options) (*server.
 	}
 	st := StartStack(t, setup.Options{Server: o, Direct: rules})
 	return st.Server, st.URL
+}
+
+// Guest fetches a guest identity from the server behind url (its ws:// or
+// http:// URL) with POST /v1/auth/guest and returns its token: what a
+// test's Hello or Queue presents.
+func Guest(t testing.TB, url string) string {
+	t.Helper()
+	_, token := GuestOf(t, url)
+	return token
+}
+
+// GuestOf is Guest with the guest's player ID.
+func GuestOf(t testing.TB, url string) (player, token string) {
+	t.Helper()
+	base := strings.TrimSuffix(strings.Replace(url, "ws", "http", 1), "/ws")
+	base = strings.TrimSuffix(base, "/v1/matchmaking")
+	resp, err := http.Post(base+"/v1/auth/guest", "application/json", nil)
+	if err != nil {
+		t.Fatalf("guest identity: %v", err)
+	}
+	defer resp.Body.Close()
+	var g struct{ Player, Token string }
+	if err := json.NewDecoder(resp.Body).Decode(&g); err != nil || resp.StatusCode != http.StatusOK || g.Token == "" {
+		t.Fatalf("guest identity: %s, %v", resp.Status, err)
+	}
+	return g.Player, g.Token
 }

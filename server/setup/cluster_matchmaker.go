@@ -2,6 +2,7 @@ package setup
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/matchmaking/redisstore"
+	"github.com/skirmishgg/skirmish/server/identity"
 	"github.com/skirmishgg/skirmish/server/matchapi"
 )
 
@@ -29,6 +31,11 @@ type MatchmakerOptions struct {
 	// Signer signs join tokens: every matchmaker of a cluster has the
 	// same key (-token-key), and hosts its public key.
 	Signer *matchmaking.TokenSigner
+	// Guests issues guest identities with the same key as Signer
+	// (LoadGuestIssuer), so that hosts verify them with -token-pubkey.
+	Guests *identity.Issuer
+	// Identity: backend JWTs and the guest limits.
+	Identity IdentityOptions
 	// Modes are the modes players queue for; hosts must serve them.
 	Modes []game.Mode
 	// AllowedOrigins are the browser origins, besides the matchmaker's
@@ -65,8 +72,12 @@ func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	if opts.Redis == nil || opts.Signer == nil || len(opts.Modes) == 0 {
-		return nil, fmt.Errorf("setup: a matchmaker needs Redis, a token key and modes")
+	if opts.Redis == nil || opts.Signer == nil || opts.Guests == nil || len(opts.Modes) == 0 {
+		return nil, fmt.Errorf("setup: a matchmaker needs Redis, a token key, a guest issuer and modes")
+	}
+	ids, err := identity.NewVerifier([]ed25519.PublicKey{opts.Guests.PublicKey()}, opts.Identity.JWT)
+	if err != nil {
+		return nil, err
 	}
 	results := redisstore.NewResults(opts.Redis, &redisstore.ResultsOptions{Prefix: opts.Prefix})
 	mm, err := matchmaking.New(&matchmaking.Options{
@@ -87,9 +98,11 @@ func NewMatchmaker(opts MatchmakerOptions) (*MatchmakerStack, error) {
 	redisstore.Instrument(opts.Redis, reg)
 	mux := http.NewServeMux()
 	q := opts.Queue
-	q.Results, q.Logger = results, logger
+	q.Results, q.Logger, q.Identities = results, logger, ids
+	q.Parties = redisstore.NewParties(opts.Redis, &redisstore.PartiesOptions{Prefix: opts.Prefix})
 	q.OriginPatterns = opts.AllowedOrigins
 	matchapi.New(mm, &q).Register(mux)
+	matchapi.NewAuth(matchapi.AuthOptions{Issuer: opts.Guests, GuestRate: opts.Identity.GuestRate, Logger: logger}).Register(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {

@@ -7,6 +7,8 @@ package setup
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,6 +22,7 @@ import (
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/matchmaking"
 	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/identity"
 	"github.com/skirmishgg/skirmish/server/matchapi"
 	"github.com/skirmishgg/skirmish/server/web"
 )
@@ -60,6 +63,14 @@ type Options struct {
 	// RetainedTickets caps the finished tickets kept for status lookups
 	// (matchmaking.Options.RetainedTickets). Default 10000.
 	RetainedTickets int
+	// Identity says who players are: every player needs an identity
+	// (POST /v1/auth/guest, or the backend's JWT), with or without
+	// matchmaking.
+	Identity IdentityOptions
+	// TokenKey signs join tokens and guest identities. Default: a fresh
+	// key at each start, so guests are good until the server restarts
+	// (clients then fetch new ones); serve -token-key keeps them.
+	TokenKey ed25519.PrivateKey
 }
 
 // Stack is a built all-in-one server.
@@ -97,9 +108,29 @@ func New(opts Options) (*Stack, error) {
 	if o.Registry == nil {
 		o.Registry = newRegistry()
 	}
+	// One key signs the join tokens and the guest identities (under
+	// their own domains), as a cluster's -token-key does.
+	key := opts.TokenKey
+	if key == nil {
+		var err error
+		if _, key, err = ed25519.GenerateKey(rand.Reader); err != nil {
+			return nil, fmt.Errorf("setup: token key: %w", err)
+		}
+	}
+	signer, err := matchmaking.NewTokenSigner(key, nil)
+	if err != nil {
+		return nil, err
+	}
+	issuer, err := identity.NewIssuer(key, opts.Identity.GuestTTL, nil)
+	if err != nil {
+		return nil, err
+	}
+	if o.Identities, err = identity.NewVerifier([]ed25519.PublicKey{issuer.PublicKey()}, opts.Identity.JWT); err != nil {
+		return nil, err
+	}
 	direct := opts.Direct
 	if len(opts.Modes) > 0 {
-		mm, err := newMatchmaker(&o, opts.Modes, opts.RetainedTickets, logger, func(a matchmaking.MatchAssignment) {
+		mm, err := newMatchmaker(&o, opts.Modes, signer, opts.RetainedTickets, logger, func(a matchmaking.MatchAssignment) {
 			if err := st.Server.Expect(a); err != nil {
 				logger.Warn("assignment refused", "match", a.MatchID, "err", err)
 			}
@@ -138,6 +169,7 @@ func New(opts Options) (*Stack, error) {
 		root = page
 	}
 	mux.Handle("/", root)
+	matchapi.NewAuth(matchapi.AuthOptions{Issuer: issuer, GuestRate: opts.Identity.GuestRate, Logger: logger}).Register(mux)
 	st.Handler = mux
 	srv.MarkReady() // it takes matches as soon as it is built
 	if st.Matchmaker == nil {
@@ -160,7 +192,7 @@ func New(opts Options) (*Stack, error) {
 		st.stopMatchmaking = func() {}
 	}
 	q := opts.Queue
-	q.LocalHostID, q.Logger = LocalHostID, logger
+	q.LocalHostID, q.Logger, q.Identities = LocalHostID, logger, o.Identities
 	q.OriginPatterns = o.AllowedOrigins
 	if q.ClaimWindow <= 0 {
 		q.ClaimWindow = o.Limits.ClaimWindow
@@ -171,9 +203,9 @@ func New(opts Options) (*Stack, error) {
 
 // newMatchmaker builds the embedded matchmaker for modes and makes the
 // server admit players by its join tokens into each mode's rules.
-func newMatchmaker(opts *server.Options, modes []game.Mode, retained int, logger *slog.Logger, onAssign func(matchmaking.MatchAssignment)) (*matchmaking.Matchmaker, error) {
+func newMatchmaker(opts *server.Options, modes []game.Mode, signer *matchmaking.TokenSigner, retained int, logger *slog.Logger, onAssign func(matchmaking.MatchAssignment)) (*matchmaking.Matchmaker, error) {
 	opts.Modes = modeRules(modes)
-	mm, err := matchmaking.New(&matchmaking.Options{Modes: modeConfigs(modes), OnAssign: onAssign, RetainedTickets: retained, Logger: logger})
+	mm, err := matchmaking.New(&matchmaking.Options{Modes: modeConfigs(modes), Signer: signer, OnAssign: onAssign, RetainedTickets: retained, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("setup: matchmaker: %w", err)
 	}

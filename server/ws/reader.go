@@ -60,12 +60,13 @@ func (s *session) readHello(buf []byte) (protocol.Hello, []byte, error) {
 		s.close(protocol.CloseUnexpected, fmt.Sprintf("expected hello first, got message type %d", typ), handshakeInline)
 		return h, buf, errClosed
 	}
+	// The version first: another version's Hello has other fields.
+	if v, err := protocol.PeekVersion(buf); err == nil && v != protocol.Version {
+		s.close(protocol.CloseBadVersion, fmt.Sprintf("unsupported protocol version %d: this server speaks %d", v, protocol.Version), handshakeInline)
+		return h, buf, errClosed
+	}
 	if err := h.Decode(buf); err != nil {
 		return h, buf, s.closeForDecode(err)
-	}
-	if h.Version != protocol.Version {
-		s.close(protocol.CloseBadVersion, fmt.Sprintf("unsupported protocol version %d: this server speaks %d", h.Version, protocol.Version), handshakeInline)
-		return h, buf, errClosed
 	}
 	return h, buf, nil
 }

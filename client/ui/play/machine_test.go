@@ -64,7 +64,7 @@ func TestMachinePlaysAMatchAndAgain(t *testing.T) {
 	defer cancel()
 
 	// An observer in the same match checks what the server sees.
-	obs, err := clientnet.Dial(ctx, url, &clientnet.DialOptions{Name: "observer"})
+	obs, err := clientnet.Dial(ctx, url, &clientnet.DialOptions{Name: "observer", Identity: servertest.Guest(t, url)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestMachinePlaysAMatchAndAgain(t *testing.T) {
 		}
 	}()
 
-	m := NewMachine(ctx, Config{URL: strings.TrimPrefix(url, "ws://"), Name: " tester ", Rules: rules})
+	m := NewMachine(ctx, Config{URL: strings.TrimPrefix(url, "ws://"), Name: " tester ", Rules: rules, Identities: &clientnet.MemoryIdentities{}})
 	if m.Phase() != PhaseMenu {
 		t.Fatalf("starts in %v", m.Phase())
 	}
@@ -197,7 +197,7 @@ func TestMachineBackToMenuOnFailure(t *testing.T) {
 	hs := httptest.NewServer(nil)
 	addr := strings.TrimPrefix(hs.URL, "http://")
 	hs.Close() // nothing listens there any more
-	m := NewMachine(context.Background(), Config{URL: addr, HandshakeTimeout: 2 * time.Second})
+	m := NewMachine(context.Background(), Config{URL: addr, HandshakeTimeout: 2 * time.Second, Identities: &clientnet.MemoryIdentities{}})
 	if !m.Play() {
 		t.Fatalf("Play: %s", m.Err())
 	}

@@ -2,9 +2,11 @@ package play
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/server"
@@ -32,7 +34,7 @@ func TestMachineQueuesThroughTheMatchmaker(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	a := NewMachine(ctx, Config{URL: url, Name: "ann", Rules: rules, Mode: "duel"})
+	a := NewMachine(ctx, Config{URL: url, Name: "ann", Rules: rules, Mode: "duel", Identities: &clientnet.MemoryIdentities{}})
 	if !a.Play() {
 		t.Fatal(a.Err())
 	}
@@ -45,7 +47,7 @@ func TestMachineQueuesThroughTheMatchmaker(t *testing.T) {
 		t.Fatalf("ann alone left the waiting screen: %v (%s)", a.Phase(), a.Err())
 	}
 
-	b := NewMachine(ctx, Config{URL: url, Name: "bob", Rules: rules, Mode: "duel", Queue: true})
+	b := NewMachine(ctx, Config{URL: url, Name: "bob", Rules: rules, Mode: "duel", Queue: true, Identities: &clientnet.MemoryIdentities{}})
 	if !b.Play() {
 		t.Fatal(b.Err())
 	}
@@ -65,6 +67,48 @@ func TestMachineQueuesThroughTheMatchmaker(t *testing.T) {
 			t.Fatalf("ann sees %d players", len(sc.Players))
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+	a.Leave()
+	b.Leave()
+}
+
+// TestMachinePlaysWithItsParty: Ann creates a duel party, Bob joins it by
+// its invite code and waits; when Ann queues with the code, the two play
+// the same match.
+func TestMachinePlaysWithItsParty(t *testing.T) {
+	rules := arena.New(&arena.Config{MaxPlayers: 2})
+	url := startMatchmadeServer(t, rules)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	annIDs := &clientnet.MemoryIdentities{}
+	ann, err := clientnet.Guest(ctx, url, annIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := clientnet.CreateParty(ctx, url, ann.Token, "duel", "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewMachine(ctx, Config{URL: url, Name: "bob", Rules: rules, Party: p.Code, Identities: &clientnet.MemoryIdentities{}})
+	if !b.Play() {
+		t.Fatal(b.Err())
+	}
+	waitPhase(t, b, PhaseWaiting, 5*time.Second, nil)
+	a := NewMachine(ctx, Config{URL: url, Name: "ann", Rules: rules, Party: p.Code, Identities: annIDs})
+	if !a.Play() {
+		t.Fatal(a.Err())
+	}
+	waitPhase(t, a, PhasePlaying, 10*time.Second, nil)
+	waitPhase(t, b, PhasePlaying, 10*time.Second, nil)
+	if a.State().Match != b.State().Match || a.State().Match == "" {
+		t.Fatalf("the party was split: %q and %q", a.State().Match, b.State().Match)
+	}
+	// A wrong code is said plainly.
+	c := NewMachine(ctx, Config{URL: url, Name: "cy", Rules: rules, Party: "ZZZZZZZZ", Identities: &clientnet.MemoryIdentities{}})
+	c.Play()
+	waitPhase(t, c, PhaseMenu, 5*time.Second, nil)
+	if !strings.Contains(c.Err(), "invite code") {
+		t.Fatalf("unknown party: %q", c.Err())
 	}
 	a.Leave()
 	b.Leave()

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/server"
@@ -74,7 +75,7 @@ func TestMachineRequeuesAfterServerRestart(t *testing.T) {
 	defer cancel()
 	var ms []*Machine
 	for _, name := range []string{"ann", "bob"} {
-		m := NewMachine(ctx, Config{URL: addr, Name: name, Rules: rules, Mode: "duel", Queue: true})
+		m := NewMachine(ctx, Config{URL: addr, Name: name, Rules: rules, Mode: "duel", Queue: true, Identities: &clientnet.MemoryIdentities{}})
 		if !m.Play() {
 			t.Fatal(m.Err())
 		}

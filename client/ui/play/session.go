@@ -2,14 +2,13 @@ package play
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"math"
 	"net"
+	"net/http"
 	"os"
 	"runtime"
 	"strings"
@@ -85,6 +84,14 @@ type Config struct {
 	Grace time.Duration
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
+	// Party, when set, is a party's invite code (POST /v1/parties): the
+	// session joins the party and queues with it, in the party's mode.
+	// The leader queues the party; every other member waits for that.
+	Party string
+	// Identities keeps the player's guest identity across restarts.
+	// Default clientnet.DefaultIdentityStore(): a file in the user's
+	// configuration directory natively, localStorage in the browser.
+	Identities clientnet.IdentityStore
 }
 
 func (c Config) withDefaults() Config {
@@ -96,6 +103,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Identities == nil {
+		c.Identities = clientnet.DefaultIdentityStore()
 	}
 	if c.Mode == "" {
 		c.Mode = "ffa"
@@ -149,7 +159,8 @@ type Session struct {
 	joinedAt     time.Time
 	firstAt      time.Time // first snapshot
 	closing      bool
-	queued       bool // went through the matchmaker
+	queued       bool               // went through the matchmaker
+	identity     clientnet.Identity // the player's, fetched once and kept
 	queue        protocol.QueueStatus
 	reconnecting bool
 	connected    bool          // a connection was made (the first dial succeeded)
@@ -196,7 +207,12 @@ func (s *Session) run() {
 	defer close(s.done)
 	defer s.cancel()
 	resume, url := "", s.cfg.URL
-	if s.cfg.Queue {
+	if err := s.identify(); err != nil {
+		s.finish(err)
+		return
+	}
+	refetched := false // a refused identity is replaced once
+	if s.cfg.Queue || s.cfg.Party != "" {
 		var err error
 		if url, resume, err = s.enqueue(); err != nil {
 			s.finish(err)
@@ -206,6 +222,22 @@ func (s *Session) run() {
 	for {
 		err := s.play(url, resume)
 		switch {
+		case clientnet.IdentityRefused(err) && !refetched:
+			// The server no longer knows this identity (it restarted
+			// with a new key): get a new one and start over.
+			refetched = true
+			if err = s.reidentify(); err != nil {
+				s.finish(err)
+				return
+			}
+			resume, url = "", s.cfg.URL
+			if s.isConnected() { // the match is lost with it
+				if url, resume, err = s.rejoin(err); err != nil {
+					s.finish(err)
+					return
+				}
+			}
+			continue
 		case errors.Is(err, errNeedsQueue) && resume == "":
 			if url, resume, err = s.enqueue(); err != nil {
 				s.finish(err)
@@ -225,6 +257,38 @@ func (s *Session) run() {
 		return
 	}
 }
+
+// identify gets the player's guest identity: the one kept from an earlier
+// run, or a new one from the server.
+func (s *Session) identify() error {
+	id, err := clientnet.Guest(s.ctx, s.cfg.URL, s.cfg.Identities)
+	if errors.Is(err, clientnet.ErrNoGuest) {
+		return fmt.Errorf("%w: %w", errNoIdentity, err)
+	}
+	if err != nil {
+		return err // unreachable: said as for a failed dial
+	}
+	s.mu.Lock()
+	s.identity = id
+	s.mu.Unlock()
+	return nil
+}
+
+// reidentify drops a refused identity and gets a new one.
+func (s *Session) reidentify() error {
+	slog.Info("play: the server refused the kept identity: getting a new one")
+	s.cfg.Identities.Forget(clientnet.ServerKey(s.cfg.URL))
+	return s.identify()
+}
+
+func (s *Session) isConnected() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.connected
+}
+
+// errNoIdentity: the server gave no guest identity.
+var errNoIdentity = errors.New("play: no identity")
 
 // maxRejoins bounds how many times in a row a session finds a new match
 // after losing one.
@@ -277,8 +341,19 @@ func (s *Session) resetMatch() {
 }
 
 // enqueue waits in the server's matchmaking queue and returns where to
-// play and with which token.
+// play and with which token. An identity the matchmaker refuses (it
+// restarted with a new key) is replaced once.
 func (s *Session) enqueue() (url, token string, err error) {
+	url, token, err = s.enqueueOnce()
+	if clientnet.IdentityRefused(err) {
+		if err = s.reidentify(); err == nil {
+			url, token, err = s.enqueueOnce()
+		}
+	}
+	return url, token, err
+}
+
+func (s *Session) enqueueOnce() (url, token string, err error) {
 	queueURL, err := clientnet.QueueURL(s.cfg.URL)
 	if err != nil {
 		return "", "", err
@@ -287,11 +362,24 @@ func (s *Session) enqueue() (url, token string, err error) {
 	s.status, s.queued, s.queuedAt = StatusQueued, true, s.cfg.Now()
 	s.queue = protocol.QueueStatus{}
 	s.mu.Unlock()
-	id := newMemberID()
+	s.mu.Lock()
+	id := s.identity
+	s.mu.Unlock()
+	mode := s.cfg.Mode
+	if s.cfg.Party != "" {
+		// Joining again is harmless (the leader is a member already).
+		p, err := clientnet.JoinParty(s.ctx, s.cfg.URL, id.Token, s.cfg.Party, s.cfg.Name)
+		if err != nil {
+			return "", "", err
+		}
+		mode = p.Mode
+	}
 	a, err := clientnet.Queue(s.ctx, queueURL, clientnet.QueueRequest{
-		Mode:  s.cfg.Mode,
-		Skill: 1500,
-		Party: []protocol.Member{{ID: id, Name: s.cfg.Name}},
+		Mode:     mode,
+		Skill:    1500,
+		Identity: id.Token,
+		Name:     s.cfg.Name,
+		Party:    s.cfg.Party,
 	}, func(st protocol.QueueStatus) {
 		s.mu.Lock()
 		s.queue = st
@@ -300,7 +388,7 @@ func (s *Session) enqueue() (url, token string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	return a.HostURL, a.TokenFor(id), nil
+	return a.HostURL, a.TokenFor(id.Player), nil
 }
 
 // play runs a clientnet.Client on url until the session ends. It returns
@@ -314,6 +402,7 @@ func (s *Session) play(url, token string) error {
 		Dial: clientnet.DialOptions{
 			Name:             s.cfg.Name,
 			Resume:           token,
+			Identity:         s.identityToken(),
 			HandshakeTimeout: s.cfg.HandshakeTimeout,
 			Now:              s.cfg.Now,
 		},
@@ -484,11 +573,10 @@ func (s *Session) entry(id uint32) *rosterEntry {
 	return r
 }
 
-// newMemberID names the player in its matchmaking party.
-func newMemberID() string {
-	var b [8]byte
-	rand.Read(b[:])
-	return "p-" + hex.EncodeToString(b[:])
+func (s *Session) identityToken() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.identity.Token
 }
 
 // finish records how the session ended.
@@ -849,6 +937,17 @@ func DescribeAt(err error, addr string) string {
 		return "The server closed the connection: it was too slow or sent too much. Press Play to try again."
 	case protocol.CloseReplaced:
 		return "You joined this match from another window, so this one left it."
+	case protocol.CloseBadIdentity:
+		return "The server" + at + " did not accept your identity: press Play to get a new one."
+	}
+	if pe, ok := errors.AsType[*clientnet.PartyError](err); ok {
+		switch pe.Status {
+		case http.StatusNotFound:
+			return "No party has this invite code, or it expired: ask for a new one."
+		case http.StatusConflict:
+			return "The party is full."
+		}
+		return "The party was refused: " + strings.TrimSuffix(pe.Message, ".") + "."
 	}
 	if qe, ok := errors.AsType[*clientnet.QueueError](err); ok {
 		switch qe.Code {
@@ -870,6 +969,8 @@ func DescribeAt(err error, addr string) string {
 		return "The server" + at + " did not answer in time."
 	case errors.Is(err, errNeedsQueue):
 		return "The server" + at + " wants players to queue first."
+	case errors.Is(err, errNoIdentity):
+		return "The server" + at + " gave no guest identity: check the address, or wait a minute and press Play."
 	}
 	return "Can't reach the server" + at + ": check the address and that it is running."
 }

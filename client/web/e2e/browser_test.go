@@ -185,7 +185,11 @@ type sample struct {
 }
 
 func watch(ctx context.Context, url, name string) (*watcher, error) {
-	c, err := clientnet.Dial(ctx, url, &clientnet.DialOptions{Name: "e2e-watcher"})
+	id, err := clientnet.FetchGuest(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	c, err := clientnet.Dial(ctx, url, &clientnet.DialOptions{Name: "e2e-watcher", Identity: id.Token})
 	if err != nil {
 		return nil, err
 	}

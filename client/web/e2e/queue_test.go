@@ -11,7 +11,6 @@ import (
 	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/game/arena"
-	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server/servertest"
 	"github.com/skirmishgg/skirmish/server/setup"
 )
@@ -46,14 +45,19 @@ func TestBrowserQueues(t *testing.T) {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
+		id, err := clientnet.FetchGuest(ctx, queueURL)
+		if err != nil {
+			errc <- err
+			return
+		}
 		a, err := clientnet.Queue(ctx, queueURL, clientnet.QueueRequest{
-			Mode: "ffa", Skill: 1500, Party: []protocol.Member{{ID: "go-player", Name: "e2e-go"}},
+			Mode: "ffa", Skill: 1500, Identity: id.Token, Name: "e2e-go",
 		}, nil)
 		if err != nil {
 			errc <- err
 			return
 		}
-		c, err := clientnet.Dial(ctx, a.HostURL, &clientnet.DialOptions{Name: "e2e-go", Resume: a.TokenFor("go-player")})
+		c, err := clientnet.Dial(ctx, a.HostURL, &clientnet.DialOptions{Name: "e2e-go", Resume: a.TokenFor(id.Player), Identity: id.Token})
 		if err != nil {
 			errc <- err
 			return
