@@ -47,7 +47,7 @@ type stepConfig struct {
 	NoGuestCap bool // pass -guest-rate=0: every bot gets a guest identity from one address
 	// NoAddrCap passes -max-seats-per-ip 0: every bot comes from
 	// loopback, one address. The server has the flag.
-	NoAddrCap bool
+	NoAddrCap  bool
 	ServerCPUs []int // run the server on these CPUs only (-pin); nil: anywhere
 	Syscalls   bool  // count the server's system calls over the window
 	BotLogger  *slog.Logger

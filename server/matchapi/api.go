@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/skirmishgg/skirmish/matchmaking"
-	"github.com/skirmishgg/skirmish/server/netlimit"
 	"github.com/skirmishgg/skirmish/server/identity"
+	"github.com/skirmishgg/skirmish/server/netlimit"
 )
 
 // Options configures a Handler. A nil *Options, and every zero field, takes
