@@ -216,13 +216,13 @@ func (t *seatTable) expire(now time.Time, dst []*Player) []*Player {
 		case seatHeld:
 			dst = append(dst, s.player)
 		case seatReserved:
+			if s.fromToken() {
+				t.metrics.tokensExpired.Inc()
+			}
 			// Its claim window passed unused: the token never took a
 			// seat, so it is not spent; a late player may still take a
 			// free seat with it (ReserveIfNone), not this one.
 			s.spentUntil = time.Time{}
-		}
-		if s.state == seatReserved && s.fromToken() {
-			t.metrics.tokensExpired.Inc()
 		}
 		t.releaseLocked(s)
 	}
