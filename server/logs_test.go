@@ -37,8 +37,8 @@ func TestStructuredLogs(t *testing.T) {
 	st.Server.BeginDrain() // the match plays on
 	a.CloseNow()           // a drop…
 	servertest.WaitFor(t, "the drop", func() bool { return len(logs.With(t, "player dropped: the seat is held for the grace period")) == 1 })
-	back := dial(t, st.URL) // …and a resume
-	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Resume: wa.Resume})
+	back := dial(t, st.URL) // …and a resume, by the same identity
+	writeMsg(t, back, &protocol.Hello{Version: protocol.Version, Resume: wa.Resume, Identity: identityOf(a)})
 	readWelcome(t, back)
 	b.Close(websocket.StatusNormalClosure, "bye") // a leave
 	readTypeWithin(t, back, protocol.MsgMatchEnd, 10*time.Second)

@@ -25,6 +25,7 @@ func dialFrom(t *testing.T, url, ip string) *websocket.Conn {
 	}
 	c.SetReadLimit(1 << 20)
 	t.Cleanup(func() { c.CloseNow() })
+	identities.Store(c, guestIfServed(url))
 	return c
 }
 
@@ -34,7 +35,7 @@ func dialFrom(t *testing.T, url, ip string) *websocket.Conn {
 func helloThenReset(t *testing.T, url, ip string) *websocket.CloseError {
 	t.Helper()
 	c := dialFrom(t, url, ip)
-	writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: "ghost"})
+	writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: "ghost", Identity: identityOf(c)})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	defer c.CloseNow() // a reset, not a goodbye: the seat is held
@@ -95,6 +96,6 @@ func TestDirectCapacity(t *testing.T) {
 		handshake(t, dial(t, url), "player")
 	}
 	c := dial(t, url)
-	writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: "one too many"})
+	writeMsg(t, c, &protocol.Hello{Version: protocol.Version, Name: "one too many", Identity: identityOf(c)})
 	expectClose(t, c, websocket.StatusCode(protocol.CloseTryAgainLater), "server full")
 }

@@ -28,6 +28,7 @@ func TestFileLimitHolds(t *testing.T) {
 	p := servertest.StartProcess(t, "serve", "sh", "-c", fmt.Sprintf(
 		"ulimit -n 400 && exec %s serve -addr 127.0.0.1:0 -admin-addr %s -web= -log-level warn -matchmaking=false", bin, admin))
 	addr := p.Addr
+	guest := servertest.Guest(t, "ws://"+addr+"/ws")
 
 	var flood []net.Conn
 	defer func() {
@@ -59,7 +60,7 @@ func TestFileLimitHolds(t *testing.T) {
 	defer cancel()
 	var player *clientnet.Conn
 	servertest.WaitForWithin(t, 10*time.Second, "a player to get in after the flood", func() bool {
-		player, err = clientnet.Dial(ctx, "ws://"+addr+"/ws", &clientnet.DialOptions{Name: "after"})
+		player, err = clientnet.Dial(ctx, "ws://"+addr+"/ws", &clientnet.DialOptions{Name: "after", Identity: guest})
 		return err == nil
 	})
 	defer player.CloseNow()

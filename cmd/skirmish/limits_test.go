@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -100,7 +101,7 @@ func TestConnectionCaps(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	player, err := clientnet.Dial(ctx, "ws://"+addr+"/ws", &clientnet.DialOptions{Name: "player"})
+	player, err := clientnet.Dial(ctx, "ws://"+addr+"/ws", &clientnet.DialOptions{Name: "player", Identity: servertest.Guest(t, "ws://"+addr+"/ws")})
 	if err != nil {
 		t.Fatalf("a player from another address: %v", err)
 	}
@@ -203,7 +204,7 @@ func TestControlFrameFlood(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				defer cancel()
 				var err error
-				if player, err = clientnet.Dial(ctx, "ws://"+addr+"/ws", &clientnet.DialOptions{Name: "player"}); err != nil {
+				if player, err = clientnet.Dial(ctx, "ws://"+addr+"/ws", &clientnet.DialOptions{Name: "player", Identity: servertest.Guest(t, "ws://"+addr+"/ws")}); err != nil {
 					t.Fatal(err)
 				}
 				defer player.CloseNow()
@@ -313,7 +314,7 @@ func TestTLS(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	player, err := clientnet.Dial(ctx, "wss://"+addr+"/ws", &clientnet.DialOptions{Name: "secure", HTTPClient: client})
+	player, err := clientnet.Dial(ctx, "wss://"+addr+"/ws", &clientnet.DialOptions{Name: "secure", HTTPClient: client, Identity: guestOver(t, client, "https://"+addr)})
 	if err != nil {
 		t.Fatalf("wss: %v", err)
 	}
@@ -336,7 +337,7 @@ func TestTLS(t *testing.T) {
 	roots.AddCert(servertest.WriteSelfSigned(t, certFile, keyFile, 2))
 	servertest.WaitForWithin(t, 6*time.Second, "the new certificate", func() bool { return served() == 2 })
 	// A player joins with the new certificate; the first plays on.
-	late, err := clientnet.Dial(ctx, "wss://"+addr+"/ws", &clientnet.DialOptions{Name: "late", HTTPClient: client})
+	late, err := clientnet.Dial(ctx, "wss://"+addr+"/ws", &clientnet.DialOptions{Name: "late", HTTPClient: client, Identity: guestOver(t, client, "https://"+addr)})
 	if err != nil {
 		t.Fatalf("wss after the rotation: %v", err)
 	}
@@ -372,4 +373,20 @@ func TestNetFlagErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// guestOver fetches a guest identity from base with client (one that
+// trusts the test's certificate).
+func guestOver(t *testing.T, client *http.Client, base string) string {
+	t.Helper()
+	resp, err := client.Post(base+"/v1/auth/guest", "application/json", nil)
+	if err != nil {
+		t.Fatalf("guest identity over https: %v", err)
+	}
+	defer resp.Body.Close()
+	var g struct{ Token string }
+	if err := json.NewDecoder(resp.Body).Decode(&g); err != nil || resp.StatusCode != http.StatusOK || g.Token == "" {
+		t.Fatalf("guest identity over https: %s, %v", resp.Status, err)
+	}
+	return g.Token
 }

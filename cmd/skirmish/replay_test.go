@@ -121,7 +121,7 @@ func TestPredictionLogAgainstRecording(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	c := clientnet.Open(ctx, st.URL, &clientnet.ClientOptions{
-		Dial:          clientnet.DialOptions{Name: "predictor"},
+		Dial:          clientnet.DialOptions{Name: "predictor", Identity: servertest.Guest(t, st.URL)},
 		Game:          arena.New(nil),
 		PredictionLog: logPath,
 	})

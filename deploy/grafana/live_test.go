@@ -50,7 +50,11 @@ func startProcesses(t *testing.T) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mm, err := setup.NewMatchmaker(setup.MatchmakerOptions{Redis: open(), Signer: signer, Modes: arena.Modes(nil), Logger: servertest.Logger()})
+	guests, err := setup.LoadGuestIssuer(key, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mm, err := setup.NewMatchmaker(setup.MatchmakerOptions{Redis: open(), Signer: signer, Guests: guests, Modes: arena.Modes(nil), Logger: servertest.Logger()})
 	if err != nil {
 		t.Fatal(err)
 	}

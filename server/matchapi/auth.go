@@ -77,7 +77,7 @@ func (a *Auth) serveGuest(w http.ResponseWriter, r *http.Request) {
 		a.opts.Logger.Error("guest identity", "err", err)
 		return
 	}
-	a.opts.Logger.Debug("guest identity issued", "player", id.Player, "host", ip)
+	a.opts.Logger.Debug("guest identity issued", "player", id.Player, "ip", ip)
 	writeJSON(w, http.StatusOK, guestView{Player: id.Player, Token: token, Expires: id.Expires})
 }
 
