@@ -20,6 +20,7 @@ func options() (ui.Options, error) {
 	fs.BoolVar(&o.Join, "join", false, "join a match at once, skipping the menu")
 	fs.BoolVar(&o.Autoplay, "autoplay", false, "play automatically (demo and load testing)")
 	fs.DurationVar(&o.InterpDelay, "interp", 0, "interpolation delay (default 100ms)")
+	fs.StringVar(&o.Replay, "replay", "", "watch this match recording (a .skrec file of `skirmish serve -record`, or an http(s) URL) instead of playing")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return o, err
 	}

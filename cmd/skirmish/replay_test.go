@@ -173,3 +173,13 @@ func TestMaxRewindFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestServeReplaysNeedsRecord(t *testing.T) {
+	for _, cmd := range [][]string{{"serve"}, {"host", "-token-pubkey", "x"}} {
+		var stderr bytes.Buffer
+		args := append(cmd, "-serve-replays")
+		if code := run(setup.StopWith(context.Background()), args, io.Discard, &stderr); code != 2 || !strings.Contains(stderr.String(), "-serve-replays serves the recordings of -record DIR") {
+			t.Errorf("%s -serve-replays: exit %d, %q", cmd, code, stderr.String())
+		}
+	}
+}
