@@ -347,4 +347,3 @@ func speedLabel(x float64) string {
 	}
 	return fmt.Sprintf("%g", x)
 }
-
