@@ -17,6 +17,16 @@ var Speeds = [...]float64{0.25, 0.5, 1, 2, 4}
 // normalSpeed is the index of 1× in Speeds.
 const normalSpeed = 2
 
+// spareLag is how far behind the shown tick the spare world is kept: a
+// seek back by up to spareLag ticks (10 s at 60 Hz, two presses of ←)
+// costs at most spareLag steps; spareCatchUp is how many steps one
+// Advance gives the spare to catch up after a seek, so a rebuilt spare
+// costs a few milliseconds a frame rather than one long frame.
+const (
+	spareLag     = 600
+	spareCatchUp = 400
+)
+
 // maxStepsPerAdvance bounds the steps one Advance runs (a long stall of
 // the caller's frame loop skips time rather than freezing it further).
 const maxStepsPerAdvance = 4 * 60 / 4 // a quarter second of 4× at 60 Hz
@@ -33,6 +43,11 @@ type Player struct {
 	rec   *replay.Recording
 	rules game.Rules
 	rp    *replay.Replayer
+	// spare re-simulates the same match some way behind rp (spareLag,
+	// once caught up), so that a short seek backwards steps on from it
+	// instead of re-simulating from tick 0. nil: none yet.
+	spare     *replay.Replayer
+	spareTick uint32
 
 	tick    uint32 // steps run: 0 before the first
 	playing bool
@@ -164,6 +179,9 @@ func abs(x float64) float64 {
 // Advance moves a playing replay on by dt of wall time at its speed, and
 // stops at the end. The events of the steps it ran are in Events.
 func (p *Player) Advance(dt time.Duration) error {
+	if err := p.catchUp(spareCatchUp); err != nil {
+		return err
+	}
 	if !p.playing || dt <= 0 {
 		return nil
 	}
@@ -190,17 +208,30 @@ func (p *Player) Advance(dt time.Duration) error {
 }
 
 // Seek shows tick (clamped to the recording): forwards by stepping on,
-// backwards by re-simulating from the start. It keeps playing or paused
-// as it was, and drops the events of the ticks it skipped.
+// backwards by stepping on from the spare world kept behind the shown
+// tick when it is not past tick, else by re-simulating from the start.
+// It keeps playing or paused as it was, and drops the events of the
+// ticks it skipped.
 func (p *Player) Seek(tick uint32) error {
 	tick = max(1, min(tick, p.Ticks()))
 	if tick < p.tick {
-		rp, err := replay.NewReplayer(p.rec, p.rules)
-		if err != nil {
-			return fmt.Errorf("replayview: %w", err)
+		if p.spare == nil || p.spareTick > tick {
+			rp, err := replay.NewReplayer(p.rec, p.rules)
+			if err != nil {
+				return fmt.Errorf("replayview: %w", err)
+			}
+			p.spare, p.spareTick = rp, 0
 		}
-		p.rp, p.tick = rp, 0
+		// The spare becomes the shown world; a new spare starts from
+		// the beginning and catches up in Advance.
+		p.rp, p.tick = p.spare, p.spareTick
+		p.spare = nil
 		clear(p.here)
+		for _, s := range p.rec.Steps[:p.tick] {
+			for _, c := range s.Changes {
+				p.here[c.Player] = c.Join
+			}
+		}
 	}
 	for p.tick < tick {
 		if err := p.step(); err != nil {
@@ -216,6 +247,32 @@ func (p *Player) Seek(tick uint32) error {
 func (p *Player) SeekBy(d time.Duration) error {
 	delta := int64(d) * int64(p.TickRate()) / int64(time.Second)
 	return p.Seek(uint32(max(1, min(int64(p.tick)+delta, int64(p.Ticks())))))
+}
+
+// catchUp steps the spare world towards spareLag behind the shown tick,
+// at most budget steps; it starts one when there is none.
+func (p *Player) catchUp(budget int) error {
+	if p.tick <= spareLag {
+		return nil
+	}
+	if p.spare == nil {
+		rp, err := replay.NewReplayer(p.rec, p.rules)
+		if err != nil {
+			return fmt.Errorf("replayview: %w", err)
+		}
+		p.spare, p.spareTick = rp, 0
+	}
+	for ; budget > 0 && p.spareTick+spareLag < p.tick; budget-- {
+		ok, err := p.spare.Next()
+		if err != nil {
+			return fmt.Errorf("replayview: %w", err)
+		}
+		if !ok {
+			break
+		}
+		p.spareTick++
+	}
+	return nil
 }
 
 // step runs the next recorded step.
