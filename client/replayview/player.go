@@ -61,6 +61,8 @@ type Player struct {
 	names  map[game.PlayerID]string
 	here   map[game.PlayerID]bool
 	view   []game.Entity
+	prev   []game.Entity // the view a tick before view, while playing
+	inPrev bool          // prev is that view
 	events []game.Event
 	fresh  bool // view is the world after tick
 }
@@ -140,7 +142,7 @@ func (p *Player) Play() {
 }
 
 // Pause stops playing where it is.
-func (p *Player) Pause() { p.playing, p.acc = false, 0 }
+func (p *Player) Pause() { p.playing, p.acc, p.inPrev = false, 0, false }
 
 // Toggle plays or pauses.
 func (p *Player) Toggle() {
@@ -191,10 +193,13 @@ func (p *Player) Advance(dt time.Duration) error {
 	if n > maxStepsPerAdvance {
 		n = maxStepsPerAdvance
 	}
-	for range n {
+	for i := range n {
 		if p.tick >= p.Ticks() {
 			p.Pause()
 			return nil
+		}
+		if i == n-1 { // the view a frame draws from
+			p.prev, p.inPrev = append(p.prev[:0], p.View()...), true
 		}
 		if err := p.step(); err != nil {
 			p.Pause()
@@ -239,7 +244,7 @@ func (p *Player) Seek(tick uint32) error {
 		}
 	}
 	p.events = p.events[:0]
-	p.acc = 0
+	p.acc, p.inPrev = 0, false
 	return nil
 }
 
@@ -305,6 +310,16 @@ func (p *Player) View() []game.Entity {
 		p.fresh = true
 	}
 	return p.view
+}
+
+// Between is what to draw between ticks while playing: the view a tick
+// before View, and how far (0..1) from it towards View the replay's time
+// is. Paused, or right after a seek, it is (nil, 1): View as it is.
+func (p *Player) Between() (prev []game.Entity, k float64) {
+	if !p.playing || !p.inPrev {
+		return nil, 1
+	}
+	return p.prev, min(p.acc, 1)
 }
 
 // Events returns the events of the steps run since the last call, in

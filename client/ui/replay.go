@@ -276,7 +276,8 @@ func (g *Game) drawReplay(dst *ebiten.Image, now time.Time, dt float64) bool {
 	sc := &ms.scene
 	follow := uint32(p.Following())
 	name := func(id uint32) string { return playerName(p, id) }
-	sc.SetView(p.View(), p.Tick(), r.rules, follow, name)
+	prev, k := p.Between()
+	sc.SetView(p.View(), prev, k, p.Tick(), r.rules, follow, name)
 	sc.Arena = g.arena
 	sc.Match = p.Recording().Header.Match
 	r.evs = p.Events(r.evs[:0])
@@ -288,7 +289,11 @@ func (g *Game) drawReplay(dst *ebiten.Image, now time.Time, dt float64) bool {
 	ms.cam.Resize(g.w, g.h)
 	ms.cam.SlackX, ms.cam.SlackY = 0, 0
 	cx, cy := p.Camera()
-	ms.cam.Follow(cx/arena.ViewUnitsPerUnit, cy/arena.ViewUnitsPerUnit, g.arena.Width, g.arena.Height, dt)
+	cx, cy = cx/arena.ViewUnitsPerUnit, cy/arena.ViewUnitsPerUnit
+	if sc.HaveMe { // the followed player as drawn, between ticks
+		cx, cy = sc.MeX, sc.MeY
+	}
+	ms.cam.Follow(cx, cy, g.arena.Width, g.arena.Height, dt)
 
 	g.drawArena(dst)
 	g.drawBullets(dst)
