@@ -299,8 +299,46 @@ func (g *Game) drawReplay(dst *ebiten.Image, now time.Time, dt float64) bool {
 	g.drawBullets(dst)
 	g.drawPlayers(dst)
 	g.drawEffects(dst)
+	g.drawReplayRoster(dst)
 	g.drawReplayBar(dst)
 	return true
+}
+
+// drawReplayRoster lists the players at the top right with the number key
+// that follows each, their kills and deaths; the followed one stands out.
+func (g *Game) drawReplayRoster(dst *ebiten.Image) {
+	p := g.replay.p
+	sc := &g.match.scene
+	ids := p.Players()
+	if len(ids) == 0 {
+		return
+	}
+	s := g.ui()
+	rowH := 20 * s
+	w := 220 * s
+	r := rect{g.w - w - 12*s, 12 * s, w, float64(min(len(ids), 16))*rowH + 14*s}
+	panel(dst, r, 8*s, colPanel, fade(colPanelEdge, 0.6), 1*s)
+	f := face(false, 13*s)
+	for i, id := range ids[:min(len(ids), 16)] {
+		y := r.y + 7*s + rowH*(float64(i)+0.5)
+		col := colText
+		if id == p.Following() {
+			col = colAccent
+		}
+		key := " "
+		if i < 9 {
+			key = fmt.Sprint(i + 1)
+		}
+		kd := ""
+		for _, pl := range sc.Roster {
+			if pl.ID == uint32(id) {
+				kd = fmt.Sprintf("%d / %d", pl.Score, pl.Deaths)
+			}
+		}
+		drawText(dst, key, f, r.x+12*s, y, colMuted, 0, 1)
+		drawText(dst, playerName(p, uint32(id)), f, r.x+30*s, y, col, 0, 1)
+		drawText(dst, kd, f, r.x+r.w-12*s, y, col, 2, 1)
+	}
 }
 
 // playerName is a player's name in the recording, or a stand-in.
