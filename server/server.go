@@ -82,8 +82,8 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 	return srv, nil
 }
 
-// Handler serves /ws (players), /metrics (Prometheus) and /healthz
-// (liveness).
+// Handler serves /ws (players), /metrics (Prometheus), /healthz
+// (liveness), /readyz and, when recording, /replays/ (the recordings).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", s.ws)
@@ -93,6 +93,11 @@ func (s *Server) Handler() http.Handler {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", s.serveReadyz)
+	if s.opts.RecordDir != "" {
+		// Who may read them is the caller's to decide: setup serves them
+		// on the admin address, or to players with -serve-replays.
+		mux.Handle("GET /replays/", recorder.Handler(s.opts.RecordDir))
+	}
 	return mux
 }
 

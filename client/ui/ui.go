@@ -47,6 +47,13 @@ type Options struct {
 	// Identities keeps the player's guest identity (default: the
 	// platform's, see clientnet.DefaultIdentityStore).
 	Identities clientnet.IdentityStore
+	// Replay, when set, plays this recording (a .skrec file, or an
+	// http(s) URL such as a server's /replays/NAME) instead of the menu.
+	Replay string
+	// OnReplay, when set, is called on the game goroutine whenever the
+	// replay's status changes (the browser build mirrors it into the
+	// page).
+	OnReplay func(ReplayStatus)
 }
 
 // Game is the client as an ebiten.Game.
@@ -71,6 +78,7 @@ type Game struct {
 	shotQueue []func(*image.RGBA)
 	firstDone bool
 	inject    []func(*inputState) // tests press keys through these
+	replay    *replayState        // nil unless Options.Replay
 }
 
 // New returns the client. ctx bounds its connections.
@@ -87,6 +95,10 @@ func New(ctx context.Context, opts Options) *Game {
 		scale: 1,
 	}
 	g.menu.focus = fieldName
+	if opts.Replay != "" {
+		g.replay = startReplay(ctx, opts.Replay)
+		return g
+	}
 	if opts.Autoplay {
 		g.auto = &autoplay{}
 		g.opts.Join = true
@@ -121,6 +133,10 @@ func (g *Game) Update() error {
 		fn(&g.in)
 	}
 	g.inject = g.inject[:0]
+	if g.replay != nil {
+		g.updateReplay()
+		return nil
+	}
 	if g.opts.Join && !g.joined {
 		g.joined = true
 		g.m.Play()
@@ -173,17 +189,35 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.w, g.h = float64(b.Dx()), float64(b.Dy())
 
 	shown := false
-	switch g.m.Phase() {
+	if g.replay != nil {
+		shown = g.drawReplay(screen, now, dt)
+	} else {
+		shown = g.drawPhase(screen, g.m.Phase(), now, dt)
+	}
+	g.timing.addDraw(time.Since(start))
+	g.afterDraw(screen, shown)
+}
+
+// drawPhase draws the screen of phase p and reports whether it showed a
+// snapshot of a match.
+func (g *Game) drawPhase(screen *ebiten.Image, p play.Phase, now time.Time, dt float64) bool {
+	switch p {
 	case play.PhaseMenu:
 		g.drawMenu(screen, now)
 	case play.PhaseConnecting, play.PhaseWaiting:
 		g.drawWaiting(screen, now)
 	case play.PhasePlaying:
-		shown = g.drawMatch(screen, now, dt)
+		return g.drawMatch(screen, now, dt)
 	case play.PhaseResults:
 		g.drawResults(screen, now)
 	}
-	g.timing.addDraw(time.Since(start))
+	return false
+}
+
+// afterDraw hands the frame to the screenshots asked for and reports the
+// first frame that showed a match.
+func (g *Game) afterDraw(screen *ebiten.Image, shown bool) {
+	b := screen.Bounds()
 
 	if len(g.shotQueue) > 0 {
 		img := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))

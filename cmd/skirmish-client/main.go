@@ -5,10 +5,16 @@
 // Natively:
 //
 //	skirmish-client [-server ws://localhost:8080/ws] [-name NAME] [-join] [-autoplay]
+//	skirmish-client -replay FILE.skrec
+//
+// A replay plays a match recording: Space plays or pauses, ←/→ seek 5 s,
+// [ and ] (or - and +) change the speed from 0.25× to 4×, Tab or 1-9
+// follow a player, F or 0 frees the camera (WASD, ↑/↓ or dragging pan).
 //
 // In the browser the server defaults to the page's own host (ws or wss as
 // the page), and the page's query string takes the same options:
-// ?server=HOST:PORT&name=NAME&join=1&autoplay=1.
+// ?server=HOST:PORT&name=NAME&join=1&autoplay=1, and ?replay=/replays/NAME
+// plays a recording the server serves (-serve-replays).
 package main
 
 import (

@@ -40,6 +40,10 @@ func options() (ui.Options, error) {
 	if d, err := time.ParseDuration(q.Get("interp")); err == nil {
 		o.InterpDelay = d
 	}
+	if v := q.Get("replay"); v != "" {
+		// Relative to the page: ?replay=/replays/NAME is the server's.
+		o.Replay = js.Global().Get("URL").New(v, loc.Get("href")).Call("toString").String()
+	}
 	return o, nil
 }
 
@@ -47,7 +51,9 @@ func options() (ui.Options, error) {
 // the page's loader and for tests: {phase, player, match, error (the
 // menu's sentence), notice (the waiting screen's, why a new match is being
 // found), ping (ms, the HUD's PING), fps, tps, firstFrameAt
-// (performance.now() of the first frame showing a snapshot)},
+// (performance.now() of the first frame showing a snapshot), replay (with
+// ?replay=: {loading, error, tick, ticks, playing, speed, follow,
+// followName, players})},
 // calls window.skirmishPhase(phase) when the page defines it, and keeps the
 // player's name in localStorage. The returned function binds the game.
 func hook(o *ui.Options) func(*ui.Game) {
@@ -76,6 +82,20 @@ func hook(o *ui.Options) func(*ui.Game) {
 			shown = st.Ping
 			state.Set("ping", float64(st.Ping)/float64(time.Millisecond))
 		}
+	}
+	o.OnReplay = func(st ui.ReplayStatus) {
+		r := js.Global().Get("Object").New()
+		r.Set("loading", st.Loading)
+		r.Set("error", st.Err)
+		r.Set("tick", st.Tick)
+		r.Set("ticks", st.Ticks)
+		r.Set("playing", st.Playing)
+		r.Set("speed", st.Speed)
+		r.Set("follow", st.Follow)
+		r.Set("followName", st.FollowName)
+		r.Set("players", st.Players)
+		state.Set("replay", r)
+		state.Set("phase", "replay")
 	}
 	o.OnFirstFrame = func() {
 		state.Set("firstFrameAt", js.Global().Get("performance").Call("now"))

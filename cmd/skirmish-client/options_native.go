@@ -21,6 +21,7 @@ func options() (ui.Options, error) {
 	fs.BoolVar(&o.Autoplay, "autoplay", false, "play automatically (demo and load testing)")
 	fs.DurationVar(&o.InterpDelay, "interp", 0, "interpolation delay (default 100ms)")
 	fs.StringVar(&o.Party, "party", "", "a party's invite code: join it and queue together (its leader creates it with POST /v1/parties and queues last)")
+	fs.StringVar(&o.Replay, "replay", "", "watch this match recording (a .skrec file of `skirmish serve -record`, or an http(s) URL) instead of playing")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return o, err
 	}

@@ -42,6 +42,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	agonesHealth := fs.Duration("agones-health", 2*time.Second, "with -agones, how often Health is sent (well inside the Fleet's health periodSeconds)")
 	maxRewind := fs.Duration("max-rewind", 200*time.Millisecond, "lag compensation: how far back a player's shots are judged, where its screen showed the others (its round trip plus the interpolation delay, bounded by this); 0: off")
 	recordDir := fs.String("record", "", "directory to record every match into, one .skrec file each, read by skirmish replay; empty: no recordings")
+	serveReplays := fs.Bool("serve-replays", false, "serve the recordings of -record at /replays/ on the player address too (a JSON listing and the files), for the browser client's replay viewer (?replay=/replays/NAME); without it they are on -admin-addr only")
 	adminAddr := fs.String("admin-addr", "", "address for operators, and then only there: /metrics and /debug/pprof (empty: /metrics is on -addr, with a warning)")
 	ids := addIdentityFlags(fs, false)
 	common := addCommonFlags(fs)
@@ -63,6 +64,8 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(2, "-capacity must be positive")
 	case *maxRewind < 0 || *maxRewind > time.Second:
 		return fail(2, "-max-rewind must be in 0..1s")
+	case *serveReplays && *recordDir == "":
+		return fail(2, "-serve-replays serves the recordings of -record DIR: set -record too")
 	case *snapshotRate <= 0:
 		return fail(2, "-snapshot-rate must be positive")
 	case *ttl < time.Second:
@@ -130,7 +133,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	}
 	logger.Info("host", "host", *hostID, "public_url", *publicURL, "region", *region, "capacity", *capacity)
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-	so := setup.ServeOptions{AdminAddr: *adminAddr, AdminTokenFile: *guard.adminTokenFile, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}
+	so := setup.ServeOptions{AdminAddr: *adminAddr, AdminTokenFile: *guard.adminTokenFile, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger, ServeReplays: *serveReplays}
 	netf.apply(&so)
 	if err := setup.Serve(stop, ln, host, so); err != nil {
 		return fail(1, "%v", err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -100,13 +99,5 @@ func recordedRules(h *replay.Header) (game.Rules, error) {
 	if h.Game != "arena" {
 		return nil, fmt.Errorf("the recording is of game %q; this build replays the arena", h.Game)
 	}
-	if h.Mode == "" {
-		return arena.New(&arena.Config{MaxPlayers: h.MaxPlayers}), nil
-	}
-	for _, m := range arena.Modes(nil) {
-		if m.Name == h.Mode {
-			return m.Rules, nil
-		}
-	}
-	return nil, errors.New("the recording's mode " + fmt.Sprintf("%q", h.Mode) + " is not one of the arena's")
+	return arena.ModeRules(h.Mode, h.MaxPlayers)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/skirmishgg/skirmish/client/bot"
 	"github.com/skirmishgg/skirmish/client/clientnet"
+	"github.com/skirmishgg/skirmish/client/replayview"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server"
@@ -84,6 +85,32 @@ func TestRecordedBotsMatchVerifies(t *testing.T) {
 		t.Errorf("stdout: %s", stdout.String())
 	}
 	t.Logf("%s", stdout.String())
+
+	// The clients' replay viewer plays the server's file: a seek to the
+	// end and back lands on the recorded hashes, and names the late bot.
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := replayview.Open(data, recordedRules)
+	if err != nil {
+		t.Fatalf("the viewer refused the server's recording: %v", err)
+	}
+	late := false
+	for _, tick := range []uint32{p.Ticks(), p.Ticks() / 2, 1, p.Ticks() / 3} {
+		if err := p.Seek(tick); err != nil {
+			t.Fatal(err)
+		}
+		if h := p.Hash(); uint32(h)^uint32(h>>32) != rec.Steps[tick-1].Hash {
+			t.Fatalf("the viewer's world at tick %d is not the recorded one", tick)
+		}
+		for _, id := range p.Players() {
+			late = late || p.Name(id) == "late-1"
+		}
+	}
+	if !late {
+		t.Error("the viewer never showed the late bot by name")
+	}
 }
 
 func TestReplayBadInput(t *testing.T) {
@@ -170,6 +197,16 @@ func TestMaxRewindFlag(t *testing.T) {
 			if code := run(setup.StopWith(context.Background()), args, io.Discard, &stderr); code != 2 || !strings.Contains(stderr.String(), "-max-rewind must be in 0..1s") {
 				t.Errorf("%s -max-rewind %s: exit %d, %q", cmd, v, code, stderr.String())
 			}
+		}
+	}
+}
+
+func TestServeReplaysNeedsRecord(t *testing.T) {
+	for _, cmd := range [][]string{{"serve"}, {"host", "-token-pubkey", "x"}} {
+		var stderr bytes.Buffer
+		args := append(cmd, "-serve-replays")
+		if code := run(setup.StopWith(context.Background()), args, io.Discard, &stderr); code != 2 || !strings.Contains(stderr.String(), "-serve-replays serves the recordings of -record DIR") {
+			t.Errorf("%s -serve-replays: exit %d, %q", cmd, code, stderr.String())
 		}
 	}
 }

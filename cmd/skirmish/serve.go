@@ -31,6 +31,7 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	webDir := fs.String("web", "bin/web", "directory of the browser client build (make web), served at /; empty: none")
 	maxRewind := fs.Duration("max-rewind", 200*time.Millisecond, "lag compensation: how far back a player's shots are judged, where its screen showed the others (its round trip plus the interpolation delay, bounded by this); 0: off")
 	recordDir := fs.String("record", "", "directory to record every match into, one .skrec file each, read by skirmish replay; empty: no recordings")
+	serveReplays := fs.Bool("serve-replays", false, "serve the recordings of -record at /replays/ on the player address too (a JSON listing and the files), for the browser client's replay viewer (?replay=/replays/NAME); without it they are on -admin-addr only")
 	adminAddr := fs.String("admin-addr", "", "address for operators, and then only there: /metrics, /debug/pprof, /v1/matchmaking/stats, tickets and matches (empty: they are on -addr, with a warning)")
 	maxPlayers := fs.Int("max-players", 16, "players per match without matchmaking (-matchmaking=false)")
 	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
@@ -52,6 +53,9 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	}
 	if *snapshotRate <= 0 {
 		return fail(2, "-snapshot-rate must be positive")
+	}
+	if *serveReplays && *recordDir == "" {
+		return fail(2, "-serve-replays serves the recordings of -record DIR: set -record too")
 	}
 	if *maxRewind < 0 || *maxRewind > time.Second {
 		return fail(2, "-max-rewind must be in 0..1s")
@@ -118,7 +122,7 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(1, "%v", err)
 	}
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-	so := setup.ServeOptions{AdminAddr: *adminAddr, AdminTokenFile: *guard.adminTokenFile, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger}
+	so := setup.ServeOptions{AdminAddr: *adminAddr, AdminTokenFile: *guard.adminTokenFile, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger, ServeReplays: *serveReplays}
 	netf.apply(&so)
 	if err := setup.Serve(stop, ln, st, so); err != nil {
 		return fail(1, "%v", err)

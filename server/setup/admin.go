@@ -56,6 +56,7 @@ func AdminHandler(app http.Handler, token string) http.Handler {
 	mux.Handle("GET /v1/matchmaking/stats", op)
 	mux.Handle("GET /v1/matchmaking/tickets/{id}", op)
 	mux.Handle("GET /v1/matches/{id}", op)
+	mux.Handle("GET /replays/", app) // the recordings, when recording
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
@@ -67,6 +68,27 @@ func AdminHandler(app http.Handler, token string) http.Handler {
 	root.Handle("GET /readyz", app)
 	root.Handle("/", guarded)
 	return root
+}
+
+// replaysPath is where the recordings of -record are served.
+const replaysPath = "/replays/"
+
+// ReplaysForPlayers decides whether the player address serves the
+// recordings (/replays/, from app) to the browser client's replay viewer:
+// only when serve is set (-serve-replays); otherwise they are an
+// operator's, on the admin address.
+func ReplaysForPlayers(h, app http.Handler, serve bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, replaysPath) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		if !serve {
+			http.Error(w, "recordings are served on the admin address (-admin-addr), or here with -serve-replays", http.StatusNotFound)
+			return
+		}
+		app.ServeHTTP(w, r)
+	})
 }
 
 // SharedHandler serves players and operators on one address (no admin

@@ -21,8 +21,15 @@ import (
 // player and admin base URLs (admin empty without one).
 func serveForTest(t *testing.T, opts setup.ServeOptions) (player, admin string) {
 	t.Helper()
+	return serveWith(t, opts, server.Options{})
+}
+
+// serveWith is serveForTest with the server's options.
+func serveWith(t *testing.T, opts setup.ServeOptions, so server.Options) (player, admin string) {
+	t.Helper()
+	so.Logger = servertest.Logger()
 	st, err := setup.New(setup.Options{
-		Server:    server.Options{Logger: servertest.Logger()},
+		Server:    so,
 		Modes:     arena.Modes(nil),
 		PublicURL: "ws://elsewhere.invalid/ws",
 	})

@@ -52,6 +52,10 @@ type ServeOptions struct {
 	// IdleTimeout closes a keep-alive connection idle this long, on both
 	// ports. Default 60s.
 	IdleTimeout time.Duration
+	// ServeReplays serves the recordings (server.Options.RecordDir) on
+	// the player address too, at /replays/, for the browser client's
+	// replay viewer. Default: only on the admin address.
+	ServeReplays bool
 }
 
 // HTTP limits of every server: a request's head must arrive within
@@ -173,6 +177,7 @@ func Serve(stop Stop, ln net.Listener, st Service, opts ServeOptions) error {
 		logger.Warn("operator endpoints (/metrics, /v1/matchmaking/stats, tickets, matches) are served on the player address: set -admin-addr to keep them private",
 			"addr", ln.Addr().String(), "token", token != "")
 	}
+	player = ReplaysForPlayers(player, st.Routes(), opts.ServeReplays)
 	capped, scheme, err := listen(ln, st, opts, logger)
 	if err != nil {
 		ln.Close()

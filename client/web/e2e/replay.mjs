@@ -1,0 +1,92 @@
+// Browser run of the replay viewer, driven by replay_test.go: the page
+// opens REPLAY_URL (?replay=…, a recording the server serves at
+// /replays/) and the script checks through window.skirmish.replay that
+// it plays (the tick advances), pauses (Space), seeks (→ and ← move
+// exactly 5 s while paused), changes speed (] and [, and at 2× a second
+// moves about twice as many ticks), follows players (Tab, 2) and frees
+// the camera (F), then saves a screenshot while following a player.
+//
+//   REPLAY_URL=/replays/NAME node e2e/replay.mjs BASE_URL SCREENSHOT.png NAME
+//
+// Prints one JSON line: {ok, errors, ticks, tickRate, steps: [{what, ms,
+// before, after}], loadMs, shot}. Console errors fail the run, as do the
+// lines chromium.mjs forbids.
+import { launchChromium, waitFor, watchConsole } from "./chromium.mjs";
+
+const [base, shotPath] = process.argv.slice(2);
+const replayURL = process.env.REPLAY_URL;
+const log = (...a) => console.error("[e2e]", new Date().toISOString().slice(11, 23), ...a);
+const errors = [];
+const result = { ok: false, errors, steps: [] };
+const browser = await launchChromium();
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await watchConsole(page, { errors, log });
+  // Each key is held over a few of the game's updates (60 a second), so
+  // its press is seen however the page's frames fall.
+  const press = async (key) => { await page.keyboard.press(key, { delay: 60 }); await page.waitForTimeout(40); };
+  const replay = () => page.evaluate(() => ({ ...(window.skirmish && window.skirmish.replay) }));
+  const start = Date.now();
+  await page.goto(`${base}/?replay=${encodeURIComponent(replayURL)}`, { waitUntil: "load" });
+  await waitFor("the recording to load", 60000, async () => {
+    const r = await replay();
+    if (r.error) throw new Error("the page could not play the recording: " + r.error);
+    return r.ticks > 0 && !r.loading;
+  });
+  result.loadMs = Date.now() - start;
+  let r = await replay();
+  result.ticks = r.ticks;
+  result.players = r.players;
+  log("loaded in", result.loadMs, "ms:", JSON.stringify(r));
+  const step = async (what, fn, check) => {
+    const before = await replay();
+    const t0 = Date.now();
+    await fn();
+    let after;
+    await waitFor(what, 10000, async () => check(before, (after = await replay())));
+    const s = { what, ms: Date.now() - t0, before, after };
+    result.steps.push(s);
+    log(what, "in", s.ms, "ms:", JSON.stringify(before), "→", JSON.stringify(after));
+    return s;
+  };
+  const second = 60; // ticks a second, the arena's rate
+
+  // It plays at once: the tick advances.
+  await step("playing", () => page.waitForTimeout(1000), (b, a) => a.playing && a.tick >= b.tick + second / 2);
+  // Space pauses; a paused replay stays put.
+  await step("pause", () => press("Space"), (b, a) => !a.playing);
+  const paused = (await replay()).tick;
+  await page.waitForTimeout(300);
+  if ((await replay()).tick !== paused) throw new Error("a paused replay moved");
+  // Seeks: exactly 5 s each way while paused (clamped at the ends).
+  await step("seek +5 s", () => press("ArrowRight"), (b, a) => a.tick === Math.min(b.tick + 5 * second, b.ticks));
+  await step("seek -5 s", () => press("ArrowLeft"), (b, a) => a.tick === Math.max(b.tick - 5 * second, 1));
+  // Speeds: ] twice is 4×, [ three times 0.5×, ] once 1×, ] again 2×.
+  await step("speed 2×", () => press("BracketRight"), (b, a) => a.speed === 2);
+  await step("speed 4×", () => press("BracketRight"), (b, a) => a.speed === 4);
+  await step("speed 0.5×", async () => { for (let i = 0; i < 3; i++) await press("BracketLeft"); }, (b, a) => a.speed === 0.5);
+  await step("speed 2× again", async () => { for (let i = 0; i < 2; i++) await press("BracketRight"); }, (b, a) => a.speed === 2);
+  // At 2×, a second of play moves about two seconds of match.
+  await press("Space");
+  const t0 = (await replay()).tick, w0 = Date.now();
+  await page.waitForTimeout(1000);
+  const t1 = (await replay()).tick, w1 = Date.now();
+  result.ticksPerSecondAt2x = ((t1 - t0) * 1000) / (w1 - w0);
+  log("at 2×:", t1 - t0, "ticks in", w1 - w0, "ms");
+  // The camera: Tab follows the next player, 2 the second, F frees it.
+  await step("follow next", () => press("Tab"), (b, a) => a.follow !== b.follow && a.follow > 0);
+  await step("follow the second", () => press("Digit2"), (b, a) => a.follow === 2 && a.followName !== "");
+  await step("free camera", () => press("KeyF"), (b, a) => a.follow === 0);
+  await step("follow again", () => press("Digit3"), (b, a) => a.follow === 3);
+  await page.waitForTimeout(500); // a few frames of the followed player
+  result.shot = shotPath;
+  await page.screenshot({ path: shotPath });
+  result.final = await replay();
+  result.ok = errors.length === 0;
+} catch (e) {
+  errors.push(String(e && e.stack || e));
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(result));
