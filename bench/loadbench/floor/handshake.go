@@ -24,6 +24,9 @@ const (
 	reqRefused                       // anything else: answer and close
 )
 
+// floorGuest is the guest identity the floor hands every bot.
+const floorGuest = `{"player":"g_floor","token":"floor","expires":"2100-01-01T00:00:00Z"}`
+
 // acceptKey is Sec-WebSocket-Accept for a Sec-WebSocket-Key.
 func acceptKey(key string) string {
 	h := sha1.New()
@@ -34,7 +37,8 @@ func acceptKey(key string) string {
 
 // handshake reads an HTTP request head at the start of b and returns what
 // it asks for, the response to send and the bytes the head took (0 while
-// incomplete). Only GET /ws upgrades and GET /healthz are served; a head
+// incomplete). Only GET /ws upgrades, GET /healthz and POST /v1/auth/guest
+// are served; a head
 // longer than maxRequest is refused.
 func handshake(b []byte) (kind requestKind, resp []byte, n int) {
 	end := bytes.Index(b, []byte("\r\n\r\n"))
@@ -51,10 +55,16 @@ func handshake(b []byte) (kind requestKind, resp []byte, n int) {
 	if !strings.HasPrefix(proto, "HTTP/1.") {
 		return reqRefused, httpError("400 Bad Request", "not an HTTP/1 request"), n
 	}
-	if method != "GET" {
-		return reqRefused, httpError("405 Method Not Allowed", "only GET"), n
-	}
 	path, _, _ := strings.Cut(target, "?")
+	if method == "POST" && path == "/v1/auth/guest" {
+		// The bots fetch a guest identity before they dial, as from
+		// Skirmish; the floor checks none, so any well-formed one does.
+		return reqHealth, []byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+			strconv.Itoa(len(floorGuest)) + "\r\nConnection: close\r\n\r\n" + floorGuest), n
+	}
+	if method != "GET" {
+		return reqRefused, httpError("405 Method Not Allowed", "only GET, and POST /v1/auth/guest"), n
+	}
 	switch path {
 	case "/healthz":
 		return reqHealth, []byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n"), n

@@ -25,6 +25,7 @@ func TestHandshake(t *testing.T) {
 		{"upgrade, header case and query", strings.NewReplacer("Upgrade: websocket", "upgrade: WebSocket", "/ws", "/ws?x=1").Replace(upgrade), reqUpgrade, "HTTP/1.1 101 ", "Upgrade: websocket"},
 		{"incomplete", upgrade[:len(upgrade)-2], reqIncomplete, "", ""},
 		{"healthz", "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", reqHealth, "HTTP/1.1 200 ", "\r\n\r\nok\n"},
+		{"guest", "POST /v1/auth/guest HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", reqHealth, "HTTP/1.1 200 ", `"token":"floor","expires":"2100-01-01T00:00:00Z"}`},
 		{"other path", "GET /metrics HTTP/1.1\r\n\r\n", reqRefused, "HTTP/1.1 404 ", "/ws and /healthz"},
 		{"POST", "POST /ws HTTP/1.1\r\n\r\n", reqRefused, "HTTP/1.1 405 ", "only GET"},
 		{"not HTTP", "GET /ws SPDY/3\r\n\r\n", reqRefused, "HTTP/1.1 400 ", "not an HTTP/1 request"},
