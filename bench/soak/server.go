@@ -32,14 +32,16 @@ type server struct {
 }
 
 // startServer runs bin serve on loopback with an admin address, without
-// connection caps (every bot comes from 127.0.0.1), until ctx ends.
+// the per-address limits (every bot comes from 127.0.0.1: connections,
+// tickets, guest identities), until ctx ends.
 func startServer(ctx context.Context, bin string, stderr io.Writer) (*server, error) {
 	admin, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, bin, "serve", "-addr", "127.0.0.1:0", "-admin-addr", admin, "-web=",
-		"-log-level", "warn", "-max-conns=0", "-max-conns-per-ip=0", "-drain-timeout", "5s")
+		"-log-level", "warn", "-max-conns=0", "-max-conns-per-ip=0", "-max-tickets-per-ip=0", "-guest-rate=0",
+		"-drain-timeout", "5s")
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = stopTimeout
 	cmd.SysProcAttr = childProcAttr()
