@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -111,23 +110,14 @@ func FetchGuest(ctx context.Context, serverURL string) (Identity, error) {
 	if err != nil {
 		return Identity{}, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, gu, nil)
+	status, body, err := httpDo(ctx, http.MethodPost, gu, nil, nil, 8<<10)
 	if err != nil {
 		return Identity{}, fmt.Errorf("clientnet: guest identity: %w", err)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return Identity{}, fmt.Errorf("clientnet: guest identity: %w", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<10))
-	if err != nil {
-		return Identity{}, fmt.Errorf("clientnet: guest identity: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
+	if status != http.StatusOK {
 		var e struct{ Error string }
 		json.Unmarshal(body, &e)
-		return Identity{}, fmt.Errorf("%w: %s: %s", ErrNoGuest, resp.Status, e.Error)
+		return Identity{}, fmt.Errorf("%w: %d %s: %s", ErrNoGuest, status, http.StatusText(status), e.Error)
 	}
 	var id Identity
 	if err := json.Unmarshal(body, &id); err != nil || id.Token == "" || id.Player == "" {

@@ -1,9 +1,6 @@
 package clientnet
 
-import (
-	"net/http"
-	"time"
-)
+import "time"
 
 // Defaults of DialOptions.
 const (
@@ -27,15 +24,14 @@ type DialOptions struct {
 	// (close 4007).
 	Identity string
 
-	// HTTPHeader is added to the WebSocket handshake request. Default none.
-	// Browsers (GOOS=js) do not let a page set handshake headers, so it is
-	// ignored there.
-	HTTPHeader http.Header
-
-	// HTTPClient makes the WebSocket upgrade request: one with a
-	// tls.Config of its own trusts a server's private CA (wss://).
-	// Default http.DefaultClient. Ignored in browsers, like HTTPHeader.
-	HTTPClient *http.Client
+	// NativeDialOptions holds the knobs only native builds have (the
+	// WebSocket handshake's HTTP header and client; see
+	// NativeDialOptions). In browsers (GOOS=js) it is empty: a page cannot
+	// set handshake headers or pick an HTTP client, and naming
+	// *http.Client here would link net/http's whole client into the wasm.
+	// Its fields are promoted: o.HTTPClient reads it; a struct literal
+	// names it, DialOptions{NativeDialOptions: NativeDialOptions{...}}.
+	NativeDialOptions
 
 	// HandshakeTimeout bounds Dial as a whole: connecting, the WebSocket
 	// upgrade, sending Hello and waiting for Welcome. Default 5s.

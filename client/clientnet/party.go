@@ -1,11 +1,9 @@
 package clientnet
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"time"
@@ -63,30 +61,19 @@ func partyRequest(ctx context.Context, method, serverURL, path, identity string,
 	}
 	u, _ := url.Parse(base)
 	u.Path = path
-	var rd io.Reader
+	var b []byte
 	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
+		b, _ = json.Marshal(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	header := map[string]string{"Authorization": "Bearer " + identity, "Content-Type": "application/json"}
+	status, b, err := httpDo(ctx, method, u.String(), header, b, 16<<10)
 	if err != nil {
 		return Party{}, fmt.Errorf("clientnet: party: %w", err)
 	}
-	req.Header.Set("Authorization", "Bearer "+identity)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return Party{}, fmt.Errorf("clientnet: party: %w", err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
-	if err != nil {
-		return Party{}, fmt.Errorf("clientnet: party: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
+	if status != http.StatusOK && status != http.StatusCreated {
 		var e struct{ Error string }
 		json.Unmarshal(b, &e)
-		return Party{}, &PartyError{Status: resp.StatusCode, Message: e.Error}
+		return Party{}, &PartyError{Status: status, Message: e.Error}
 	}
 	var p Party
 	if err := json.Unmarshal(b, &p); err != nil || p.Code == "" {

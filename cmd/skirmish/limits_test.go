@@ -314,7 +314,7 @@ func TestTLS(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	player, err := clientnet.Dial(ctx, "wss://"+addr+"/ws", &clientnet.DialOptions{Name: "secure", HTTPClient: client, Identity: guestOver(t, client, "https://"+addr)})
+	player, err := clientnet.Dial(ctx, "wss://"+addr+"/ws", &clientnet.DialOptions{Name: "secure", NativeDialOptions: clientnet.NativeDialOptions{HTTPClient: client}, Identity: guestOver(t, client, "https://"+addr)})
 	if err != nil {
 		t.Fatalf("wss: %v", err)
 	}
@@ -337,7 +337,7 @@ func TestTLS(t *testing.T) {
 	roots.AddCert(servertest.WriteSelfSigned(t, certFile, keyFile, 2))
 	servertest.WaitForWithin(t, 6*time.Second, "the new certificate", func() bool { return served() == 2 })
 	// A player joins with the new certificate; the first plays on.
-	late, err := clientnet.Dial(ctx, "wss://"+addr+"/ws", &clientnet.DialOptions{Name: "late", HTTPClient: client, Identity: guestOver(t, client, "https://"+addr)})
+	late, err := clientnet.Dial(ctx, "wss://"+addr+"/ws", &clientnet.DialOptions{Name: "late", NativeDialOptions: clientnet.NativeDialOptions{HTTPClient: client}, Identity: guestOver(t, client, "https://"+addr)})
 	if err != nil {
 		t.Fatalf("wss after the rotation: %v", err)
 	}
