@@ -1,6 +1,10 @@
 package clientnet
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+	"strings"
+)
 
 // The client's few HTTP calls (the guest identity, parties) all go through
 // httpDo, which has a native implementation on net/http (httpdo_native.go)
@@ -18,4 +22,24 @@ import "fmt"
 // errTooLarge is a response body over httpDo's limit.
 func errTooLarge(method, url string, limit int) error {
 	return fmt.Errorf("%s %q: response over %d bytes", method, url, limit)
+}
+
+// Fetch GETs url and returns its body, at most limit bytes: what the client
+// downloads besides its own calls (a match recording for the replay
+// viewer), through the same small HTTP path, so the browser build links no
+// HTTP client either. A status other than 200 is an error that quotes the
+// start of the server's answer.
+func Fetch(ctx context.Context, url string, limit int) ([]byte, error) {
+	status, body, err := httpDo(ctx, "GET", url, nil, nil, limit)
+	if err != nil {
+		return nil, err
+	}
+	if status != 200 {
+		msg := strings.TrimSpace(string(body))
+		if len(msg) > 200 {
+			msg = msg[:200]
+		}
+		return nil, fmt.Errorf("GET %s: status %d: %s", url, status, msg)
+	}
+	return body, nil
 }

@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
+	"github.com/skirmishgg/skirmish/client/clientnet"
 	"github.com/skirmishgg/skirmish/client/replayview"
 	"github.com/skirmishgg/skirmish/client/ui/play"
 	"github.com/skirmishgg/skirmish/game"
@@ -97,20 +97,14 @@ func loadReplay(ctx context.Context, src string) ([]byte, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
+	b, err := clientnet.Fetch(ctx, src, maxReplayBytes+1)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
+	if len(b) > maxReplayBytes {
+		return nil, fmt.Errorf("%s: over %d MB, more than a recording holds", src, maxReplayBytes>>20)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
-		return nil, fmt.Errorf("%s: %s: %s", src, resp.Status, strings.TrimSpace(string(msg)))
-	}
-	return readBounded(resp.Body, src)
+	return b, nil
 }
 
 func readBounded(r io.Reader, src string) ([]byte, error) {
