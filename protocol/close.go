@@ -31,6 +31,7 @@ const (
 	CloseBadResume        = 4004 // the resume token is not valid (or expired)
 	CloseBadToken         = 4005 // no join token, or one this host refuses (expired, reused, forged, unknown match)
 	CloseReplaced         = 4006 // a newer connection resumed this seat
+	CloseUnknownMatch     = 4010 // Spectate names no match this server runs, or one that takes no spectators
 )
 
 // MaxCloseReason is the most bytes a close frame's reason may hold.

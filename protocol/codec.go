@@ -52,8 +52,14 @@ func (m *Welcome) Append(b []byte) []byte {
 	b = appendUint(b, uint64(m.TickRate))
 	b = appendUint(b, uint64(m.SnapshotRate))
 	b = appendStr(b, m.Resume)
-	b = appendArray(b, len(m.Kinds))
-	for _, k := range m.Kinds {
+	b = appendKinds(b, m.Kinds)
+	return m.Static.append(b)
+}
+
+// appendKinds appends a schema: [[kindName, [fieldName, ...]], ...].
+func appendKinds(b []byte, kinds []KindSchema) []byte {
+	b = appendArray(b, len(kinds))
+	for _, k := range kinds {
 		b = appendArray(b, 2)
 		b = appendStr(b, k.Name)
 		b = appendArray(b, len(k.Fields))
@@ -61,7 +67,7 @@ func (m *Welcome) Append(b []byte) []byte {
 			b = appendStr(b, f)
 		}
 	}
-	return m.Static.append(b)
+	return b
 }
 
 func (s *Static) append(b []byte) []byte {
@@ -121,10 +127,16 @@ func (m *Welcome) Decode(b []byte) error {
 	m.TickRate = r.u32()
 	m.SnapshotRate = r.u32()
 	r.string(&m.Resume, MaxResumeLen)
-	n := r.array(MaxKinds)
-	m.Kinds = resize(m.Kinds, n)
-	for i := range m.Kinds {
-		k := &m.Kinds[i]
+	m.Kinds = r.kinds(m.Kinds)
+	m.Static.decode(&r)
+	return r.done()
+}
+
+// kinds decodes a schema into dst, reusing its capacity.
+func (r *reader) kinds(dst []KindSchema) []KindSchema {
+	dst = resize(dst, r.array(MaxKinds))
+	for i := range dst {
+		k := &dst[i]
 		r.tuple(2)
 		r.string(&k.Name, MaxFieldName)
 		k.Fields = resize(k.Fields, r.array(MaxFields))
@@ -132,8 +144,7 @@ func (m *Welcome) Decode(b []byte) error {
 			r.string(&k.Fields[j], MaxFieldName)
 		}
 	}
-	m.Static.decode(&r)
-	return r.done()
+	return dst
 }
 
 // Input: [3, seq, ack, moveX, moveY, aim, buttons].

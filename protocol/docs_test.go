@@ -34,7 +34,7 @@ func TestDocExamples(t *testing.T) {
 		b    []byte
 		want string
 	}{
-		{"hello", (&Hello{Version: Version, Name: "ann"}).Append(nil), "940103a3616e6ea0"},
+		{"hello", (&Hello{Version: Version, Name: "ann"}).Append(nil), "940104a3616e6ea0"},
 		{"input", (&Input{Seq: 42, Ack: 310, MoveX: 127, MoveY: -127, Aim: 16384, Buttons: 1}).Append(nil),
 			"97032acd01367fd081cd400001"},
 		{"snapshot", AppendSnapshot(nil, 312, 310, 42, base, cur, arenaCounts),
@@ -43,7 +43,7 @@ func TestDocExamples(t *testing.T) {
 			Kinds: []KindSchema{{Name: "dot", Fields: []string{"x", "y"}}},
 			Static: Static{Bounds: Rect{0, 0, 400, 300}, Walls: []Rect{{100, 100, 200, 140}},
 				Params: []Param{{"player_radius", 80}}}}).Append(nil),
-			"99020303a26d313c1ea09192a3646f7492a178a17993940000cd0190cd012c91946464ccc8cc8c9192ad706c617965725f72616469757350"},
+			"99020403a26d313c1ea09192a3646f7492a178a17993940000cd0190cd012c91946464ccc8cc8c9192ad706c617965725f72616469757350"},
 	}
 	doc, err := os.ReadFile("../docs/PROTOCOL.md")
 	if err != nil {

@@ -1,4 +1,4 @@
-// Package protocol is Skirmish's wire format, version 2: every WebSocket
+// Package protocol is Skirmish's wire format, version 4: every WebSocket
 // binary message is one msgpack array led by a message type. Snapshots carry
 // quantized integer entity fields delta-encoded against what the client
 // already has. docs/PROTOCOL.md is the reference for third-party clients.
@@ -15,8 +15,9 @@ import "fmt"
 
 // Version is the protocol version this package speaks. Version 2 added
 // Welcome's static description (a ninth element), which version 1
-// decoders reject; version 3 added Bye, the server's last message.
-const Version = 3
+// decoders reject; version 3 added Bye, the server's last message;
+// version 4 added spectating (Spectate, Watching).
+const Version = 4
 
 // MsgType leads every message.
 type MsgType uint8
@@ -44,7 +45,11 @@ const (
 	// The end of a connection.
 	MsgBye MsgType = 16 // S→C [16, code, reason]
 
-	lastMsgType = MsgBye
+	// Spectating (version 4): a connection that watches a running match.
+	MsgSpectate MsgType = 17 // C→S [17, version, match, token]
+	MsgWatching MsgType = 18 // S→C [18, version, match, tickRate, snapshotRate, delayMs, kinds, static]
+
+	lastMsgType = MsgWatching
 )
 
 // Limits a decoder enforces on what a peer claims.
