@@ -65,6 +65,7 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 		Match: (&match.Options{
 			SnapshotRate: o.SnapshotRate, MaxCatchUp: o.MaxCatchUp, AckTimeout: o.AckTimeout, ResumeGrace: o.ResumeGrace, MaxRewind: o.MaxRewind,
 			GridCell: gridCell, Dispatcher: srv.ws.Dispatcher(), Clock: o.Clock, Metrics: match.NewMetrics(o.Registry),
+			SpectateDelay: o.SpectateDelay, MaxSpectators: o.MaxSpectators, Audience: srv.ws.Audience(),
 		}).WithDefaults(),
 		Seed:     o.Seed,
 		OnResult: o.OnResult,
@@ -82,8 +83,8 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 	return srv, nil
 }
 
-// Handler serves /ws (players), /metrics (Prometheus) and /healthz
-// (liveness).
+// Handler serves /ws (players and spectators), /v1/matches (the public
+// list of running matches), /metrics (Prometheus) and /healthz (liveness).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", s.ws)
@@ -93,6 +94,7 @@ func (s *Server) Handler() http.Handler {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", s.serveReadyz)
+	mux.HandleFunc("GET /v1/matches", s.serveMatchList)
 	return mux
 }
 

@@ -45,6 +45,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	adminAddr := fs.String("admin-addr", "", "address for operators, and then only there: /metrics and /debug/pprof (empty: /metrics is on -addr, with a warning)")
 	common := addCommonFlags(fs)
 	netf := addNetFlags(fs)
+	spec := addSpectateFlags(fs)
 	guard := addGuardFlags(fs, guardHost)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -70,6 +71,9 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(2, "-agones-health must be positive")
 	}
 	if err := guard.check(); err != nil {
+		return fail(2, "%v", err)
+	}
+	if err := spec.check(); err != nil {
 		return fail(2, "%v", err)
 	}
 	interest, err := setup.ParseView(*viewSize, arena.ViewUnitsPerUnit)
@@ -108,10 +112,12 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	if *useAgones {
 		agonesOpts = &agones.Options{URL: agones.URL(os.Getenv("AGONES_SDK_HTTP_PORT")), HealthInterval: *agonesHealth}
 	}
+	srvOpts := server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, RecordDir: *recordDir, MaxRewind: rewindOption(*maxRewind), Limits: guard.limits(0), Logger: logger, AllowedOrigins: netf.origins}
+	spec.apply(&srvOpts)
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Prefix: *prefix, Tokens: tokens, Modes: arena.Modes(nil),
 		HostID: *hostID, PublicURL: *publicURL, Region: *region, Capacity: *capacity, TTL: *ttl,
-		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, RecordDir: *recordDir, MaxRewind: rewindOption(*maxRewind), Limits: guard.limits(0), Logger: logger, AllowedOrigins: netf.origins},
+		Server: srvOpts,
 		Agones: agonesOpts,
 	})
 	if err != nil {

@@ -132,7 +132,7 @@ func New(opts Options) (*Stack, error) {
 		if err != nil { // still served: a page that says to run make web
 			logger.Warn("no browser client at /", "err", err)
 		}
-		for _, p := range []string{"/ws", "/healthz", "/readyz", "/metrics"} {
+		for _, p := range []string{"/ws", "/healthz", "/readyz", "/metrics", "/v1/matches"} {
 			mux.Handle(p, api)
 		}
 		root = page
