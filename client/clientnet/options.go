@@ -22,6 +22,13 @@ type DialOptions struct {
 	// after a disconnect. Default "": a new seat.
 	Resume string
 
+	// Spectate, when set, is the ID of a running match to watch instead
+	// of playing: Dial sends Spectate rather than Hello, and the Conn's
+	// Welcome is made from the server's Watching (player 0: no player of
+	// its own, no resume token). Its snapshots run Conn.SpectateDelay
+	// behind the match; it must send no Input. Default "": play.
+	Spectate string
+
 	// HTTPHeader is added to the WebSocket handshake request. Default none.
 	// Browsers (GOOS=js) do not let a page set handshake headers, so it is
 	// ignored there.
