@@ -64,6 +64,12 @@ func (g *Game) updateMatch() {
 		g.match.showGraph = !g.match.showGraph
 	}
 	sc := &g.match.scene
+	if sc.Spectating {
+		if g.in.tab {
+			sess.FollowNext() // Tab: the next player, then the whole arena
+		}
+		return
+	}
 	c := g.in.controls(&g.match.cam, sc.MeX, sc.MeY, sc.HaveMe)
 	in := c.Input(g.match.lastAim)
 	g.match.lastAim = in.Aim
@@ -89,8 +95,11 @@ func (g *Game) drawMatch(dst *ebiten.Image, now time.Time, dt float64) bool {
 	ms.cam.Resize(g.w, g.h)
 	ms.cam.SlackX, ms.cam.SlackY = avatarSlackX*g.w, avatarSlackY*g.h
 	tx, ty := g.arena.Width/2, g.arena.Height/2
-	if sc.HaveMe {
+	switch {
+	case sc.HaveMe:
 		tx, ty = sc.MeX, sc.MeY
+	case sc.HaveFollow:
+		tx, ty = sc.FollowX, sc.FollowY
 	}
 	ms.cam.Follow(tx, ty, g.arena.Width, g.arena.Height, dt)
 

@@ -4,11 +4,11 @@
 //
 // Natively:
 //
-//	skirmish-client [-server ws://localhost:8080/ws] [-name NAME] [-join] [-autoplay]
+//	skirmish-client [-server ws://localhost:8080/ws] [-name NAME] [-join] [-autoplay] [-spectate MATCHID]
 //
 // In the browser the server defaults to the page's own host (ws or wss as
 // the page), and the page's query string takes the same options:
-// ?server=HOST:PORT&name=NAME&join=1&autoplay=1.
+// ?server=HOST:PORT&name=NAME&join=1&autoplay=1&spectate=MATCHID.
 package main
 
 import (

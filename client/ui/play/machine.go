@@ -132,12 +132,14 @@ func (m *Machine) Update() bool {
 	case StatusEnded:
 		// The next match goes straight to the matchmaker when this one did.
 		m.base.Queue = m.state.Queued
+		m.base.Spectate = "" // a link watches once: Play then plays
 		m.results, _ = m.sess.Results()
 		m.sess.Close()
 		m.sess = nil
 		m.phase = PhaseResults
 	case StatusFailed, StatusClosed:
 		m.err = DescribeAt(m.state.Err, m.Server)
+		m.base.Spectate = ""
 		m.sess.Close()
 		m.sess = nil
 		m.phase = PhaseMenu

@@ -83,6 +83,10 @@ type Config struct {
 	// server's grace period); past it the session stops retrying and
 	// finds a new match. Default 30s, what `skirmish serve` keeps.
 	Grace time.Duration
+	// Spectate, when set, watches the running match of that ID instead
+	// of playing (a link: -spectate, ?spectate=): no seat, no input, the
+	// server's delay. Default "": play.
+	Spectate string
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 }
@@ -162,6 +166,8 @@ type Session struct {
 	goingAway    bool      // the server said it was shutting down (1001)
 	notice       string    // why the session is looking for a new match
 	rejoins      int
+	follow       uint32        // spectating: the player the camera follows (0: none)
+	delay        time.Duration // spectating: how far behind the match the snapshots run
 
 	ents []clientnet.Sampled // Sample's scratch
 }
@@ -196,7 +202,7 @@ func (s *Session) run() {
 	defer close(s.done)
 	defer s.cancel()
 	resume, url := "", s.cfg.URL
-	if s.cfg.Queue {
+	if s.cfg.Queue && s.cfg.Spectate == "" {
 		var err error
 		if url, resume, err = s.enqueue(); err != nil {
 			s.finish(err)
@@ -206,7 +212,7 @@ func (s *Session) run() {
 	for {
 		err := s.play(url, resume)
 		switch {
-		case errors.Is(err, errNeedsQueue) && resume == "":
+		case errors.Is(err, errNeedsQueue) && resume == "" && s.cfg.Spectate == "":
 			if url, resume, err = s.enqueue(); err != nil {
 				s.finish(err)
 				return
@@ -314,6 +320,7 @@ func (s *Session) play(url, token string) error {
 		Dial: clientnet.DialOptions{
 			Name:             s.cfg.Name,
 			Resume:           token,
+			Spectate:         s.cfg.Spectate,
 			HandshakeTimeout: s.cfg.HandshakeTimeout,
 			Now:              s.cfg.Now,
 		},
@@ -378,7 +385,9 @@ func (s *Session) play(url, token string) error {
 
 	stopSend := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Go(func() { s.send(c, stopSend) })
+	if s.cfg.Spectate == "" { // a spectator sends no input
+		wg.Go(func() { s.send(c, stopSend) })
+	}
 	defer func() {
 		close(stopSend)
 		wg.Wait()
@@ -431,6 +440,7 @@ func (s *Session) handle(conn *clientnet.Conn, typ protocol.MsgType) {
 			s.status = StatusPlaying
 			s.firstAt = s.cfg.Now()
 			s.setWelcome(conn.Welcome())
+			s.delay, _ = conn.Spectating()
 		}
 		_, ents := conn.View()
 		for i := range ents {
@@ -580,6 +590,11 @@ func (s *Session) Sample(now time.Time, sc *Scene) {
 	sc.Events = sc.Events[:0]
 	sc.HaveMe = false
 	sc.Me = me
+	sc.Spectating = s.cfg.Spectate != ""
+	sc.HaveFollow = false
+	s.mu.Lock()
+	sc.Following = s.follow
+	s.mu.Unlock()
 	sc.Reconnecting = false
 	sc.Stalled = false
 	if c == nil {
@@ -624,6 +639,9 @@ func (s *Session) Sample(now time.Time, sc *Scene) {
 				p.Aim = aim // what is being sent, not what came back
 				sc.MeX, sc.MeY, sc.HaveMe = p.X, p.Y, true
 			}
+			if sc.Spectating && p.ID == sc.Following {
+				sc.FollowX, sc.FollowY, sc.HaveFollow = p.X, p.Y, true
+			}
 			sc.Players = append(sc.Players, p)
 		case arena.KindBullet:
 			f := e.Ints()
@@ -667,6 +685,29 @@ func (s *Session) Sample(now time.Time, sc *Scene) {
 	}
 	sc.Events = append(sc.Events, s.events[:n]...)
 	s.events = append(s.events[:0], s.events[n:]...)
+}
+
+// SpectateDelay is how far behind the match a spectator sees it (0 for a
+// player, or before the first snapshot).
+func (s *Session) SpectateDelay() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.delay
+}
+
+// FollowNext makes a spectator's camera follow the next player of the
+// match by ID after the one it follows, and then none (the whole arena)
+// after the last.
+func (s *Session) FollowNext() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := uint32(0)
+	for id, r := range s.roster {
+		if r.here && id > s.follow && (next == 0 || id < next) {
+			next = id
+		}
+	}
+	s.follow = next
 }
 
 // Name returns the display name of player id ("" if unknown).
