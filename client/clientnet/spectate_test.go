@@ -34,6 +34,11 @@ func TestSpectateRealServer(t *testing.T) {
 	}()
 	id := player.Welcome().Match
 
+	list, err := ListMatches(ctx, url, nil)
+	if err != nil || len(list) != 1 || list[0].ID != id || list[0].Players != 1 || !list[0].Spectatable || list[0].Game != "arena" {
+		t.Fatalf("ListMatches = %+v, %v", list, err)
+	}
+
 	for _, tc := range []struct {
 		name  string
 		match string

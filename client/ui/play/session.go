@@ -85,7 +85,8 @@ type Config struct {
 	Grace time.Duration
 	// Spectate, when set, watches the running match of that ID instead
 	// of playing (a link: -spectate, ?spectate=): no seat, no input, the
-	// server's delay. Default "": play.
+	// server's delay; AnyMatch watches the busiest match the server
+	// lists. Default "": play.
 	Spectate string
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
@@ -195,14 +196,48 @@ func Start(ctx context.Context, cfg Config) *Session {
 	return s
 }
 
+// AnyMatch is Config.Spectate for "the busiest match the server runs".
+const AnyMatch = "*"
+
+// errNoMatchToWatch: the server lists no match that takes spectators.
+var errNoMatchToWatch = errors.New("play: no match to watch")
+
+// pickMatch returns the ID of the spectatable match with the most players
+// on the session's server.
+func (s *Session) pickMatch() (string, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.HandshakeTimeout)
+	defer cancel()
+	list, err := clientnet.ListMatches(ctx, s.cfg.URL, nil)
+	if err != nil {
+		return "", err
+	}
+	best := -1
+	for i, m := range list {
+		if m.Spectatable && (best < 0 || m.Players > list[best].Players) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return "", errNoMatchToWatch
+	}
+	return list[best].ID, nil
+}
+
 // errNeedsQueue: the server admits players only through its matchmaker.
 var errNeedsQueue = errors.New("play: the server wants a matchmaker ticket")
 
 func (s *Session) run() {
 	defer close(s.done)
 	defer s.cancel()
-	resume, url := "", s.cfg.URL
-	if s.cfg.Queue && s.cfg.Spectate == "" {
+	resume, url, watch := "", s.cfg.URL, s.cfg.Spectate
+	if watch == AnyMatch {
+		var err error
+		if watch, err = s.pickMatch(); err != nil {
+			s.finish(err)
+			return
+		}
+	}
+	if s.cfg.Queue && watch == "" {
 		var err error
 		if url, resume, err = s.enqueue(); err != nil {
 			s.finish(err)
@@ -210,7 +245,7 @@ func (s *Session) run() {
 		}
 	}
 	for {
-		err := s.play(url, resume)
+		err := s.play(url, resume, watch)
 		switch {
 		case errors.Is(err, errNeedsQueue) && resume == "" && s.cfg.Spectate == "":
 			if url, resume, err = s.enqueue(); err != nil {
@@ -312,7 +347,7 @@ func (s *Session) enqueue() (url, token string, err error) {
 // play runs a clientnet.Client on url until the session ends. It returns
 // errNeedsQueue when the server refuses a player without a matchmaker
 // ticket, and the Client's final error otherwise.
-func (s *Session) play(url, token string) error {
+func (s *Session) play(url, token, watch string) error {
 	firstFail := make(chan error, 1)
 	online, stopOnline := networkBack()
 	defer stopOnline()
@@ -320,7 +355,7 @@ func (s *Session) play(url, token string) error {
 		Dial: clientnet.DialOptions{
 			Name:             s.cfg.Name,
 			Resume:           token,
-			Spectate:         s.cfg.Spectate,
+			Spectate:         watch,
 			HandshakeTimeout: s.cfg.HandshakeTimeout,
 			Now:              s.cfg.Now,
 		},
@@ -890,6 +925,8 @@ func DescribeAt(err error, addr string) string {
 		return "The server closed the connection: it was too slow or sent too much. Press Play to try again."
 	case protocol.CloseReplaced:
 		return "You joined this match from another window, so this one left it."
+	case protocol.CloseUnknownMatch:
+		return "That match is not running on the server any more: watch another one."
 	}
 	if qe, ok := errors.AsType[*clientnet.QueueError](err); ok {
 		switch qe.Code {
@@ -901,6 +938,8 @@ func DescribeAt(err error, addr string) string {
 		return "The matchmaker refused: " + strings.TrimSuffix(qe.Message, ".") + "."
 	}
 	switch {
+	case errors.Is(err, errNoMatchToWatch):
+		return "No match is being played right now: press Play to start one."
 	case errors.Is(err, clientnet.ErrVersion):
 		return "This client does not speak the server's protocol version: reload the page or update the client."
 	case errors.Is(err, clientnet.ErrSeatLost):

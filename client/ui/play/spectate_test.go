@@ -1,6 +1,7 @@
 package play
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -43,5 +44,35 @@ func TestSessionSpectates(t *testing.T) {
 	watcher.FollowNext()
 	if watcher.Sample(time.Now(), &sc); sc.Following != 0 {
 		t.Fatalf("after the last player the camera follows %d, want the whole arena", sc.Following)
+	}
+}
+
+// The menu's Watch spectates the busiest match of the server, and says so
+// when there is none; afterwards Play plays.
+func TestMachineWatch(t *testing.T) {
+	rules := arena.New(nil)
+	srv, url := servertest.StartServer(t, rules, &server.Options{SpectateDelay: -1})
+	m := NewMachine(t.Context(), Config{URL: url, Rules: rules})
+	if !m.Watch() {
+		t.Fatalf("Watch refused: %s", m.Err())
+	}
+	servertest.WaitFor(t, "the menu again", func() bool { m.Update(); return m.Phase() == PhaseMenu })
+	if !strings.Contains(m.Err(), "No match is being played") || m.base.Spectate != "" {
+		t.Fatalf("with no match: %q (spectate %q)", m.Err(), m.base.Spectate)
+	}
+
+	player := Start(t.Context(), Config{URL: url, Name: "ann", Rules: rules})
+	defer player.Close()
+	servertest.WaitFor(t, "the player to play", func() bool { return player.State().Status == StatusPlaying })
+	if !m.Watch() {
+		t.Fatalf("Watch refused: %s", m.Err())
+	}
+	servertest.WaitFor(t, "the match on screen", func() bool { m.Update(); return m.Phase() == PhasePlaying })
+	if st := m.State(); st.Player != 0 || st.Match != srv.Matches()[0].ID {
+		t.Fatalf("watching as player %d match %q, want a spectator of %s", st.Player, st.Match, srv.Matches()[0].ID)
+	}
+	m.Leave()
+	if m.base.Spectate != "" {
+		t.Fatal("after leaving, Play would spectate again")
 	}
 }
