@@ -177,6 +177,14 @@ func (s *Server) registerGauges() {
 				}
 				return float64(n)
 			}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "skirmish_spectators", Help: "Spectators watching, over all matches."},
+			func() float64 {
+				n := 0
+				for _, m := range s.Matches() {
+					n += m.Spectators
+				}
+				return float64(n)
+			}),
 	)
 }
 

@@ -235,8 +235,14 @@ func (m *Match) housekeeping(now time.Time) bool {
 func (m *Match) exit() {
 	m.seats.releaseAll()
 	for _, s := range m.spec.list {
+		// Closed already when the match ended or was stopped; this
+		// close is for a match that ended empty.
+		s.Close(protocol.CloseNormal, "match over: no players left")
 		s.Detach()
 	}
+	clear(m.spec.list)
+	m.spec.list = m.spec.list[:0]
+	m.spec.count.Store(0)
 	m.dropDelayed()
 	if r := m.opts.Recorder; r != nil {
 		r.Close(m.tick)

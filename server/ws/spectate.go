@@ -80,7 +80,10 @@ func (a audience) Show(v, base *match.View, spectators []match.Spectator) {
 	var stack [64]*session
 	ready := stack[:0]
 	for _, sp := range spectators {
-		s := sp.(*session)
+		s, ok := sp.(*session)
+		if !ok {
+			continue // not this adapter's
+		}
 		if s.offerFrame(f) {
 			ready = append(ready, s)
 		}
