@@ -82,3 +82,22 @@ func TestSpectateRealServer(t *testing.T) {
 		})
 	}
 }
+
+// A Client spectating a match that is not (or no longer) there stops at
+// once: retrying cannot bring the match back.
+func TestSpectateUnknownMatchIsFinal(t *testing.T) {
+	_, url := servertest.StartServer(t, arena.New(nil), nil)
+	c := Open(t.Context(), url, &ClientOptions{
+		Dial: DialOptions{Spectate: "gone"}, Game: arena.New(nil),
+		BackoffMin: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
+	})
+	defer c.Close()
+	select {
+	case <-c.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the Client is still retrying a match that is not there")
+	}
+	if code := websocket.CloseStatus(c.Err()); code != protocol.CloseUnknownMatch {
+		t.Fatalf("Client ended with %v, want close 4010", c.Err())
+	}
+}

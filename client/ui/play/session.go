@@ -278,7 +278,8 @@ const maxRejoins = 5
 func (s *Session) lost(err error) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing || s.ended || !s.connected || s.rejoins >= maxRejoins || s.ctx.Err() != nil {
+	if s.closing || s.ended || !s.connected || s.rejoins >= maxRejoins || s.ctx.Err() != nil || s.cfg.Spectate != "" {
+		// A spectator that lost its match does not go and play one.
 		return false
 	}
 	return errors.Is(err, clientnet.ErrSeatLost) || errors.Is(err, clientnet.ErrGaveUp)
