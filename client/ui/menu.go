@@ -19,7 +19,8 @@ const (
 )
 
 type menuState struct {
-	advanced bool // the SERVER field shows (always, unless Options.HideServer)
+	watch    *play.WatchList // the list of matches to watch, while it shows
+	advanced bool            // the SERVER field shows (always, unless Options.HideServer)
 	focus    field
 	typed    time.Time // last keystroke: the caret stays lit while typing
 }
@@ -53,6 +54,10 @@ func (g *Game) menuLayout() menuLayout {
 }
 
 func (g *Game) updateMenu() {
+	if g.menu.watch != nil {
+		g.updateWatchList()
+		return
+	}
 	l := g.menuLayout()
 	in := &g.in
 	m := g.m
@@ -69,7 +74,7 @@ func (g *Game) updateMenu() {
 			m.Play()
 			return
 		case l.watch.contains(in.cursorX, in.cursorY):
-			m.Watch() // the busiest match on the server
+			g.menu.watch = m.OpenWatchList()
 			return
 		}
 	}
@@ -110,6 +115,10 @@ func (g *Game) updateMenu() {
 }
 
 func (g *Game) drawMenu(dst *ebiten.Image, now time.Time) {
+	if g.menu.watch != nil {
+		g.drawWatchList(dst, now)
+		return
+	}
 	g.drawBackdrop(dst, now)
 	l := g.menuLayout()
 	s := l.s

@@ -106,17 +106,7 @@ func (m *Machine) Play() bool {
 // Watch spectates the busiest match of the menu's server (AnyMatch), from
 // the menu or the results. It reports false, with Err set, when the
 // server field is not valid.
-func (m *Machine) Watch() bool {
-	if m.phase != PhaseMenu && m.phase != PhaseResults {
-		return false
-	}
-	m.base.Spectate = AnyMatch
-	if !m.Play() {
-		m.base.Spectate = ""
-		return false
-	}
-	return true
-}
+func (m *Machine) Watch() bool { return m.Spectate(AnyMatch) }
 
 // Leave goes back to the menu from any phase, leaving the match.
 func (m *Machine) Leave() {
