@@ -135,7 +135,7 @@ func TestSpectatorSeesTheMatchDelayed(t *testing.T) {
 	if sp.watching.Match != before.ID || sp.watching.DelayMs != 500 || sp.watching.TickRate != 60 || len(sp.watching.Kinds) == 0 {
 		t.Fatalf("watching = %+v", sp.watching)
 	}
-	servertest.WaitFor(t, "20 delayed snapshots", func() bool { return sp.snapshots.Load() >= 20 })
+	servertest.WaitForWithin(t, 20*time.Second, "20 delayed snapshots", func() bool { return sp.snapshots.Load() >= 20 })
 	sp.check(t)
 	after := srv.Matches()[0]
 	if after.Seats != before.Seats || after.Players != before.Players || after.Spectators != 1 {
@@ -221,7 +221,9 @@ func TestSpectatorsShareOneEncode(t *testing.T) {
 	for i := range specs {
 		specs[i] = spectate(t, url, id, nil)
 	}
-	servertest.WaitFor(t, "every spectator's first snapshot", func() bool {
+	// Generous: under make test's parallel load 100 race-instrumented
+	// clients start slowly. Nothing here measures time.
+	servertest.WaitForWithin(t, 30*time.Second, "every spectator's first snapshot", func() bool {
 		for _, s := range specs {
 			if s.snapshots.Load() == 0 {
 				return false
@@ -242,7 +244,7 @@ func TestSpectatorsShareOneEncode(t *testing.T) {
 	}
 	d0, k0 := encodes()
 	r0, f0 := received(), srv.Matches()[0].Snapshots
-	servertest.WaitFor(t, "30 more snapshots", func() bool { return srv.Matches()[0].Snapshots >= f0+30 })
+	servertest.WaitForWithin(t, 30*time.Second, "30 more snapshots", func() bool { return srv.Matches()[0].Snapshots >= f0+30 })
 	d1, k1 := encodes()
 	r1, f1 := received(), srv.Matches()[0].Snapshots
 	for _, s := range specs {
