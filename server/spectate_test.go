@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -144,11 +145,16 @@ func TestSpectatorSeesTheMatchDelayed(t *testing.T) {
 	}
 	lagMu.Lock()
 	for i, lag := range lags {
-		// Never less than the delay; more only by scheduling (a loaded
-		// machine under -race delivers late).
-		if lag < delayTicks || lag > delayTicks+30 {
-			t.Errorf("snapshot %d was %d ticks behind the server, want about %d", i, lag, delayTicks)
+		// Never less than the delay.
+		if lag < delayTicks {
+			t.Errorf("snapshot %d was %d ticks behind the server, want at least %d", i, lag, delayTicks)
 		}
+	}
+	// More only by scheduling: a loaded machine under -race delivers some
+	// late, not most (server/match's tests pin the delay exactly).
+	sorted := slices.Sorted(slices.Values(lags))
+	if median := sorted[len(sorted)/2]; median > delayTicks+15 {
+		t.Errorf("median lag %d ticks (of %v), want about %d", median, sorted, delayTicks)
 	}
 	lagMu.Unlock()
 
