@@ -79,11 +79,11 @@ func (g *Game) drawHUD(dst *ebiten.Image, now time.Time) {
 		g.drawBanner(dst, b, msg, colWarn, now)
 	case sc.Spectating && g.m.Session() != nil:
 		sess := g.m.Session()
-		who := "the whole arena"
+		who := "free camera (WASD)"
 		if sc.Following != 0 {
-			who = sess.Name(sc.Following)
+			who = "following " + sess.Name(sc.Following)
 		}
-		g.drawBanner(dst, b, fmt.Sprintf("Spectating, %v behind · following %s · Tab next player", sess.SpectateDelay(), who), colText, now)
+		g.drawBanner(dst, b, fmt.Sprintf("Spectating, %v behind · %s · Tab next player", sess.SpectateDelay(), who), colText, now)
 	case len(sc.Roster) <= 1:
 		g.drawBanner(dst, b, "Waiting for other players — warm up meanwhile", colText, now)
 	}

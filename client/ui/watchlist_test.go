@@ -62,6 +62,17 @@ func TestNativeWatchList(t *testing.T) {
 	if seats := srv.Matches()[0].Seats; seats.Taken() != 1 {
 		t.Fatalf("seats %+v: the spectator took one", seats)
 	}
+	// The movement keys pan the free camera.
+	var x0, x1 float64
+	runner.do(func() { x0 = g.match.freeX })
+	for range 10 {
+		press(g, func(in *inputState) { in.right = true })
+	}
+	time.Sleep(300 * time.Millisecond)
+	runner.do(func() { x1 = g.match.freeX })
+	if x1 <= x0 {
+		t.Errorf("the free camera stayed at x %v after holding right (from %v)", x1, x0)
+	}
 	time.Sleep(time.Second)
 	img := screenshot(g)
 	path := artifact(t, "screen-spectating.png", img)
