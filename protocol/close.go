@@ -32,6 +32,7 @@ const (
 	CloseBadToken         = 4005 // no join token, or one this host refuses (expired, reused, forged, unknown match)
 	CloseReplaced         = 4006 // a newer connection resumed this seat, or queued for the same identity
 	CloseBadIdentity      = 4007 // no identity token, or one the server refuses (forged, expired, another key): get one (POST /v1/auth/guest) and retry
+	CloseUnknownMatch     = 4010 // Spectate names no match this server runs, or one that takes no spectators
 )
 
 // MaxCloseReason is the most bytes a close frame's reason may hold.

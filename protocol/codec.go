@@ -57,8 +57,8 @@ func PeekVersion(b []byte) (uint32, error) {
 	}
 	switch typ := r.u64(); {
 	case r.err != nil:
-	case typ != uint64(MsgHello) && typ != uint64(MsgQueue):
-		r.fail(fmt.Errorf("%w: got %d, want a Hello or a Queue", ErrWrongType, typ))
+	case typ != uint64(MsgHello) && typ != uint64(MsgQueue) && typ != uint64(MsgSpectate):
+		r.fail(fmt.Errorf("%w: got %d, want a Hello, a Queue or a Spectate", ErrWrongType, typ))
 	}
 	v := r.u32()
 	return v, r.err
@@ -76,8 +76,14 @@ func (m *Welcome) Append(b []byte) []byte {
 	b = appendUint(b, uint64(m.TickRate))
 	b = appendUint(b, uint64(m.SnapshotRate))
 	b = appendStr(b, m.Resume)
-	b = appendArray(b, len(m.Kinds))
-	for _, k := range m.Kinds {
+	b = appendKinds(b, m.Kinds)
+	return m.Static.append(b)
+}
+
+// appendKinds appends a schema: [[kindName, [fieldName, ...]], ...].
+func appendKinds(b []byte, kinds []KindSchema) []byte {
+	b = appendArray(b, len(kinds))
+	for _, k := range kinds {
 		b = appendArray(b, 2)
 		b = appendStr(b, k.Name)
 		b = appendArray(b, len(k.Fields))
@@ -85,7 +91,7 @@ func (m *Welcome) Append(b []byte) []byte {
 			b = appendStr(b, f)
 		}
 	}
-	return m.Static.append(b)
+	return b
 }
 
 func (s *Static) append(b []byte) []byte {
@@ -145,10 +151,16 @@ func (m *Welcome) Decode(b []byte) error {
 	m.TickRate = r.u32()
 	m.SnapshotRate = r.u32()
 	r.string(&m.Resume, MaxResumeLen)
-	n := r.array(MaxKinds)
-	m.Kinds = resize(m.Kinds, n)
-	for i := range m.Kinds {
-		k := &m.Kinds[i]
+	m.Kinds = r.kinds(m.Kinds)
+	m.Static.decode(&r)
+	return r.done()
+}
+
+// kinds decodes a schema into dst, reusing its capacity.
+func (r *reader) kinds(dst []KindSchema) []KindSchema {
+	dst = resize(dst, r.array(MaxKinds))
+	for i := range dst {
+		k := &dst[i]
 		r.tuple(2)
 		r.string(&k.Name, MaxFieldName)
 		k.Fields = resize(k.Fields, r.array(MaxFields))
@@ -156,8 +168,7 @@ func (m *Welcome) Decode(b []byte) error {
 			r.string(&k.Fields[j], MaxFieldName)
 		}
 	}
-	m.Static.decode(&r)
-	return r.done()
+	return dst
 }
 
 // Input: [3, seq, ack, moveX, moveY, aim, buttons].

@@ -171,6 +171,14 @@ func sampleMessages() []Message {
 		&Bye{Code: 1001, Reason: "server shutting down"},
 		&Bye{Code: math.MaxUint16, Reason: strings.Repeat("r", MaxCloseReason)},
 		&Bye{},
+		&Spectate{Version: Version, Match: "0123456789abcdef"},
+		&Spectate{},
+		&Spectate{Version: math.MaxUint32, Match: strings.Repeat("m", MaxMatchLen), Token: strings.Repeat("t", MaxResumeLen)},
+		&Watching{Version: Version, Match: "m1", TickRate: 60, SnapshotRate: 30, DelayMs: 2000,
+			Kinds: []KindSchema{{Name: "player", Fields: []string{"x", "y"}}}, Static: arenaStatic()},
+		&Watching{},
+		&Watching{Version: math.MaxUint32, Match: strings.Repeat("m", MaxMatchLen), TickRate: math.MaxUint32,
+			SnapshotRate: math.MaxUint32, DelayMs: math.MaxUint32, Kinds: maxKinds(), Static: maxStatic()},
 	}
 }
 
@@ -280,7 +288,7 @@ func TestPeekType(t *testing.T) {
 		{"dc000103", MsgInput, nil},    // array16
 		{"dd0000000105", MsgPing, nil}, // array32
 		{"9100", 0, ErrUnknownType},    // 0 is no type
-		{"9111", 0, ErrUnknownType},    // past the last type (17)
+		{"9113", 0, ErrUnknownType},    // past the last type (19)
 		{"9110", MsgBye, nil},
 		{"910f", MsgQueueError, nil},
 		{"91cd0101", 0, ErrUnknownType},           // 257

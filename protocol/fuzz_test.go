@@ -116,6 +116,8 @@ func FuzzQueueStatus(f *testing.F) { fuzzMessage[QueueStatus](f) }
 func FuzzAssigned(f *testing.F)    { fuzzMessage[Assigned](f) }
 func FuzzQueueError(f *testing.F)  { fuzzMessage[QueueError](f) }
 func FuzzBye(f *testing.F)         { fuzzMessage[Bye](f) }
+func FuzzSpectate(f *testing.F)    { fuzzMessage[Spectate](f) }
+func FuzzWatching(f *testing.F)    { fuzzMessage[Watching](f) }
 
 // FuzzSnapshotDecode fuzzes Snapshot.Decode alone; FuzzSnapshot adds Apply.
 func FuzzSnapshotDecode(f *testing.F) { fuzzMessage[Snapshot](f) }

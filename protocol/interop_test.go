@@ -58,24 +58,13 @@ func expected(m Message) []any {
 	case *Hello:
 		return arr(1, m.Version, m.Name, m.Resume, m.Identity)
 	case *Welcome:
-		kinds := []any{}
-		for _, k := range m.Kinds {
-			fields := []any{}
-			for _, f := range k.Fields {
-				fields = append(fields, f)
-			}
-			kinds = append(kinds, []any{k.Name, fields})
-		}
-		rect := func(r Rect) []any { return []any{r.MinX, r.MinY, r.MaxX, r.MaxY} }
-		walls, params := []any{}, []any{}
-		for _, w := range m.Static.Walls {
-			walls = append(walls, rect(w))
-		}
-		for _, p := range m.Static.Params {
-			params = append(params, []any{p.Name, p.Value})
-		}
-		static := []any{rect(m.Static.Bounds), walls, params}
+		kinds, static := genericSchema(m.Kinds, m.Static)
 		return arr(2, m.Version, m.Player, m.Match, m.TickRate, m.SnapshotRate, m.Resume, kinds, static)
+	case *Spectate:
+		return arr(17, m.Version, m.Match, m.Token)
+	case *Watching:
+		kinds, static := genericSchema(m.Kinds, m.Static)
+		return arr(18, m.Version, m.Match, m.TickRate, m.SnapshotRate, m.DelayMs, kinds, static)
 	case *Input:
 		return arr(3, m.Seq, m.Ack, m.MoveX, m.MoveY, m.Aim, m.Buttons)
 	case *Snapshot:
@@ -142,6 +131,28 @@ func expected(m Message) []any {
 		return arr(16, m.Code, m.Reason)
 	}
 	panic(fmt.Sprintf("no expected form for %T", m))
+}
+
+// genericSchema is the generic form of Welcome's and Watching's kinds and
+// static description.
+func genericSchema(ks []KindSchema, st Static) (kinds, static []any) {
+	kinds = []any{}
+	for _, k := range ks {
+		fields := []any{}
+		for _, f := range k.Fields {
+			fields = append(fields, f)
+		}
+		kinds = append(kinds, []any{k.Name, fields})
+	}
+	rect := func(r Rect) []any { return []any{r.MinX, r.MinY, r.MaxX, r.MaxY} }
+	walls, params := []any{}, []any{}
+	for _, w := range st.Walls {
+		walls = append(walls, rect(w))
+	}
+	for _, p := range st.Params {
+		params = append(params, []any{p.Name, p.Value})
+	}
+	return kinds, []any{rect(st.Bounds), walls, params}
 }
 
 func TestInteropTheyDecodeOurs(t *testing.T) {
@@ -250,6 +261,11 @@ func typed(m Message) []any {
 		return []any{uint8(15), m.Code, m.Message}
 	case *Bye:
 		return []any{uint16(16), uint32(m.Code), m.Reason}
+	case *Spectate:
+		return []any{uint64(17), int64(m.Version), m.Match, m.Token}
+	case *Watching:
+		w := typed(&Welcome{Kinds: m.Kinds, Static: m.Static})
+		return []any{int32(18), m.Version, m.Match, uint64(m.TickRate), m.SnapshotRate, int64(m.DelayMs), w[7], w[8]}
 	}
 	panic(fmt.Sprintf("no typed form for %T", m))
 }

@@ -16,9 +16,9 @@ import "fmt"
 // Version is the protocol version this package speaks. Version 2 added
 // Welcome's static description (a ninth element), which version 1
 // decoders reject; version 3 added Bye, the server's last message;
-// version 4 added identities: Hello and Queue carry the player's identity
+// version 4 added identities (Hello and Queue carry the player's identity
 // token, and Queue names a party by invite code instead of listing its
-// members.
+// members) and spectating (Spectate, Watching).
 const Version = 4
 
 // MsgType leads every message.
@@ -47,7 +47,11 @@ const (
 	// The end of a connection.
 	MsgBye MsgType = 16 // S→C [16, code, reason]
 
-	lastMsgType = MsgBye
+	// Spectating (version 4): a connection that watches a running match.
+	MsgSpectate MsgType = 17 // C→S [17, version, match, token]
+	MsgWatching MsgType = 18 // S→C [18, version, match, tickRate, snapshotRate, delayMs, kinds, static]
+
+	lastMsgType = MsgWatching
 )
 
 // Limits a decoder enforces on what a peer claims.

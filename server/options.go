@@ -93,6 +93,13 @@ type Options struct {
 	// negative: off.
 	MaxRewind time.Duration
 
+	// SpectateDelay is how far behind the live match spectators see it.
+	// Default 2s; negative: no delay.
+	SpectateDelay time.Duration
+	// MaxSpectators caps the spectators of one match. Default 200;
+	// negative: none.
+	MaxSpectators int
+
 	// RecordDir, when set, is where every match is recorded, one .skrec
 	// file each (server/record; replay with `skirmish replay`). Default
 	// "": no recordings.

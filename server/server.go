@@ -65,6 +65,7 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 		Match: (&match.Options{
 			SnapshotRate: o.SnapshotRate, MaxCatchUp: o.MaxCatchUp, AckTimeout: o.AckTimeout, ResumeGrace: o.ResumeGrace, MaxRewind: o.MaxRewind,
 			GridCell: gridCell, Dispatcher: srv.ws.Dispatcher(), Clock: o.Clock, Metrics: match.NewMetrics(o.Registry),
+			SpectateDelay: o.SpectateDelay, MaxSpectators: o.MaxSpectators, Audience: srv.ws.Audience(),
 		}).WithDefaults(),
 		Seed:     o.Seed,
 		OnResult: o.OnResult,
@@ -82,8 +83,9 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 	return srv, nil
 }
 
-// Handler serves /ws (players), /metrics (Prometheus), /healthz
-// (liveness), /readyz and, when recording, /replays/ (the recordings).
+// Handler serves /ws (players and spectators), /v1/matches (the public
+// list of running matches), /metrics (Prometheus), /healthz (liveness),
+// /readyz and, when recording, /replays/ (the recordings).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", s.ws)
@@ -98,6 +100,7 @@ func (s *Server) Handler() http.Handler {
 		// on the admin address, or to players with -serve-replays.
 		mux.Handle("GET /replays/", recorder.Handler(s.opts.RecordDir))
 	}
+	mux.HandleFunc("GET /v1/matches", s.serveMatchList)
 	return mux
 }
 
@@ -177,6 +180,14 @@ func (s *Server) registerGauges() {
 				n := 0
 				for _, m := range s.Matches() {
 					n += m.Players
+				}
+				return float64(n)
+			}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "skirmish_spectators", Help: "Spectators watching, over all matches."},
+			func() float64 {
+				n := 0
+				for _, m := range s.Matches() {
+					n += m.Spectators
 				}
 				return float64(n)
 			}),

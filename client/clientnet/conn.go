@@ -22,6 +22,9 @@ type Conn struct {
 	epoch   time.Time // times are kept as durations since then
 	onRTT   func(seq uint32, rtt time.Duration)
 	abort   func() // closes the connection at once; for context watches
+	// spectateDelay is how far behind the match a spectator's snapshots
+	// run; 0 for a player (DialOptions.Spectate).
+	spectateDelay time.Duration
 
 	// Reader-owned: touched only by the goroutine calling Next.
 	rbuf     []byte
@@ -75,8 +78,16 @@ func (c *Conn) since() time.Duration { return c.now().Sub(c.epoch) }
 // snapshots. Its Kinds must not be modified.
 func (c *Conn) Welcome() protocol.Welcome { return c.welcome }
 
-// Player is this client's player ID (and its entity's ID).
+// Player is this client's player ID (and its entity's ID); 0 for a
+// spectator.
 func (c *Conn) Player() uint32 { return c.welcome.Player }
+
+// Spectating reports whether the connection watches its match rather than
+// playing (DialOptions.Spectate), and how far behind the match its
+// snapshots run.
+func (c *Conn) Spectating() (delay time.Duration, ok bool) {
+	return c.spectateDelay, c.welcome.Player == 0
+}
 
 // Stats returns the connection's figures so far. Any goroutine.
 func (c *Conn) Stats() Stats { return c.stats.snapshot() }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
@@ -29,7 +30,7 @@ func Dial(ctx context.Context, url string, opts *DialOptions) (*Conn, error) {
 		return nil, fmt.Errorf("clientnet: dial %s: %w", url, err)
 	}
 	ws.SetReadLimit(o.ReadLimit)
-	welcome, buf, err := handshake(hctx, ws, &o)
+	welcome, buf, delay, err := handshake(hctx, ws, &o)
 	if err != nil {
 		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 			err = fmt.Errorf("clientnet: handshake: no welcome within %v: %w", o.HandshakeTimeout, err)
@@ -37,39 +38,31 @@ func Dial(ctx context.Context, url string, opts *DialOptions) (*Conn, error) {
 		ws.CloseNow()
 		return nil, err
 	}
-	return newConn(ws, &o, welcome, buf), nil
+	c := newConn(ws, &o, welcome, buf)
+	c.spectateDelay = delay
+	return c, nil
 }
 
-// handshake sends Hello and reads Welcome, returning the read buffer for
-// reuse.
-func handshake(ctx context.Context, ws socket, o *DialOptions) (protocol.Welcome, []byte, error) {
+// handshake sends Hello and reads Welcome (or sends Spectate and reads
+// Watching, returned as a Welcome, and its delay), returning the read
+// buffer for reuse.
+func handshake(ctx context.Context, ws socket, o *DialOptions) (protocol.Welcome, []byte, time.Duration, error) {
+	if o.Spectate != "" {
+		return spectateHandshake(ctx, ws, o)
+	}
+	w, buf, err := helloHandshake(ctx, ws, o)
+	return w, buf, 0, err
+}
+
+func helloHandshake(ctx context.Context, ws socket, o *DialOptions) (protocol.Welcome, []byte, error) {
 	var w protocol.Welcome
 	hello := protocol.Hello{Version: protocol.Version, Name: o.Name, Resume: o.Resume, Identity: o.Identity}
 	if err := ws.Write(ctx, websocket.MessageBinary, hello.Append(nil)); err != nil {
 		return w, nil, fmt.Errorf("clientnet: handshake: send hello: %w", err)
 	}
-	buf, err := readMessage(ctx, ws, make([]byte, 0, 4096))
+	buf, typ, err := readAnswer(ctx, ws)
 	if err != nil {
-		if _, ok := errors.AsType[websocket.CloseError](err); ok || errors.Is(err, net.ErrClosed) {
-			return w, buf, fmt.Errorf("clientnet: handshake: %w: %w", ErrRefused, err)
-		}
-		return w, buf, fmt.Errorf("clientnet: handshake: %w", err)
-	}
-	typ, err := protocol.PeekType(buf)
-	if err != nil {
-		ws.Close(protocol.CloseInvalidPayload, "bad welcome")
-		return w, buf, fmt.Errorf("clientnet: handshake: %w", err)
-	}
-	if typ == protocol.MsgBye {
-		// A refusal (4004, 4005, 1001…): the Bye says which, then the
-		// close frame follows.
-		var bye protocol.Bye
-		if err := bye.Decode(buf); err != nil {
-			ws.Close(protocol.CloseInvalidPayload, "bad bye")
-			return w, buf, fmt.Errorf("clientnet: handshake: decode bye: %w", err)
-		}
-		ws.CloseNow()
-		return w, buf, fmt.Errorf("clientnet: handshake: %w: %w", ErrRefused, byeError(bye, net.ErrClosed))
+		return w, buf, err
 	}
 	if typ != protocol.MsgWelcome {
 		ws.Close(protocol.CloseUnexpected, "expected welcome")
@@ -84,6 +77,63 @@ func handshake(ctx context.Context, ws socket, o *DialOptions) (protocol.Welcome
 		return w, buf, fmt.Errorf("%w: server speaks %d, this client %d", ErrVersion, w.Version, protocol.Version)
 	}
 	return w, buf, nil
+}
+
+// readAnswer reads the server's answer to a Hello or Spectate and returns
+// its type; a refusal (a Bye, a close) is an error wrapping ErrRefused.
+func readAnswer(ctx context.Context, ws socket) ([]byte, protocol.MsgType, error) {
+	buf, err := readMessage(ctx, ws, make([]byte, 0, 4096))
+	if err != nil {
+		if _, ok := errors.AsType[websocket.CloseError](err); ok || errors.Is(err, net.ErrClosed) {
+			return buf, 0, fmt.Errorf("clientnet: handshake: %w: %w", ErrRefused, err)
+		}
+		return buf, 0, fmt.Errorf("clientnet: handshake: %w", err)
+	}
+	typ, err := protocol.PeekType(buf)
+	if err != nil {
+		ws.Close(protocol.CloseInvalidPayload, "bad welcome")
+		return buf, 0, fmt.Errorf("clientnet: handshake: %w", err)
+	}
+	if typ == protocol.MsgBye {
+		// A refusal (4004, 4005, 4010, 1001…): the Bye says which, then
+		// the close frame follows.
+		var bye protocol.Bye
+		if err := bye.Decode(buf); err != nil {
+			ws.Close(protocol.CloseInvalidPayload, "bad bye")
+			return buf, 0, fmt.Errorf("clientnet: handshake: decode bye: %w", err)
+		}
+		ws.CloseNow()
+		return buf, 0, fmt.Errorf("clientnet: handshake: %w: %w", ErrRefused, byeError(bye, net.ErrClosed))
+	}
+	return buf, typ, nil
+}
+
+// spectateHandshake sends Spectate and reads Watching, returned as the
+// Welcome of a connection with no player.
+func spectateHandshake(ctx context.Context, ws socket, o *DialOptions) (protocol.Welcome, []byte, time.Duration, error) {
+	sp := protocol.Spectate{Version: protocol.Version, Match: o.Spectate}
+	if err := ws.Write(ctx, websocket.MessageBinary, sp.Append(nil)); err != nil {
+		return protocol.Welcome{}, nil, 0, fmt.Errorf("clientnet: handshake: send spectate: %w", err)
+	}
+	buf, typ, err := readAnswer(ctx, ws)
+	if err != nil {
+		return protocol.Welcome{}, buf, 0, err
+	}
+	if typ != protocol.MsgWatching {
+		ws.Close(protocol.CloseUnexpected, "expected watching")
+		return protocol.Welcome{}, buf, 0, fmt.Errorf("%w: message type %d instead of watching", ErrUnexpected, typ)
+	}
+	var w protocol.Watching
+	if err := w.Decode(buf); err != nil {
+		ws.Close(protocol.CloseInvalidPayload, "bad watching")
+		return protocol.Welcome{}, buf, 0, fmt.Errorf("clientnet: handshake: decode watching: %w", err)
+	}
+	if w.Version != protocol.Version {
+		ws.Close(websocket.StatusNormalClosure, "unsupported version")
+		return protocol.Welcome{}, buf, 0, fmt.Errorf("%w: server speaks %d, this client %d", ErrVersion, w.Version, protocol.Version)
+	}
+	welcome := protocol.Welcome{Version: w.Version, Match: w.Match, TickRate: w.TickRate, SnapshotRate: w.SnapshotRate, Kinds: w.Kinds, Static: w.Static}
+	return welcome, buf, time.Duration(w.DelayMs) * time.Millisecond, nil
 }
 
 // readMessage reads the next message into buf[:0], growing it as needed,

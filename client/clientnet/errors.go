@@ -17,4 +17,7 @@ var (
 	// ErrAddress means a server address is not one a client can connect
 	// to (see WebSocketURL).
 	ErrAddress = errors.New("clientnet: not a server address")
+	// ErrSpectator means a spectator's connection was asked to send an
+	// input: the server would close it with 4002.
+	ErrSpectator = errors.New("clientnet: a spectator sends no input")
 )

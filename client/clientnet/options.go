@@ -24,6 +24,13 @@ type DialOptions struct {
 	// (close 4007).
 	Identity string
 
+	// Spectate, when set, is the ID of a running match to watch instead
+	// of playing: Dial sends Spectate rather than Hello, and the Conn's
+	// Welcome is made from the server's Watching (player 0: no player of
+	// its own, no resume token). Its snapshots run Conn.SpectateDelay
+	// behind the match; it must send no Input. Default "": play.
+	Spectate string
+
 	// NativeDialOptions holds the knobs only native builds have (the
 	// WebSocket handshake's HTTP header and client; see
 	// NativeDialOptions). In browsers (GOOS=js) it is empty: a page cannot

@@ -18,6 +18,9 @@ import (
 // Next. Calling SendInput with the same context every time keeps it
 // allocation-free.
 func (c *Conn) SendInput(ctx context.Context, in protocol.Input) (uint32, error) {
+	if c.welcome.Player == 0 {
+		return 0, ErrSpectator
+	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	c.seq++

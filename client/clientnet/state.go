@@ -114,7 +114,7 @@ func finalClose(code websocket.StatusCode) bool {
 	case protocol.CloseNormal, protocol.CloseBadVersion,
 		protocol.CloseUnsupportedData, protocol.CloseInvalidPayload, protocol.CloseTooBig,
 		protocol.CloseUnknownType, protocol.CloseUnexpected, protocol.CloseBadResume,
-		protocol.CloseReplaced, protocol.CloseBadIdentity:
+		protocol.CloseReplaced, protocol.CloseBadIdentity, protocol.CloseUnknownMatch:
 		return true
 	}
 	return false

@@ -77,6 +77,13 @@ func (g *Game) drawHUD(dst *ebiten.Image, now time.Time) {
 			msg = fmt.Sprintf("Connection stalled · %.0fs · waiting for the network", max(1, now.Sub(state.StalledSince).Seconds()))
 		}
 		g.drawBanner(dst, b, msg, colWarn, now)
+	case sc.Spectating && g.m.Session() != nil:
+		sess := g.m.Session()
+		who := "free camera (WASD)"
+		if sc.Following != 0 {
+			who = "following " + sess.Name(sc.Following)
+		}
+		g.drawBanner(dst, b, fmt.Sprintf("Spectating, %v behind · %s · Tab next player", sess.SpectateDelay(), who), colText, now)
 	case len(sc.Roster) <= 1:
 		g.drawBanner(dst, b, "Waiting for other players — warm up meanwhile", colText, now)
 	}

@@ -26,6 +26,10 @@ type matchState struct {
 	pinScores    bool // the scoreboard stays up (tests' screenshots)
 	lastAim      uint16
 	lastFrame    time.Time
+	// freeX, freeY is a spectator's free camera (following nobody), in
+	// world units, moved with the movement keys; freeSet once placed.
+	freeX, freeY float64
+	freeSet      bool
 }
 
 func (m *matchState) reset() {
@@ -33,6 +37,7 @@ func (m *matchState) reset() {
 	m.cam.Jump()
 	m.frameMs = [clientnet.DefaultGraphLen]float32{}
 	m.lastAim = 0
+	m.freeSet = false
 	m.lastFrame = time.Time{}
 	m.confirmLeave = false
 }
@@ -64,6 +69,17 @@ func (g *Game) updateMatch() {
 		g.match.showGraph = !g.match.showGraph
 	}
 	sc := &g.match.scene
+	if sc.Spectating {
+		if g.in.tab {
+			sess.FollowNext() // Tab: the next player, then the free camera
+		}
+		// The movement keys pan the free camera.
+		c := g.in.controls(&g.match.cam, 0, 0, false)
+		const panSpeed = 900.0 / 60 // world units a frame
+		g.match.freeX += c.MoveX * panSpeed
+		g.match.freeY += c.MoveY * panSpeed
+		return
+	}
 	c := g.in.controls(&g.match.cam, sc.MeX, sc.MeY, sc.HaveMe)
 	in := c.Input(g.match.lastAim)
 	g.match.lastAim = in.Aim
@@ -89,8 +105,18 @@ func (g *Game) drawMatch(dst *ebiten.Image, now time.Time, dt float64) bool {
 	ms.cam.Resize(g.w, g.h)
 	ms.cam.SlackX, ms.cam.SlackY = avatarSlackX*g.w, avatarSlackY*g.h
 	tx, ty := g.arena.Width/2, g.arena.Height/2
-	if sc.HaveMe {
+	switch {
+	case sc.HaveMe:
 		tx, ty = sc.MeX, sc.MeY
+	case sc.HaveFollow:
+		tx, ty = sc.FollowX, sc.FollowY
+	case sc.Spectating:
+		if !ms.freeSet {
+			ms.freeX, ms.freeY, ms.freeSet = tx, ty, g.arena.Width > 0
+		}
+		ms.freeX = min(max(ms.freeX, 0), g.arena.Width)
+		ms.freeY = min(max(ms.freeY, 0), g.arena.Height)
+		tx, ty = ms.freeX, ms.freeY
 	}
 	ms.cam.Follow(tx, ty, g.arena.Width, g.arena.Height, dt)
 

@@ -19,20 +19,21 @@ const (
 )
 
 type menuState struct {
-	advanced bool // the SERVER field shows (always, unless Options.HideServer)
+	watch    *play.WatchList // the list of matches to watch, while it shows
+	advanced bool            // the SERVER field shows (always, unless Options.HideServer)
 	focus    field
 	typed    time.Time // last keystroke: the caret stays lit while typing
 }
 
 // menuLayout places the menu's card, fields and button.
 type menuLayout struct {
-	s                          float64
-	card, server, name, button rect
+	s                                 float64
+	card, server, name, button, watch rect
 }
 
 func (g *Game) menuLayout() menuLayout {
 	s := g.ui()
-	w, h := 440*s, 430*s
+	w, h := 440*s, 476*s
 	if e := g.m.Err(); e != "" {
 		// Room for the whole message inside the card.
 		f := face(false, 14*s)
@@ -48,10 +49,15 @@ func (g *Game) menuLayout() menuLayout {
 		server: rect{card.x + pad, card.y + 150*s, fw, 44 * s},
 		name:   rect{card.x + pad, card.y + 234*s, fw, 44 * s},
 		button: rect{card.x + pad, card.y + 308*s, fw, 50 * s},
+		watch:  rect{card.x + pad, card.y + 366*s, fw, 36 * s},
 	}
 }
 
 func (g *Game) updateMenu() {
+	if g.menu.watch != nil {
+		g.updateWatchList()
+		return
+	}
 	l := g.menuLayout()
 	in := &g.in
 	m := g.m
@@ -66,6 +72,9 @@ func (g *Game) updateMenu() {
 			g.menu.focus = fieldName
 		case l.button.contains(in.cursorX, in.cursorY):
 			m.Play()
+			return
+		case l.watch.contains(in.cursorX, in.cursorY):
+			g.menu.watch = m.OpenWatchList()
 			return
 		}
 	}
@@ -96,7 +105,7 @@ func (g *Game) updateMenu() {
 	}
 	hover := l.server.contains(in.cursorX, in.cursorY) || l.name.contains(in.cursorX, in.cursorY)
 	switch {
-	case l.button.contains(in.cursorX, in.cursorY):
+	case l.button.contains(in.cursorX, in.cursorY), l.watch.contains(in.cursorX, in.cursorY):
 		ebiten.SetCursorShape(ebiten.CursorShapePointer)
 	case hover:
 		ebiten.SetCursorShape(ebiten.CursorShapeText)
@@ -106,6 +115,10 @@ func (g *Game) updateMenu() {
 }
 
 func (g *Game) drawMenu(dst *ebiten.Image, now time.Time) {
+	if g.menu.watch != nil {
+		g.drawWatchList(dst, now)
+		return
+	}
 	g.drawBackdrop(dst, now)
 	l := g.menuLayout()
 	s := l.s
@@ -122,13 +135,14 @@ func (g *Game) drawMenu(dst *ebiten.Image, now time.Time) {
 	}
 	g.drawField(dst, l.name, "NAME", g.m.Name, "a random name", g.menu.focus == fieldName, now, s)
 	button(dst, l.button, "PLAY", s, true, l.button.contains(g.in.cursorX, g.in.cursorY))
+	button(dst, l.watch, "WATCH A MATCH", s, false, l.watch.contains(g.in.cursorX, g.in.cursorY))
 
 	hint := "Enter to play · Tab switches field"
 	col := colMuted
 	if e := g.m.Err(); e != "" {
 		hint, col = e, colBad
 	}
-	drawWrapped(dst, hint, face(false, 14*s), c.cx(), l.button.y+l.button.h+22*s, c.w-40*s, col)
+	drawWrapped(dst, hint, face(false, 14*s), c.cx(), l.watch.y+l.watch.h+22*s, c.w-40*s, col)
 
 	drawText(dst, "WASD move · mouse aim · click or Space fire · Tab scores · F3 net graph · gamepad works too",
 		face(false, 13*s), g.w/2, g.h-22*s, fade(colMuted, 0.8), text.AlignCenter, text.AlignCenter)

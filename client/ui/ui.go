@@ -27,6 +27,9 @@ type Options struct {
 	HideServer bool
 	// Join presses Play at start, skipping the menu.
 	Join bool
+	// Spectate watches the running match of that ID at start, skipping
+	// the menu (a link: -spectate, ?spectate=).
+	Spectate string
 	// Autoplay plays by itself through the same input path as the
 	// keyboard and mouse (it holds movement keys, aims at the nearest
 	// player and holds fire) and plays again after each match: for tests,
@@ -89,7 +92,7 @@ func New(ctx context.Context, opts Options) *Game {
 	g := &Game{
 		opts: opts,
 		m: play.NewMachine(ctx, play.Config{
-			URL: opts.Server, Name: opts.Name, Rules: opts.Rules, InterpDelay: opts.InterpDelay,
+			URL: opts.Server, Name: opts.Name, Rules: opts.Rules, InterpDelay: opts.InterpDelay, Spectate: opts.Spectate,
 			Identities: opts.Identities, Party: opts.Party,
 		}),
 		scale: 1,
@@ -101,6 +104,9 @@ func New(ctx context.Context, opts Options) *Game {
 	}
 	if opts.Autoplay {
 		g.auto = &autoplay{}
+		g.opts.Join = true
+	}
+	if opts.Spectate != "" {
 		g.opts.Join = true
 	}
 	return g

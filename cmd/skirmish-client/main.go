@@ -4,7 +4,7 @@
 //
 // Natively:
 //
-//	skirmish-client [-server ws://localhost:8080/ws] [-name NAME] [-join] [-autoplay]
+//	skirmish-client [-server ws://localhost:8080/ws] [-name NAME] [-join] [-autoplay] [-spectate MATCHID] [-party CODE]
 //	skirmish-client -replay FILE.skrec
 //
 // A replay plays a match recording: Space plays or pauses, ←/→ seek 5 s,
@@ -13,8 +13,9 @@
 //
 // In the browser the server defaults to the page's own host (ws or wss as
 // the page), and the page's query string takes the same options:
-// ?server=HOST:PORT&name=NAME&join=1&autoplay=1, and ?replay=/replays/NAME
-// plays a recording the server serves (-serve-replays).
+// ?server=HOST:PORT&name=NAME&join=1&autoplay=1&spectate=MATCHID&party=CODE,
+// and ?replay=/replays/NAME plays a recording the server serves
+// (-serve-replays).
 package main
 
 import (

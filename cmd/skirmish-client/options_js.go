@@ -14,7 +14,8 @@ import (
 )
 
 // options reads the page's address: the server defaults to the page's own
-// host, and the query string may set server, name, join and autoplay.
+// host, and the query string may set server, name, join, autoplay and
+// spectate (a match ID to watch).
 func options() (ui.Options, error) {
 	var o ui.Options
 	loc := js.Global().Get("location")
@@ -37,6 +38,7 @@ func options() (ui.Options, error) {
 	o.Join = truthy(q.Get("join"))
 	o.Party = q.Get("party")
 	o.Autoplay = truthy(q.Get("autoplay"))
+	o.Spectate = q.Get("spectate") // the server refuses an ID it does not run
 	if d, err := time.ParseDuration(q.Get("interp")); err == nil {
 		o.InterpDelay = d
 	}

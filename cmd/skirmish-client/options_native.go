@@ -18,6 +18,7 @@ func options() (ui.Options, error) {
 	fs.StringVar(&o.Server, "server", "ws://localhost:8080/ws", "server address (ws://host:port/ws or host:port)")
 	fs.StringVar(&o.Name, "name", os.Getenv("USER"), "player name")
 	fs.BoolVar(&o.Join, "join", false, "join a match at once, skipping the menu")
+	fs.StringVar(&o.Spectate, "spectate", "", "watch the running match of this ID (from the server's /v1/matches), skipping the menu")
 	fs.BoolVar(&o.Autoplay, "autoplay", false, "play automatically (demo and load testing)")
 	fs.DurationVar(&o.InterpDelay, "interp", 0, "interpolation delay (default 100ms)")
 	fs.StringVar(&o.Party, "party", "", "a party's invite code: join it and queue together (its leader creates it with POST /v1/parties and queues last)")

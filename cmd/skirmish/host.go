@@ -47,6 +47,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	ids := addIdentityFlags(fs, false)
 	common := addCommonFlags(fs)
 	netf := addNetFlags(fs)
+	spec := addSpectateFlags(fs)
 	guard := addGuardFlags(fs, guardHost)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -74,6 +75,9 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(2, "-agones-health must be positive")
 	}
 	if err := guard.check(); err != nil {
+		return fail(2, "%v", err)
+	}
+	if err := spec.check(); err != nil {
 		return fail(2, "%v", err)
 	}
 	interest, err := setup.ParseView(*viewSize, arena.ViewUnitsPerUnit)
@@ -121,10 +125,12 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	if *useAgones {
 		agonesOpts = &agones.Options{URL: agones.URL(os.Getenv("AGONES_SDK_HTTP_PORT")), HealthInterval: *agonesHealth}
 	}
+	srvOpts := server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, RecordDir: *recordDir, MaxRewind: rewindOption(*maxRewind), Limits: guard.limits(0), Logger: logger, AllowedOrigins: netf.origins, Identities: identities}
+	spec.apply(&srvOpts)
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Prefix: *prefix, Tokens: tokens, Modes: arena.Modes(nil),
 		HostID: *hostID, PublicURL: *publicURL, Region: *region, Capacity: *capacity, TTL: *ttl,
-		Server: server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, RecordDir: *recordDir, MaxRewind: rewindOption(*maxRewind), Limits: guard.limits(0), Logger: logger, AllowedOrigins: netf.origins, Identities: identities},
+		Server: srvOpts,
 		Agones: agonesOpts,
 	})
 	if err != nil {

@@ -40,6 +40,7 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	ids := addIdentityFlags(fs, true)
 	common := addCommonFlags(fs)
 	netf := addNetFlags(fs)
+	spec := addSpectateFlags(fs)
 	guard := addGuardFlags(fs, guardServe)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -64,6 +65,9 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(2, "-max-players must be in 1..1024")
 	}
 	if err := guard.check(); err != nil {
+		return fail(2, "%v", err)
+	}
+	if err := spec.check(); err != nil {
 		return fail(2, "%v", err)
 	}
 	interest, err := setup.ParseView(*viewSize, arena.ViewUnitsPerUnit)
@@ -116,6 +120,7 @@ func runServe(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	if *withMM {
 		opts.Modes = arena.Modes(nil)
 	}
+	spec.apply(&opts.Server)
 	st, err := setup.New(opts)
 	if err != nil {
 		ln.Close()

@@ -115,6 +115,10 @@ func (m *Match) step() bool {
 		for _, p := range m.players {
 			p.peer.QueueAll(m.outbox)
 		}
+		if len(m.spec.list) > 0 {
+			// Spectators get the events with the view of their tick.
+			m.spec.events = append(m.spec.events, m.outbox...)
+		}
 		clear(m.outbox)
 	}
 
@@ -134,7 +138,7 @@ func (m *Match) step() bool {
 
 // publishView makes the view of this tick and offers it to every peer.
 func (m *Match) publishView() {
-	if len(m.players) == 0 {
+	if len(m.players) == 0 && len(m.spec.list) == 0 {
 		return
 	}
 	v := m.views.get()
@@ -156,6 +160,9 @@ func (m *Match) publishView() {
 		m.opts.Dispatcher.Dispatch(m.ready)
 	}
 	clear(m.ready) // hold no peer past the tick
+	if len(m.spec.list) > 0 {
+		m.showSpectators(v)
+	}
 	v.Release()
 	m.stats.snapshots.Add(1)
 }
@@ -165,6 +172,9 @@ func (m *Match) publishView() {
 func (m *Match) broadcast(msg []byte) {
 	for _, p := range m.players {
 		p.peer.Queue(msg)
+	}
+	for _, s := range m.spec.list {
+		s.Queue(msg)
 	}
 }
 
@@ -188,6 +198,9 @@ func (m *Match) closeAll(code protocol.CloseCode, reason string) {
 	m.seats.setEnding(false)
 	for _, p := range m.players {
 		p.peer.Close(code, reason)
+	}
+	for _, s := range m.spec.list {
+		s.Close(code, reason)
 	}
 }
 
@@ -221,6 +234,16 @@ func (m *Match) housekeeping(now time.Time) bool {
 // with the end are refused, and the match reports itself done.
 func (m *Match) exit() {
 	m.seats.releaseAll()
+	for _, s := range m.spec.list {
+		// Closed already when the match ended or was stopped; this
+		// close is for a match that ended empty.
+		s.Close(protocol.CloseNormal, "match over: no players left")
+		s.Detach()
+	}
+	clear(m.spec.list)
+	m.spec.list = m.spec.list[:0]
+	m.spec.count.Store(0)
+	m.dropDelayed()
 	if r := m.opts.Recorder; r != nil {
 		r.Close(m.tick)
 	}
@@ -229,6 +252,8 @@ func (m *Match) exit() {
 		select {
 		case r := <-m.joins:
 			r.answer <- joinAnswer{err: ErrEnded}
+		case r := <-m.spec.joins:
+			r.answer <- ErrEnded
 		default:
 			return
 		}

@@ -26,6 +26,7 @@ type Match struct {
 	snapshotRate int
 
 	seats *seatTable
+	spec  spectating
 
 	// Control channels into the loop. joins has room for every seat, and
 	// a join's seat is reserved (or about to be) before it is sent, so
@@ -71,6 +72,7 @@ type loopStats struct {
 // Stats is a snapshot of a match's counters.
 type Stats struct {
 	ID          string
+	Game        string // the rules' name
 	MaxPlayers  int
 	Players     int // seats reserved, taken or kept
 	Seats       SeatCounts
@@ -81,6 +83,7 @@ type Stats struct {
 	MaxStep     time.Duration
 	MaxLateness time.Duration
 	Snapshots   uint64
+	Spectators  int
 }
 
 // New makes a match of rules, seeded with seed, described on the wire by
@@ -105,6 +108,7 @@ func New(id string, rules game.Rules, schema Schema, seed uint64, opts *Options)
 		views:        newViewPool(8, schema.Counts),
 		nextPlayer:   1,
 		known:        map[game.PlayerID]who{},
+		spec:         spectating{joins: make(chan *spectateRequest, 16), leaves: make(chan Spectator, 16)},
 	}
 }
 
@@ -130,6 +134,7 @@ func (m *Match) Stats() Stats {
 	seats := m.seats.counts()
 	return Stats{
 		ID:          m.id,
+		Game:        m.rules.Name(),
 		MaxPlayers:  m.rules.MaxPlayers(),
 		Players:     seats.Taken(),
 		Seats:       seats,
@@ -140,6 +145,7 @@ func (m *Match) Stats() Stats {
 		MaxStep:     time.Duration(m.stats.maxStepNano.Load()),
 		MaxLateness: time.Duration(m.stats.maxLateNano.Load()),
 		Snapshots:   m.stats.snapshots.Load(),
+		Spectators:  m.Spectators(),
 	}
 }
 

@@ -114,6 +114,10 @@ func (m *Match) drainControl() {
 			r.answer <- joinAnswer{p, err}
 		case d := <-m.leaves:
 			m.removePlayer(d.p, d.dropped)
+		case r := <-m.spec.joins:
+			r.answer <- m.addSpectator(r)
+		case s := <-m.spec.leaves:
+			m.removeSpectator(s)
 		default:
 			return
 		}

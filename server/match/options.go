@@ -52,6 +52,19 @@ type Options struct {
 	// the others, added to a player's rewind. Default 100ms.
 	InterpDelay time.Duration
 
+	// SpectateDelay is how far behind the live match spectators see it,
+	// so that watching cannot be used to cheat. Default 2s; negative: no
+	// delay (tests, operators).
+	SpectateDelay time.Duration
+
+	// MaxSpectators caps the spectators of one match. Default 200;
+	// negative: no spectators.
+	MaxSpectators int
+
+	// Audience shows the matches' delayed views to their spectators.
+	// Default nil: no spectators.
+	Audience Audience
+
 	// Recorder, when set, records the one match these options are given
 	// to (the registry sets it on a copy per match). Default nil: no
 	// recording, at no cost.
@@ -82,6 +95,12 @@ func (o *Options) WithDefaults() *Options {
 	}
 	if c.InterpDelay <= 0 {
 		c.InterpDelay = 100 * time.Millisecond
+	}
+	if c.SpectateDelay == 0 {
+		c.SpectateDelay = 2 * time.Second
+	}
+	if c.MaxSpectators == 0 {
+		c.MaxSpectators = 200
 	}
 	if c.Clock == nil {
 		c.Clock = clock.System{}

@@ -90,12 +90,17 @@ type entry struct {
 	// skill of the players assigned to it, which backfill matches against
 	skillSum, skillSeen float64
 	openSince           time.Time // since when it has had open seats
+	started             time.Time // when the registry started it
 }
 
 // MatchStats is a running match's counters and mode.
 type MatchStats struct {
 	match.Stats
-	Mode string // empty without matchmaking
+	Mode    string    // empty without matchmaking
+	Started time.Time // when the match was started
+	// Spectatable: the match takes spectators (and has room for one
+	// more).
+	Spectatable bool
 }
 
 // New returns a registry for the games of opts.
@@ -193,7 +198,7 @@ func (r *Registry) startLocked(id, mode string, rules game.Rules) *entry {
 		}
 	}
 	m := match.New(id, rules, r.schemas[rules], seed, opts)
-	e := &entry{m: m, mode: mode}
+	e := &entry{m: m, mode: mode, started: opts.Clock.Now()}
 	r.entries = append(r.entries, e)
 	r.wg.Add(1)
 	go func() {
@@ -251,7 +256,9 @@ func (r *Registry) Matches() []MatchStats {
 	defer r.mu.Unlock()
 	out := make([]MatchStats, 0, len(r.entries))
 	for _, e := range r.entries {
-		out = append(out, MatchStats{Stats: e.m.Stats(), Mode: e.mode})
+		st := e.m.Stats()
+		open := e.m.Spectatable() && st.Spectators < r.opts.Match.MaxSpectators && e.m.Open()
+		out = append(out, MatchStats{Stats: st, Mode: e.mode, Started: e.started, Spectatable: open})
 	}
 	return out
 }

@@ -163,7 +163,7 @@ func New(opts Options) (*Stack, error) {
 		if err != nil { // still served: a page that says to run make web
 			logger.Warn("no browser client at /", "err", err)
 		}
-		for _, p := range []string{"/ws", "/healthz", "/readyz", "/metrics", "/replays/"} {
+		for _, p := range []string{"/ws", "/healthz", "/readyz", "/metrics", "/replays/", "/v1/matches"} {
 			mux.Handle(p, api)
 		}
 		root = page

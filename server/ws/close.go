@@ -159,7 +159,11 @@ func (s *session) carryOutClose() {
 // leave takes the session's player out of its match, if it joined.
 // dropped keeps its seat for the grace period.
 func (s *session) leave(dropped bool) {
-	if m, p := s.m.Load(), s.player.Load(); m != nil && p != nil {
+	m, p := s.m.Load(), s.player.Load()
+	switch {
+	case m != nil && p != nil:
 		m.Leave(p, dropped)
+	case m != nil && s.watcher.Load():
+		m.Unspectate(s)
 	}
 }

@@ -87,11 +87,15 @@ func (h *Handler) run(conn *websocket.Conn, out *batchConn, ctl *controlBudget, 
 	ctl.s = s // before the first read: control frames are read by reads
 	defer s.end()
 	var buf []byte // grows to the largest message read, at most MaxClientFrame+1
-	hello, buf, err := s.readHello(buf)
+	hello, sp, buf, err := s.readHello(buf)
 	if err != nil {
 		return
 	}
 	s.spoke.Store(true)
+	if sp != nil {
+		h.watch(s, *sp, buf)
+		return
+	}
 	m, p, err := h.admit.Admit(hello, s, s.done)
 	if err != nil {
 		var ce protocol.CloseError

@@ -9,6 +9,10 @@ type metrics struct {
 	bytesOut  prometheus.Counter
 	stalled   prometheus.Counter
 	closed    *prometheus.CounterVec
+	// spectatorEncodes counts the shared spectator frames encoded, by
+	// kind (delta, key): about one a snapshot a watched match, however
+	// many watch it.
+	spectatorEncodes *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -21,6 +25,8 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		closed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "skirmish_sessions_closed_by_server_total", Help: "Sessions the server closed, by close code."},
 			[]string{"code"}),
 	}
-	reg.MustRegister(m.snapshots, m.skipped, m.bytesOut, m.stalled, m.closed)
+	m.spectatorEncodes = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "skirmish_spectator_encodes_total",
+		Help: "Spectator snapshots encoded, by kind (delta, key): each is shared by every spectator of its match."}, []string{"kind"})
+	reg.MustRegister(m.snapshots, m.skipped, m.bytesOut, m.stalled, m.closed, m.spectatorEncodes)
 	return m
 }

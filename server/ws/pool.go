@@ -86,6 +86,21 @@ func (p *senderPool) Dispatch(peers []match.Peer) {
 	p.wakeUp(len(peers))
 }
 
+// dispatchSessions is Dispatch for sessions the adapter scheduled itself
+// (a frame's spectators). Tick only.
+func (p *senderPool) dispatchSessions(sessions []*session) {
+	if len(sessions) == 0 {
+		return
+	}
+	p.start.Do(p.run)
+	p.mu.Lock()
+	for _, s := range sessions {
+		p.appendLocked(s)
+	}
+	p.mu.Unlock()
+	p.wakeUp(len(sessions))
+}
+
 // pop takes the next queued session, or nil.
 func (p *senderPool) pop() *session {
 	p.mu.Lock()

@@ -36,9 +36,9 @@ func (s *session) readMessage(buf []byte) ([]byte, error) {
 }
 
 // readHello performs the handshake: the first message must be a Hello of
-// our version, within the handshake timeout.
-func (s *session) readHello(buf []byte) (protocol.Hello, []byte, error) {
-	var h protocol.Hello
+// our version, within the handshake timeout, or a Spectate (then sp is
+// set, h is zero).
+func (s *session) readHello(buf []byte) (h protocol.Hello, sp *protocol.Spectate, _ []byte, _ error) {
 	// A timer rather than a context deadline: the WebSocket library drops
 	// the connection when a read's context ends, and the client deserves
 	// a close code that says why.
@@ -47,28 +47,35 @@ func (s *session) readHello(buf []byte) (protocol.Hello, []byte, error) {
 	})
 	buf, err := s.readMessage(buf)
 	if !timer.Stop() {
-		return h, buf, errClosed
+		return h, nil, buf, errClosed
 	}
 	if err != nil {
-		return h, buf, err
+		return h, nil, buf, err
 	}
 	typ, err := protocol.PeekType(buf)
 	if err != nil {
-		return h, buf, s.closeForDecode(err)
+		return h, nil, buf, s.closeForDecode(err)
 	}
-	if typ != protocol.MsgHello {
+	if typ != protocol.MsgHello && typ != protocol.MsgSpectate {
 		s.close(protocol.CloseUnexpected, fmt.Sprintf("expected hello first, got message type %d", typ), handshakeInline)
-		return h, buf, errClosed
+		return h, nil, buf, errClosed
 	}
 	// The version first: another version's Hello has other fields.
 	if v, err := protocol.PeekVersion(buf); err == nil && v != protocol.Version {
 		s.close(protocol.CloseBadVersion, fmt.Sprintf("unsupported protocol version %d: this server speaks %d", v, protocol.Version), handshakeInline)
-		return h, buf, errClosed
+		return h, nil, buf, errClosed
+	}
+	if typ == protocol.MsgSpectate {
+		sp = &protocol.Spectate{}
+		if err := sp.Decode(buf); err != nil {
+			return h, nil, buf, s.closeForDecode(err)
+		}
+		return h, sp, buf, nil
 	}
 	if err := h.Decode(buf); err != nil {
-		return h, buf, s.closeForDecode(err)
+		return h, nil, buf, s.closeForDecode(err)
 	}
-	return h, buf, nil
+	return h, nil, buf, nil
 }
 
 // readLoop handles the client's messages after the handshake until the

@@ -117,6 +117,9 @@ func (s *session) releaseSending() {
 type snapshotState struct {
 	base   *match.View
 	filter *match.Filter
+	// lastFrame is the tick of the last frame a spectator was written:
+	// the base the next shared delta must have.
+	lastFrame uint32
 }
 
 // runSender writes what a queued session has, on a sender of the pool. It
@@ -208,6 +211,13 @@ func (s *session) fillBatch(w *senderScratch) (closing bool) {
 		}
 	}
 	clear(w.msgs) // hold no message past the run
+	if f := s.takeFrame(); f != nil {
+		if closing || s.over() {
+			f.release()
+		} else {
+			s.writeFrame(f)
+		}
+	}
 	if v != nil {
 		if closing || s.over() {
 			v.Release()

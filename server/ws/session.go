@@ -34,6 +34,11 @@ type session struct {
 	boxMu   sync.Mutex
 	boxView *match.View
 	boxSeq  uint32
+	// boxFrame is a spectator's mailbox: the newest shared frame.
+	boxFrame *frame
+	// watcher: the session is a spectator (set before it is handed to its
+	// match), not a player.
+	watcher atomic.Bool
 
 	// reliable carries encoded messages that must all arrive, in order; a
 	// nil one is the order to close with closing's code and reason once
@@ -163,6 +168,9 @@ func (s *session) take() (*match.View, uint32) {
 func (s *session) Detach() {
 	if v, _ := s.take(); v != nil {
 		v.Release()
+	}
+	if f := s.takeFrame(); f != nil {
+		f.release()
 	}
 }
 

@@ -103,8 +103,14 @@ func (m *Machine) Play() bool {
 	return true
 }
 
+// Watch spectates the busiest match of the menu's server (AnyMatch), from
+// the menu or the results. It reports false, with Err set, when the
+// server field is not valid.
+func (m *Machine) Watch() bool { return m.Spectate(AnyMatch) }
+
 // Leave goes back to the menu from any phase, leaving the match.
 func (m *Machine) Leave() {
+	m.base.Spectate = "" // Play plays again
 	if m.sess != nil {
 		m.sess.Close()
 		m.sess = nil
@@ -132,12 +138,14 @@ func (m *Machine) Update() bool {
 	case StatusEnded:
 		// The next match goes straight to the matchmaker when this one did.
 		m.base.Queue = m.state.Queued
+		m.base.Spectate = "" // a link watches once: Play then plays
 		m.results, _ = m.sess.Results()
 		m.sess.Close()
 		m.sess = nil
 		m.phase = PhaseResults
 	case StatusFailed, StatusClosed:
 		m.err = DescribeAt(m.state.Err, m.Server)
+		m.base.Spectate = ""
 		m.sess.Close()
 		m.sess = nil
 		m.phase = PhaseMenu

@@ -50,6 +50,13 @@ type Scene struct {
 	// while it is not in the world.
 	MeX, MeY float64
 	HaveMe   bool
+	// Spectating: the session watches the match (Me is 0). Following is
+	// the player the camera follows (0: none, the whole arena), at
+	// FollowX, FollowY when in view.
+	Spectating       bool
+	Following        uint32
+	FollowX, FollowY float64
+	HaveFollow       bool
 	// Reconnecting: the connection dropped; the Client is taking the seat
 	// back.
 	Reconnecting bool

@@ -82,6 +82,11 @@ type Config struct {
 	// server's grace period); past it the session stops retrying and
 	// finds a new match. Default 30s, what `skirmish serve` keeps.
 	Grace time.Duration
+	// Spectate, when set, watches the running match of that ID instead
+	// of playing (a link: -spectate, ?spectate=): no seat, no input, the
+	// server's delay; AnyMatch watches the busiest match the server
+	// lists. Default "": play.
+	Spectate string
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 	// Party, when set, is a party's invite code (POST /v1/parties): the
@@ -173,6 +178,8 @@ type Session struct {
 	goingAway    bool      // the server said it was shutting down (1001)
 	notice       string    // why the session is looking for a new match
 	rejoins      int
+	follow       uint32        // spectating: the player the camera follows (0: none)
+	delay        time.Duration // spectating: how far behind the match the snapshots run
 
 	ents []clientnet.Sampled // Sample's scratch
 }
@@ -200,19 +207,53 @@ func Start(ctx context.Context, cfg Config) *Session {
 	return s
 }
 
+// AnyMatch is Config.Spectate for "the busiest match the server runs".
+const AnyMatch = "*"
+
+// errNoMatchToWatch: the server lists no match that takes spectators.
+var errNoMatchToWatch = errors.New("play: no match to watch")
+
+// pickMatch returns the ID of the spectatable match with the most players
+// on the session's server.
+func (s *Session) pickMatch() (string, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.HandshakeTimeout)
+	defer cancel()
+	list, err := clientnet.ListMatches(ctx, s.cfg.URL, nil)
+	if err != nil {
+		return "", err
+	}
+	best := -1
+	for i, m := range list {
+		if m.Spectatable && (best < 0 || m.Players > list[best].Players) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return "", errNoMatchToWatch
+	}
+	return list[best].ID, nil
+}
+
 // errNeedsQueue: the server admits players only through its matchmaker.
 var errNeedsQueue = errors.New("play: the server wants a matchmaker ticket")
 
 func (s *Session) run() {
 	defer close(s.done)
 	defer s.cancel()
-	resume, url := "", s.cfg.URL
+	resume, url, watch := "", s.cfg.URL, s.cfg.Spectate
 	if err := s.identify(); err != nil {
 		s.finish(err)
 		return
 	}
 	refetched := false // a refused identity is replaced once
-	if s.cfg.Queue || s.cfg.Party != "" {
+	if watch == AnyMatch {
+		var err error
+		if watch, err = s.pickMatch(); err != nil {
+			s.finish(err)
+			return
+		}
+	}
+	if (s.cfg.Queue || s.cfg.Party != "") && watch == "" {
 		var err error
 		if url, resume, err = s.enqueue(); err != nil {
 			s.finish(err)
@@ -220,7 +261,7 @@ func (s *Session) run() {
 		}
 	}
 	for {
-		err := s.play(url, resume)
+		err := s.play(url, resume, watch)
 		switch {
 		case clientnet.IdentityRefused(err) && !refetched:
 			// The server no longer knows this identity (it restarted
@@ -238,7 +279,7 @@ func (s *Session) run() {
 				}
 			}
 			continue
-		case errors.Is(err, errNeedsQueue) && resume == "":
+		case errors.Is(err, errNeedsQueue) && resume == "" && s.cfg.Spectate == "":
 			if url, resume, err = s.enqueue(); err != nil {
 				s.finish(err)
 				return
@@ -301,7 +342,8 @@ const maxRejoins = 5
 func (s *Session) lost(err error) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing || s.ended || !s.connected || s.rejoins >= maxRejoins || s.ctx.Err() != nil {
+	if s.closing || s.ended || !s.connected || s.rejoins >= maxRejoins || s.ctx.Err() != nil || s.cfg.Spectate != "" {
+		// A spectator that lost its match does not go and play one.
 		return false
 	}
 	return errors.Is(err, clientnet.ErrSeatLost) || errors.Is(err, clientnet.ErrGaveUp)
@@ -394,7 +436,7 @@ func (s *Session) enqueueOnce() (url, token string, err error) {
 // play runs a clientnet.Client on url until the session ends. It returns
 // errNeedsQueue when the server refuses a player without a matchmaker
 // ticket, and the Client's final error otherwise.
-func (s *Session) play(url, token string) error {
+func (s *Session) play(url, token, watch string) error {
 	firstFail := make(chan error, 1)
 	online, stopOnline := networkBack()
 	defer stopOnline()
@@ -403,6 +445,7 @@ func (s *Session) play(url, token string) error {
 			Name:             s.cfg.Name,
 			Resume:           token,
 			Identity:         s.identityToken(),
+			Spectate:         watch,
 			HandshakeTimeout: s.cfg.HandshakeTimeout,
 			Now:              s.cfg.Now,
 		},
@@ -467,7 +510,9 @@ func (s *Session) play(url, token string) error {
 
 	stopSend := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Go(func() { s.send(c, stopSend) })
+	if s.cfg.Spectate == "" { // a spectator sends no input
+		wg.Go(func() { s.send(c, stopSend) })
+	}
 	defer func() {
 		close(stopSend)
 		wg.Wait()
@@ -520,6 +565,7 @@ func (s *Session) handle(conn *clientnet.Conn, typ protocol.MsgType) {
 			s.status = StatusPlaying
 			s.firstAt = s.cfg.Now()
 			s.setWelcome(conn.Welcome())
+			s.delay, _ = conn.Spectating()
 		}
 		_, ents := conn.View()
 		for i := range ents {
@@ -668,6 +714,11 @@ func (s *Session) Sample(now time.Time, sc *Scene) {
 	sc.Events = sc.Events[:0]
 	sc.HaveMe = false
 	sc.Me = me
+	sc.Spectating = s.cfg.Spectate != ""
+	sc.HaveFollow = false
+	s.mu.Lock()
+	sc.Following = s.follow
+	s.mu.Unlock()
 	sc.Reconnecting = false
 	sc.Stalled = false
 	if c == nil {
@@ -712,6 +763,9 @@ func (s *Session) Sample(now time.Time, sc *Scene) {
 				p.Aim = aim // what is being sent, not what came back
 				sc.MeX, sc.MeY, sc.HaveMe = p.X, p.Y, true
 			}
+			if sc.Spectating && p.ID == sc.Following {
+				sc.FollowX, sc.FollowY, sc.HaveFollow = p.X, p.Y, true
+			}
 			sc.Players = append(sc.Players, p)
 		case arena.KindBullet:
 			f := e.Ints()
@@ -755,6 +809,29 @@ func (s *Session) Sample(now time.Time, sc *Scene) {
 	}
 	sc.Events = append(sc.Events, s.events[:n]...)
 	s.events = append(s.events[:0], s.events[n:]...)
+}
+
+// SpectateDelay is how far behind the match a spectator sees it (0 for a
+// player, or before the first snapshot).
+func (s *Session) SpectateDelay() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.delay
+}
+
+// FollowNext makes a spectator's camera follow the next player of the
+// match by ID after the one it follows, and then none (the whole arena)
+// after the last.
+func (s *Session) FollowNext() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := uint32(0)
+	for id, r := range s.roster {
+		if r.here && id > s.follow && (next == 0 || id < next) {
+			next = id
+		}
+	}
+	s.follow = next
 }
 
 // Name returns the display name of player id ("" if unknown).
@@ -937,6 +1014,8 @@ func DescribeAt(err error, addr string) string {
 		return "The server closed the connection: it was too slow or sent too much. Press Play to try again."
 	case protocol.CloseReplaced:
 		return "You joined this match from another window, so this one left it."
+	case protocol.CloseUnknownMatch:
+		return "That match is not running on the server any more: watch another one."
 	case protocol.CloseBadIdentity:
 		return "The server" + at + " did not accept your identity: press Play to get a new one."
 	}
@@ -959,6 +1038,8 @@ func DescribeAt(err error, addr string) string {
 		return "The matchmaker refused: " + strings.TrimSuffix(qe.Message, ".") + "."
 	}
 	switch {
+	case errors.Is(err, errNoMatchToWatch):
+		return "No match is being played right now: press Play to start one."
 	case errors.Is(err, clientnet.ErrVersion):
 		return "This client does not speak the server's protocol version: reload the page or update the client."
 	case errors.Is(err, clientnet.ErrSeatLost):

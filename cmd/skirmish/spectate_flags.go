@@ -1,0 +1,44 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"time"
+
+	"github.com/skirmishgg/skirmish/server"
+)
+
+// spectateFlags are serve's and host's spectating flags.
+type spectateFlags struct {
+	delay *time.Duration
+	max   *int
+}
+
+func addSpectateFlags(fs *flag.FlagSet) spectateFlags {
+	return spectateFlags{
+		delay: fs.Duration("spectate-delay", 2*time.Second, "how far behind the live match spectators see it, so watching cannot be used to cheat; 0: live (tests, operators)"),
+		max:   fs.Int("max-spectators", 200, "spectators one match takes at most; 0: no spectating"),
+	}
+}
+
+func (f spectateFlags) check() error {
+	if *f.delay < 0 || *f.delay > time.Minute {
+		return errors.New("-spectate-delay must be in 0..1m")
+	}
+	if *f.max < 0 || *f.max > 10000 {
+		return errors.New("-max-spectators must be in 0..10000")
+	}
+	return nil
+}
+
+// apply sets o's spectating options; the flags' 0 means off where the
+// options' 0 means the default.
+func (f spectateFlags) apply(o *server.Options) {
+	o.SpectateDelay, o.MaxSpectators = *f.delay, *f.max
+	if *f.delay == 0 {
+		o.SpectateDelay = -1
+	}
+	if *f.max == 0 {
+		o.MaxSpectators = -1
+	}
+}

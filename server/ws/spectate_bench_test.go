@@ -1,0 +1,86 @@
+package ws
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/match"
+)
+
+// spectatorScene is an arena-sized view (16 players, 60 bullets) at
+// successive snapshots, everything moving.
+func spectatorScene(n int) ([][]protocol.Entity, *protocol.FieldCounts) {
+	counts, err := protocol.NewFieldCounts([]protocol.KindSchema{
+		{Name: "player", Fields: []string{"x", "y", "aim", "hp", "score", "deaths"}},
+		{Name: "bullet", Fields: []string{"x0", "y0", "dir", "tick0", "owner"}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	cur := make([]protocol.Entity, 0, 76)
+	for id := uint32(1); id <= 16; id++ {
+		cur = append(cur, protocol.Entity{ID: id, Fields: [protocol.MaxFields]int32{rng.Int32N(8000), rng.Int32N(8000), 64, 100, 3, 1}})
+	}
+	for id := uint32(100); id < 160; id++ {
+		cur = append(cur, protocol.Entity{ID: id, Kind: 1, Fields: [protocol.MaxFields]int32{rng.Int32N(8000), rng.Int32N(8000), rng.Int32N(65536), 1000, 5}})
+	}
+	views := make([][]protocol.Entity, n)
+	for i := range views {
+		views[i] = append([]protocol.Entity(nil), cur...)
+		for j := range cur {
+			cur[j].Fields[0] += rng.Int32N(50) + 1
+			cur[j].Fields[1] -= rng.Int32N(50) + 1
+		}
+	}
+	return views, counts
+}
+
+// BenchmarkSpectatorFanout is the CPU cost of one snapshot shown to 100
+// spectators of a match, network writes aside: "shared" is the adapter's
+// path (one frame, one encode, every spectator takes the same bytes);
+// "each" encodes one delta per spectator, as the players' path would.
+// ns/spectator-frame × snapshot rate = CPU per spectator-second.
+func BenchmarkSpectatorFanout(b *testing.B) {
+	const spectators = 100
+	scene, counts := spectatorScene(64)
+	h := New(nil, nil)
+	b.Run("shared", func(b *testing.B) {
+		specs := make([]match.Spectator, spectators)
+		for i := range specs {
+			specs[i] = newSession(nil, h)
+		}
+		var base *match.View
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			v := match.NewView(uint32(i+1), scene[i%len(scene)], counts, 0)
+			h.Audience().Show(v, base, specs)
+			for _, sp := range specs {
+				s := sp.(*session)
+				f := s.takeFrame()
+				if len(f.bytes(s.snap.lastFrame)) == 0 {
+					b.Fatal("empty frame")
+				}
+				s.snap.lastFrame = f.view.Tick
+				f.release()
+			}
+			if base != nil {
+				base.Release()
+			}
+			base = v
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*spectators), "ns/spectator-frame")
+	})
+	b.Run("each", func(b *testing.B) {
+		bufs := make([][]byte, spectators)
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			prev, cur := scene[i%len(scene)], scene[(i+1)%len(scene)]
+			for s := range bufs {
+				bufs[s] = protocol.AppendSnapshot(bufs[s][:0], uint32(i+2), uint32(i+1), 0, prev, cur, counts)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*spectators), "ns/spectator-frame")
+	})
+}
