@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -28,9 +26,9 @@ type MatchInfo struct {
 const maxMatchList = 1 << 20
 
 // ListMatches reads the running matches of the server whose game endpoint
-// is gameURL (ws://host:port/ws → http://host:port/v1/matches). client
-// may be nil: http.DefaultClient.
-func ListMatches(ctx context.Context, gameURL string, client *http.Client) ([]MatchInfo, error) {
+// is gameURL (ws://host:port/ws → http://host:port/v1/matches), through
+// the client's one small HTTP path (httpDo: no HTTP client in the wasm).
+func ListMatches(ctx context.Context, gameURL string) ([]MatchInfo, error) {
 	u, err := url.Parse(gameURL)
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("clientnet: list matches: %w: %q", ErrAddress, gameURL)
@@ -42,25 +40,17 @@ func ListMatches(ctx context.Context, gameURL string, client *http.Client) ([]Ma
 		u.Scheme = "https"
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/ws") + "/v1/matches"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	status, body, err := httpDo(ctx, "GET", u.String(), nil, nil, maxMatchList)
 	if err != nil {
 		return nil, fmt.Errorf("clientnet: list matches: %w", err)
 	}
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("clientnet: list matches: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("clientnet: list matches: %s answered %s", u, resp.Status)
+	if status != 200 {
+		return nil, fmt.Errorf("clientnet: list matches: %s answered status %d", u, status)
 	}
 	var list struct {
 		Matches []MatchInfo `json:"matches"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxMatchList)).Decode(&list); err != nil {
+	if err := json.Unmarshal(body, &list); err != nil {
 		return nil, fmt.Errorf("clientnet: list matches: %w", err)
 	}
 	return list.Matches, nil

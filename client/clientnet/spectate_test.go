@@ -20,7 +20,7 @@ func TestSpectateRealServer(t *testing.T) {
 	srv, url := servertest.StartServer(t, arena.New(nil), &server.Options{SpectateDelay: 200 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	player, err := Dial(ctx, url, &DialOptions{Name: "ann"})
+	player, err := Dial(ctx, url, &DialOptions{Name: "ann", Identity: servertest.Guest(t, url)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestSpectateRealServer(t *testing.T) {
 	}()
 	id := player.Welcome().Match
 
-	list, err := ListMatches(ctx, url, nil)
+	list, err := ListMatches(ctx, url)
 	if err != nil || len(list) != 1 || list[0].ID != id || list[0].Players != 1 || !list[0].Spectatable || list[0].Game != "arena" {
 		t.Fatalf("ListMatches = %+v, %v", list, err)
 	}

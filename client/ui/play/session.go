@@ -218,7 +218,7 @@ var errNoMatchToWatch = errors.New("play: no match to watch")
 func (s *Session) pickMatch() (string, error) {
 	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.HandshakeTimeout)
 	defer cancel()
-	list, err := clientnet.ListMatches(ctx, s.cfg.URL, nil)
+	list, err := clientnet.ListMatches(ctx, s.cfg.URL)
 	if err != nil {
 		return "", err
 	}

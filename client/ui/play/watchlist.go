@@ -29,7 +29,7 @@ func (m *Machine) OpenWatchList() *WatchList {
 		defer close(w.done)
 		ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
 		defer cancel()
-		w.matches, w.err = clientnet.ListMatches(ctx, u, nil)
+		w.matches, w.err = clientnet.ListMatches(ctx, u)
 	}()
 	return w
 }
