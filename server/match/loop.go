@@ -70,6 +70,10 @@ func (m *Match) beat() bool {
 	if dropped > 0 {
 		m.stats.dropped.Add(dropped)
 		m.opts.Metrics.dropped.Add(float64(dropped))
+		// The snapshot phase moves on with the dropped steps, so a
+		// match that stalled publishes on the same beats as the others.
+		rate := uint64(m.rules.TickRate())
+		m.snapAcc = int((uint64(m.snapAcc) + dropped%rate*uint64(m.snapshotRate)) % rate)
 	}
 	if steps > 0 {
 		storeMax(&m.stats.maxLateNano, int64(late))
