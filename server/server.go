@@ -37,8 +37,12 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 	o := opts.withDefaults()
 	// A joining player is sent the whole roster at once.
 	queue := max(o.ReliableQueue, 2*rules.MaxPlayers()+32)
+	// One metronome steps every match of the host, beating at the
+	// fastest tick rate among its games.
+	rate := rules.TickRate()
 	for _, r := range o.Modes {
 		queue = max(queue, 2*r.MaxPlayers()+32)
+		rate = max(rate, r.TickRate())
 	}
 	srv := &Server{opts: o}
 	var gridCell int32
@@ -66,6 +70,7 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 			SnapshotRate: o.SnapshotRate, MaxCatchUp: o.MaxCatchUp, AckTimeout: o.AckTimeout, ResumeGrace: o.ResumeGrace, MaxRewind: o.MaxRewind,
 			GridCell: gridCell, Dispatcher: srv.ws.Dispatcher(), Clock: o.Clock, Metrics: match.NewMetrics(o.Registry),
 			SpectateDelay: o.SpectateDelay, MaxSpectators: o.MaxSpectators, Audience: srv.ws.Audience(),
+			Metronome: match.NewMetronome(match.MetronomeOptions{Clock: o.Clock, Rate: rate}),
 		}).WithDefaults(),
 		Seed:     o.Seed,
 		OnResult: o.OnResult,

@@ -4,7 +4,13 @@ package match
 // without its loop.
 
 // StepNow runs one step as the loop would.
-func (m *Match) StepNow() bool { return m.step() }
+// The peers it made ready are dropped, as a beat hands them on.
+func (m *Match) StepNow() bool {
+	ended := m.step()
+	clear(m.ready)
+	m.ready = m.ready[:0]
+	return ended
+}
 
 // SeatNow seats a player as the loop does at a tick boundary.
 func (m *Match) SeatNow(req JoinRequest) (*Player, error) {

@@ -13,69 +13,93 @@ import (
 // integers of at most nine bytes each.
 const maxEventSize = 2 + 7*9
 
-// Run is the match's loop: it runs until the world ends the match, Stop is
-// called, or the match has stayed empty for a while. Call it once, on a
-// goroutine of its own.
+// Start puts the match on its host's metronome (Options.Metronome): it
+// steps from the next beat until the world ends the match, Stop or End is
+// called, or the match has stayed empty for a while; Done is closed then.
+// Call it once.
+func (m *Match) Start() {
+	now := m.opts.Clock.Now()
+	m.started = now
+	m.emptySince, m.lastHousekeeping = now, now
+	m.mt.add(m)
+}
+
+// Run is Start, then waits until the match has ended.
 func (m *Match) Run() {
-	defer m.exit()
+	m.Start()
+	<-m.done
+}
+
+// anchor sets the match's schedule on its metronome's grid (beats at start
+// plus whole periods), from the last grid time at or before the match
+// started: its first step is due on the next beat. Its snapshot ticks are
+// put in phase with the grid, so every match of a tick rate publishes on
+// the same beats and the senders wake once for all of them. Beat goroutine,
+// before the match's first beat.
+func (m *Match) anchor(start time.Time, period time.Duration) {
+	n := max(0, m.started.Sub(start)/period)
+	m.sched = newSchedule(start.Add(n*period), m.period, m.opts.MaxCatchUp)
+	if period == m.period {
+		m.snapAcc = int(uint64(n) * uint64(m.snapshotRate) % uint64(m.rules.TickRate()))
+	}
+}
+
+// beat is one beat of the metronome for this match: a pending Stop or End,
+// the steps due now, and housekeeping about once a second. It reports
+// whether the match ended; the caller then calls exit. The peers made
+// ready by snapshot ticks are left in m.ready for the caller to dispatch.
+func (m *Match) beat() bool {
+	select {
+	case o := <-m.stopc:
+		if o.end != "" {
+			out := m.world.Outcome()
+			out.Ended, out.Reason = true, o.end
+			if out.Winner == 0 && len(out.Results) > 0 {
+				out.Winner = out.Results[0].Player
+			}
+			m.finish(out, o.code, o.reason)
+			return true
+		}
+		m.closeAll(o.code, o.reason)
+		return true
+	default:
+	}
 	clock := m.opts.Clock
-	// Steps are anchored to a start read before the ticker exists, so every
-	// fire lands at or after a step's due time: anchored after it, a fire
-	// that wakes quickly finds its step not yet due and the step waits a
-	// whole period.
-	start := clock.Now()
-	m.started = start
-	t := clock.NewTicker(m.period)
-	defer t.Stop()
-	sched := newSchedule(start, m.period, m.opts.MaxCatchUp)
-	m.emptySince, m.lastHousekeeping = start, start
-	for {
-		select {
-		case o := <-m.stopc:
-			if o.end != "" {
-				out := m.world.Outcome()
-				out.Ended, out.Reason = true, o.end
-				if out.Winner == 0 && len(out.Results) > 0 {
-					out.Winner = out.Results[0].Player
-				}
-				m.finish(out, o.code, o.reason)
-				return
-			}
-			m.closeAll(o.code, o.reason)
-			return
-		case <-t.C():
+	now := clock.Now()
+	steps, dropped, late := m.sched.due(now)
+	if dropped > 0 {
+		m.stats.dropped.Add(dropped)
+		m.opts.Metrics.dropped.Add(float64(dropped))
+		// The snapshot phase moves on with the dropped steps, so a
+		// match that stalled publishes on the same beats as the others.
+		rate := uint64(m.rules.TickRate())
+		m.snapAcc = int((uint64(m.snapAcc) + dropped%rate*uint64(m.snapshotRate)) % rate)
+	}
+	if steps > 0 {
+		storeMax(&m.stats.maxLateNano, int64(late))
+		m.opts.Metrics.tickLateness.Observe(late.Seconds())
+	}
+	for range steps {
+		began := clock.Now()
+		ended := m.step()
+		took := clock.Now().Sub(began)
+		storeMax(&m.stats.maxStepNano, int64(took))
+		m.opts.Metrics.tickDuration.Observe(took.Seconds())
+		if took > m.period {
+			m.stats.overruns.Add(1)
+			m.opts.Metrics.overruns.Inc()
 		}
-		now := clock.Now()
-		steps, dropped, late := sched.due(now)
-		if dropped > 0 {
-			m.stats.dropped.Add(dropped)
-			m.opts.Metrics.dropped.Add(float64(dropped))
-		}
-		if steps > 0 {
-			storeMax(&m.stats.maxLateNano, int64(late))
-			m.opts.Metrics.tickLateness.Observe(late.Seconds())
-		}
-		for range steps {
-			began := clock.Now()
-			ended := m.step()
-			took := clock.Now().Sub(began)
-			storeMax(&m.stats.maxStepNano, int64(took))
-			m.opts.Metrics.tickDuration.Observe(took.Seconds())
-			if took > m.period {
-				m.stats.overruns.Add(1)
-				m.opts.Metrics.overruns.Inc()
-			}
-			if ended {
-				return
-			}
-		}
-		if now.Sub(m.lastHousekeeping) >= time.Second {
-			m.lastHousekeeping = now
-			if m.housekeeping(now) {
-				return
-			}
+		if ended {
+			return true
 		}
 	}
+	if now.Sub(m.lastHousekeeping) >= time.Second {
+		m.lastHousekeeping = now
+		if m.housekeeping(now) {
+			return true
+		}
+	}
+	return false
 }
 
 // step runs one fixed step: membership changes, inputs, the world, events
@@ -150,16 +174,13 @@ func (m *Match) publishView() {
 	if m.opts.GridCell > 0 {
 		v.grid.build(v.Entities, m.opts.GridCell)
 	}
-	m.ready = m.ready[:0]
+	// The peers go to the Dispatcher after the beat, with those of every
+	// other match of the beat (runGroup).
 	for _, p := range m.players {
 		if p.peer.Offer(v, p.current.Seq) {
 			m.ready = append(m.ready, p.peer)
 		}
 	}
-	if len(m.ready) > 0 && m.opts.Dispatcher != nil {
-		m.opts.Dispatcher.Dispatch(m.ready)
-	}
-	clear(m.ready) // hold no peer past the tick
 	if len(m.spec.list) > 0 {
 		m.showSpectators(v)
 	}

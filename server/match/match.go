@@ -13,14 +13,16 @@ import (
 // ones before it stops.
 const emptyMatchLinger = 10 * time.Second
 
-// Match is one running match: a goroutine (Run) that owns a game world and
-// advances it on a fixed tick, and the seats of its players.
+// Match is one running match: a loop that owns a game world and advances
+// it on a fixed tick, run by its host's Metronome, and the seats of its
+// players.
 type Match struct {
 	id     string
 	rules  game.Rules
 	schema Schema
 	world  game.World
 	opts   *Options
+	mt     *Metronome // opts.Metronome, or one of its own
 
 	period       time.Duration
 	snapshotRate int
@@ -39,10 +41,11 @@ type Match struct {
 
 	currentTick atomic.Uint32
 	stats       loopStats
-	started     time.Time              // when Run began; set before the loop
+	started     time.Time              // when Start was called; set before the loop
 	result      atomic.Pointer[Result] // set when the match ended with results
 
-	// Owned by the loop.
+	// Owned by the loop: whichever goroutine of the metronome runs the
+	// match's beat (one at a time, see Metronome).
 	players          []*Player // connected, in join order
 	known            map[game.PlayerID]who
 	nextPlayer       game.PlayerID
@@ -51,7 +54,9 @@ type Match struct {
 	inputs           []game.PlayerInput
 	gameEvents       []game.Event
 	gameView         []game.Entity
-	ready            []Peer   // peers to dispatch, per snapshot
+	ready            []Peer   // peers to dispatch after the beat (runGroup)
+	sched            schedule // set by anchor before the first beat
+	over             bool     // the loop ended; the metronome drops the match
 	outbox           [][]byte // a step's encoded events
 	expired          []*Player
 	views            *viewPool
@@ -92,7 +97,12 @@ func New(id string, rules game.Rules, schema Schema, seed uint64, opts *Options)
 	rate := rules.TickRate()
 	snap := min(opts.SnapshotRate, rate)
 	max := rules.MaxPlayers()
+	mt := opts.Metronome
+	if mt == nil {
+		mt = NewMetronome(MetronomeOptions{Clock: opts.Clock, Rate: rate, Workers: 1})
+	}
 	return &Match{
+		mt:           mt,
 		id:           id,
 		rules:        rules,
 		schema:       schema,
@@ -183,9 +193,13 @@ type stopOrder struct {
 
 // Stop asks the loop to end the match, closing every player with code and
 // reason once their queued messages are out. The first Stop or End wins;
-// it does not wait: Done tells when the loop has ended.
+// it does not wait: Done tells when the loop has ended, which is at once,
+// not at the next beat (Stop nudges the metronome).
 func (m *Match) Stop(code protocol.CloseCode, reason string) {
-	m.stopMu.Do(func() { m.stopc <- stopOrder{code: code, reason: reason} })
+	m.stopMu.Do(func() {
+		m.stopc <- stopOrder{code: code, reason: reason}
+		m.mt.nudge()
+	})
 }
 
 // End ends the match early as the world stands: every player gets a
@@ -193,7 +207,10 @@ func (m *Match) Stop(code protocol.CloseCode, reason string) {
 // then a close with code and reason. A host that drains ends the matches
 // still running at its deadline this way, so their results are kept.
 func (m *Match) End(endReason string, code protocol.CloseCode, reason string) {
-	m.stopMu.Do(func() { m.stopc <- stopOrder{code: code, reason: reason, end: endReason} })
+	m.stopMu.Do(func() {
+		m.stopc <- stopOrder{code: code, reason: reason, end: endReason}
+		m.mt.nudge()
+	})
 }
 
 // Open reports whether the match takes new players: it has not ended and

@@ -38,6 +38,11 @@ type Options struct {
 	// Clock drives the loops and seat deadlines. Default clock.System.
 	Clock clock.Clock
 
+	// Metronome runs the steps of the matches sharing these options.
+	// Default: a new one at 60 beats a second on Clock, which every match
+	// given the result of this WithDefaults shares.
+	Metronome *Metronome
+
 	// Metrics receives the loops' measurements. Default: metrics
 	// registered nowhere.
 	Metrics *Metrics
@@ -104,6 +109,9 @@ func (o *Options) WithDefaults() *Options {
 	}
 	if c.Clock == nil {
 		c.Clock = clock.System{}
+	}
+	if c.Metronome == nil {
+		c.Metronome = NewMetronome(MetronomeOptions{Clock: c.Clock})
 	}
 	if c.Metrics == nil {
 		c.Metrics = NewMetrics(prometheus.NewRegistry())

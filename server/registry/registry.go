@@ -200,10 +200,13 @@ func (r *Registry) startLocked(id, mode string, rules game.Rules) *entry {
 	m := match.New(id, rules, r.schemas[rules], seed, opts)
 	e := &entry{m: m, mode: mode, started: opts.Clock.Now()}
 	r.entries = append(r.entries, e)
+	// Started here, under r.mu: the match is on the host's metronome
+	// before anyone can find it.
+	m.Start()
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		m.Run()
+		<-m.Done()
 		r.forget(m)
 	}()
 	r.opts.Logger.Info("match started", "match", id, "mode", mode, "game", rules.Name())
