@@ -199,6 +199,7 @@ func (s *session) async(f func()) {
 // frame, which must still go out) and ends the session's writing.
 func (s *session) fillBatch(w *senderScratch) (closing bool) {
 	v, lastSeq := s.take()
+	f := s.takeFrame() // before the drain, like v: its events are queued already
 	w.msgs = s.reliable.drain(w.msgs[:0])
 	for _, msg := range w.msgs {
 		if msg == nil {
@@ -211,7 +212,7 @@ func (s *session) fillBatch(w *senderScratch) (closing bool) {
 		}
 	}
 	clear(w.msgs) // hold no message past the run
-	if f := s.takeFrame(); f != nil {
+	if f != nil {
 		if closing || s.over() {
 			f.release()
 		} else {

@@ -1,0 +1,94 @@
+package ws
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/match"
+)
+
+// A spectator never gets an event of tick <= T after the frame of tick T:
+// the sender takes the frame before it drains the reliable queue, as it
+// does the players' view (a second reviewer's race: the frame was taken
+// after the drain, and a sender woken by a Pong could write frame T ahead
+// of tick T's events, which the client then counted twice).
+func TestSpectatorEventsNeverFollowTheirFrame(t *testing.T) {
+	scene, counts := spectatorScene(1)
+	h := New(nil, &Options{ReliableQueue: 1 << 16})
+	srvConn := make(chan *websocket.Conn, 1)
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		srvConn <- c
+		<-release
+	}))
+	defer srv.Close()
+	defer close(release)
+	cli, _, err := websocket.Dial(context.Background(), "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli.SetReadLimit(1 << 24)
+	s := newSession(<-srvConn, h)
+
+	var stop atomic.Bool
+	violations := make(chan string, 1)
+	go func() { // client
+		var snap protocol.Snapshot
+		var ev protocol.Event
+		last := uint32(0)
+		for {
+			_, b, err := cli.Read(context.Background())
+			if err != nil {
+				return
+			}
+			typ, _ := protocol.PeekType(b)
+			switch typ {
+			case protocol.MsgSnapshot:
+				if snap.Decode(b) == nil {
+					last = snap.Tick
+				}
+			case protocol.MsgEvent:
+				if ev.Decode(b) == nil && ev.Tick <= last {
+					select {
+					case violations <- fmt.Sprintf("event of tick %d after the frame of tick %d", ev.Tick, last):
+					default:
+					}
+				}
+			}
+		}
+	}()
+	sent := make(chan struct{})
+	go func() { // sender: runs whenever, as a sender woken by a Pong would
+		defer close(sent)
+		w := &senderScratch{}
+		for !stop.Load() {
+			s.fillBatch(w)
+		}
+	}()
+	defer func() { stop.Store(true); <-sent }()
+	deadline := time.Now().Add(time.Second)
+	for i := uint32(1); time.Now().Before(deadline); i++ { // tick: showSpectators' order
+		s.QueueAll([][]byte{(&protocol.Event{Tick: i}).Append(nil)})
+		v := match.NewView(i, scene[0][:2], counts, 0)
+		h.Audience().Show(v, nil, []match.Spectator{s})
+		v.Release()
+		select {
+		case msg := <-violations:
+			t.Fatalf("after %d frames: %s", i, msg)
+		default:
+		}
+		time.Sleep(20 * time.Microsecond)
+	}
+}
