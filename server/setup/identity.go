@@ -1,7 +1,6 @@
 package setup
 
 import (
-	"crypto/ed25519"
 	"fmt"
 	"os"
 	"time"
@@ -58,33 +57,12 @@ func LoadGuestIssuer(path string, ttl time.Duration) (*identity.Issuer, error) {
 	return identity.NewIssuer(key, ttl, nil)
 }
 
-// LoadTokenKey reads a private key file (skirmish keygen).
-func LoadTokenKey(path string) (ed25519.PrivateKey, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("token key: %w", err)
-	}
-	key, err := ParsePrivateKey(b)
-	if err != nil {
-		return nil, fmt.Errorf("token key %s: %w", path, err)
-	}
-	return key, nil
-}
-
 // LoadIdentityVerifier is a host's: guests verified with the matchmakers'
 // public key files (-token-pubkey), and JWTs when jwt is set.
 func LoadIdentityVerifier(jwt *identity.JWTVerifier, pubkeyPaths ...string) (*identity.Verifier, error) {
-	var keys []ed25519.PublicKey
-	for _, p := range pubkeyPaths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("token public key: %w", err)
-		}
-		k, err := ParsePublicKeys(b)
-		if err != nil {
-			return nil, fmt.Errorf("token public key %s: %w", p, err)
-		}
-		keys = append(keys, k...)
+	keys, err := loadPublicKeys(pubkeyPaths)
+	if err != nil {
+		return nil, err
 	}
 	return identity.NewVerifier(keys, jwt)
 }

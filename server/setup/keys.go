@@ -120,6 +120,15 @@ func writeNew(path string, b []byte, mode os.FileMode) error {
 
 // LoadTokenSigner reads the matchmaker's private key file (-token-key).
 func LoadTokenSigner(path string) (*matchmaking.TokenSigner, error) {
+	key, err := LoadTokenKey(path)
+	if err != nil {
+		return nil, err
+	}
+	return matchmaking.NewTokenSigner(key, nil)
+}
+
+// LoadTokenKey reads a private key file (skirmish keygen).
+func LoadTokenKey(path string) (ed25519.PrivateKey, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("token key: %w", err)
@@ -128,13 +137,22 @@ func LoadTokenSigner(path string) (*matchmaking.TokenSigner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("token key %s: %w", path, err)
 	}
-	return matchmaking.NewTokenSigner(key, nil)
+	return key, nil
 }
 
 // LoadTokenVerifier reads the public key files hosts check join tokens
 // with (-token-pubkey): every key of every file is accepted, so a rotation
 // lists the new key and the previous one.
 func LoadTokenVerifier(paths ...string) (*matchmaking.TokenVerifier, error) {
+	keys, err := loadPublicKeys(paths)
+	if err != nil {
+		return nil, err
+	}
+	return matchmaking.NewTokenVerifier(keys...)
+}
+
+// loadPublicKeys reads every key of the public key files (-token-pubkey).
+func loadPublicKeys(paths []string) ([]ed25519.PublicKey, error) {
 	var keys []ed25519.PublicKey
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
@@ -147,5 +165,5 @@ func LoadTokenVerifier(paths ...string) (*matchmaking.TokenVerifier, error) {
 		}
 		keys = append(keys, k...)
 	}
-	return matchmaking.NewTokenVerifier(keys...)
+	return keys, nil
 }
