@@ -35,16 +35,11 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	ttl := fs.Duration("ttl", 10*time.Second, "how long the directory keeps this host without a heartbeat (a dead host's players are sent elsewhere after it)")
 	drainTimeout := fs.Duration("drain-timeout", 10*time.Minute, "on SIGTERM or SIGINT, how long running matches may play on before they are ended with their results kept (a second signal ends them at once)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for connections to close after the drain")
-	snapshotRate := fs.Int("snapshot-rate", 30, "snapshots per second sent to each client")
-	grace := fs.Duration("grace", 30*time.Second, "how long a dropped player keeps its seat")
-	viewSize := fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player; 'all' sends everything")
 	useAgones := fs.Bool("agones", false, "run under Agones: tell the SDK server (localhost:$AGONES_SDK_HTTP_PORT) Ready, Allocated and Shutdown, keep its players and matches Counters current and label the GameServer with -region")
 	agonesHealth := fs.Duration("agones-health", 2*time.Second, "with -agones, how often Health is sent (well inside the Fleet's health periodSeconds)")
-	maxRewind := fs.Duration("max-rewind", 200*time.Millisecond, "lag compensation: how far back a player's shots are judged, where its screen showed the others (its round trip plus the interpolation delay, bounded by this); 0: off")
-	recordDir := fs.String("record", "", "directory to record every match into, one .skrec file each, read by skirmish replay; empty: no recordings")
-	serveReplays := fs.Bool("serve-replays", false, "serve the recordings of -record at /replays/ on the player address too (a JSON listing and the files), for the browser client's replay viewer (?replay=/replays/NAME); without it they are on -admin-addr only")
 	adminAddr := fs.String("admin-addr", "", "address for operators, and then only there: /metrics and /debug/pprof (empty: /metrics is on -addr, with a warning)")
 	ids := addIdentityFlags(fs, false)
+	matchf := addMatchFlags(fs)
 	common := addCommonFlags(fs)
 	netf := addNetFlags(fs)
 	spec := addSpectateFlags(fs)
@@ -63,12 +58,6 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 		return fail(2, "-token-pubkey is required: the public key of the matchmakers' -token-key (skirmish keygen writes FILE.pub)")
 	case *capacity <= 0:
 		return fail(2, "-capacity must be positive")
-	case *maxRewind < 0 || *maxRewind > time.Second:
-		return fail(2, "-max-rewind must be in 0..1s")
-	case *serveReplays && *recordDir == "":
-		return fail(2, "-serve-replays serves the recordings of -record DIR: set -record too")
-	case *snapshotRate <= 0:
-		return fail(2, "-snapshot-rate must be positive")
 	case *ttl < time.Second:
 		return fail(2, "-ttl must be at least 1s")
 	case *agonesHealth <= 0:
@@ -80,9 +69,9 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	if err := spec.check(); err != nil {
 		return fail(2, "%v", err)
 	}
-	interest, err := setup.ParseView(*viewSize, arena.ViewUnitsPerUnit)
-	if err != nil {
-		return fail(2, "bad -view: %v", err)
+	var srvOpts server.Options
+	if err := matchf.options(&srvOpts); err != nil {
+		return fail(2, "%v", err)
 	}
 	if err := netf.check(); err != nil {
 		return fail(2, "%v", err)
@@ -125,7 +114,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	if *useAgones {
 		agonesOpts = &agones.Options{URL: agones.URL(os.Getenv("AGONES_SDK_HTTP_PORT")), HealthInterval: *agonesHealth}
 	}
-	srvOpts := server.Options{SnapshotRate: *snapshotRate, ResumeGrace: *grace, Interest: interest, RecordDir: *recordDir, MaxRewind: rewindOption(*maxRewind), Limits: guard.limits(0), Logger: logger, AllowedOrigins: netf.origins, Identities: identities}
+	srvOpts.Limits, srvOpts.Logger, srvOpts.AllowedOrigins, srvOpts.Identities = guard.limits(0), logger, netf.origins, identities
 	spec.apply(&srvOpts)
 	host, err := setup.NewHost(setup.HostOptions{
 		Redis: rdb, Prefix: *prefix, Tokens: tokens, Modes: arena.Modes(nil),
@@ -139,7 +128,7 @@ func runHost(stop setup.Stop, args []string, stdout, stderr io.Writer) int {
 	}
 	logger.Info("host", "host", *hostID, "public_url", *publicURL, "region", *region, "capacity", *capacity)
 	fmt.Fprintf(stdout, "skirmish: listening on %s\n", ln.Addr())
-	so := setup.ServeOptions{AdminAddr: *adminAddr, AdminTokenFile: *guard.adminTokenFile, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger, ServeReplays: *serveReplays}
+	so := setup.ServeOptions{AdminAddr: *adminAddr, AdminTokenFile: *guard.adminTokenFile, DrainTimeout: *drainTimeout, ShutdownTimeout: *shutdownTimeout, Logger: logger, ServeReplays: *matchf.serveReplays}
 	netf.apply(&so)
 	if err := setup.Serve(stop, ln, host, so); err != nil {
 		return fail(1, "%v", err)
