@@ -163,7 +163,7 @@ func BenchmarkArenaSnapshotFull(b *testing.B)   { benchFull(b, arenaScene(), are
 func BenchmarkArenaDecodeApply(b *testing.B)    { benchDecodeApply(b, arenaScene(), arenaCounts) }
 
 func BenchmarkDecodeInput(b *testing.B) {
-	msg := (&Input{Seq: 123456, Ack: 654321, MoveX: -127, MoveY: 90, Aim: 40000, Buttons: 1}).Append(nil)
+	msg := (&Input{Seq: 123456, Ack: 654321, MoveX: -127, MoveY: 90, Aim: 40000, Buttons: 1, View: 654310}).Append(nil)
 	var in Input
 	b.ReportAllocs()
 	for b.Loop() {
@@ -174,7 +174,7 @@ func BenchmarkDecodeInput(b *testing.B) {
 }
 
 func BenchmarkAppendInput(b *testing.B) {
-	in := Input{Seq: 123456, Ack: 654321, MoveX: -127, MoveY: 90, Aim: 40000, Buttons: 1}
+	in := Input{Seq: 123456, Ack: 654321, MoveX: -127, MoveY: 90, Aim: 40000, Buttons: 1, View: 654310}
 	buf := make([]byte, 0, 64)
 	b.ReportAllocs()
 	for b.Loop() {

@@ -171,27 +171,52 @@ func (r *reader) kinds(dst []KindSchema) []KindSchema {
 	return dst
 }
 
-// Input: [3, seq, ack, moveX, moveY, aim, buttons].
+// Input: [3, seq, ack, moveX, moveY, aim, buttons] or, with a view tick,
+// [3, seq, ack, moveX, moveY, aim, buttons, view]. The view is optional so
+// that version 4 clients that predate it still decode; a present view is
+// never 0 (0 means none, which is written by leaving the element out), so
+// every Input has one encoding.
+
+// errViewZero: an Input's optional view element was sent as 0.
+var errViewZero = fmt.Errorf("%w: input view tick 0: leave the element out instead", ErrMalformed)
 
 func (m *Input) Append(b []byte) []byte {
-	b = header(b, MsgInput, 7)
+	n := 7
+	if m.View != 0 {
+		n = 8
+	}
+	b = header(b, MsgInput, n)
 	b = appendUint(b, uint64(m.Seq))
 	b = appendUint(b, uint64(m.Ack))
 	b = appendInt(b, int64(m.MoveX))
 	b = appendInt(b, int64(m.MoveY))
 	b = appendUint(b, uint64(m.Aim))
-	return appendUint(b, uint64(m.Buttons))
+	b = appendUint(b, uint64(m.Buttons))
+	if m.View != 0 {
+		b = appendUint(b, uint64(m.View))
+	}
+	return b
 }
 
 func (m *Input) Decode(b []byte) error {
+	n := 7
+	if peek := (reader{b: b}); peek.arrayHeader() == 8 {
+		n = 8
+	}
 	var r reader
-	r.message(b, MsgInput, 7)
+	r.message(b, MsgInput, n)
 	m.Seq = r.u32()
 	m.Ack = r.u32()
 	m.MoveX = r.i8()
 	m.MoveY = r.i8()
 	m.Aim = r.u16()
 	m.Buttons = r.u8()
+	m.View = 0
+	if n == 8 {
+		if m.View = r.u32(); m.View == 0 && r.err == nil {
+			r.fail(errViewZero)
+		}
+	}
 	return r.done()
 }
 

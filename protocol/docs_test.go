@@ -37,6 +37,8 @@ func TestDocExamples(t *testing.T) {
 		{"hello", (&Hello{Version: Version, Name: "ann"}).Append(nil), "950104a3616e6ea0a0"},
 		{"input", (&Input{Seq: 42, Ack: 310, MoveX: 127, MoveY: -127, Aim: 16384, Buttons: 1}).Append(nil),
 			"97032acd01367fd081cd400001"},
+		{"input with view", (&Input{Seq: 42, Ack: 310, MoveX: 127, MoveY: -127, Aim: 16384, Buttons: 1, View: 296}).Append(nil),
+			"98032acd01367fd081cd400001cd0128"},
 		{"snapshot", AppendSnapshot(nil, 312, 310, 42, base, cur, arenaCounts),
 			"9704cd0138cd01362a" + "9197ce00010041" + "01cd04b0cd18a0cdc000cd013702" + "92" + "940103" + "1805" + "93020813" + "91ce00010040"},
 		{"welcome", (&Welcome{Version: Version, Player: 3, Match: "m1", TickRate: 60, SnapshotRate: 30,
@@ -61,7 +63,7 @@ func TestDocExamples(t *testing.T) {
 	}
 	// And the snapshot applies to the client's view of base.
 	var s Snapshot
-	if err := s.Decode(examples[2].b); err != nil {
+	if err := s.Decode(examples[3].b); err != nil {
 		t.Fatal(err)
 	}
 	got, err := Apply(nil, wireView(base, arenaCounts), &s)

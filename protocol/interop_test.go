@@ -66,6 +66,9 @@ func expected(m Message) []any {
 		kinds, static := genericSchema(m.Kinds, m.Static)
 		return arr(18, m.Version, m.Match, m.TickRate, m.SnapshotRate, m.DelayMs, kinds, static)
 	case *Input:
+		if m.View != 0 {
+			return arr(3, m.Seq, m.Ack, m.MoveX, m.MoveY, m.Aim, m.Buttons, m.View)
+		}
 		return arr(3, m.Seq, m.Ack, m.MoveX, m.MoveY, m.Aim, m.Buttons)
 	case *Snapshot:
 		created, changed, removed := []any{}, []any{}, []any{}
@@ -201,6 +204,9 @@ func typed(m Message) []any {
 		static := []any{rect(m.Static.Bounds), walls, params}
 		return []any{uint64(2), m.Version, m.Player, m.Match, m.TickRate, m.SnapshotRate, m.Resume, kinds, static}
 	case *Input:
+		if m.View != 0 {
+			return []any{int16(3), m.Seq, m.Ack, m.MoveX, m.MoveY, m.Aim, m.Buttons, uint64(m.View)}
+		}
 		return []any{int16(3), m.Seq, m.Ack, m.MoveX, m.MoveY, m.Aim, m.Buttons}
 	case *Snapshot:
 		created, changed := []any{}, []any{}

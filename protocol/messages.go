@@ -28,7 +28,7 @@ type MsgType uint8
 const (
 	MsgHello    MsgType = 1  // C→S [1, version, name, resume, identity]
 	MsgWelcome  MsgType = 2  // S→C [2, version, player, match, tickRate, snapshotRate, resume, kinds, static]
-	MsgInput    MsgType = 3  // C→S [3, seq, ack, moveX, moveY, aim, buttons]
+	MsgInput    MsgType = 3  // C→S [3, seq, ack, moveX, moveY, aim, buttons(, view)]
 	MsgSnapshot MsgType = 4  // S→C [4, tick, base, lastSeq, created, changed, removed]
 	MsgPing     MsgType = 5  // C→S [5, clientTime]
 	MsgPong     MsgType = 6  // S→C [6, clientTime, serverTick]
@@ -171,7 +171,9 @@ func (s Static) Validate() error {
 }
 
 // Input is the client's current command. Ack is the newest snapshot tick the
-// client has applied (0: none).
+// client has applied (0: none). View is the tick the client drew the other
+// entities at when it sampled the input (its interpolation render time,
+// rounded down; 0: not reported), which lag compensation rewinds to.
 type Input struct {
 	Seq     uint32
 	Ack     uint32
@@ -179,6 +181,7 @@ type Input struct {
 	MoveY   int8
 	Aim     uint16
 	Buttons uint8
+	View    uint32
 }
 
 // Ping asks for a Pong; ClientTime is opaque to the server (clients use

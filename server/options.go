@@ -88,8 +88,8 @@ type Options struct {
 	OnResult func(registry.MatchResult)
 
 	// MaxRewind bounds lag compensation: how far back a player's shots
-	// are judged, from the snapshot its input says it had plus the
-	// interpolation delay (see match.Options.MaxRewind). Default 200ms;
+	// are judged, at the tick its input says its screen showed the others
+	// (see match.Options.MaxRewind and match.Seen). Default 200ms;
 	// negative: off.
 	MaxRewind time.Duration
 

@@ -63,6 +63,9 @@ func (b *brain) next(s *sight) protocol.Input {
 			in.MoveX, in.MoveY = axes(toward)
 		}
 		in.Aim = angle(toward)
+		// A bot has no interpolation: it aims at the newest snapshot it
+		// has, so that is where its shots are judged (lag compensation).
+		in.View = s.seenAt()
 	}
 	if b.fire {
 		in.Buttons |= game.ButtonFire

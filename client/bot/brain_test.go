@@ -11,7 +11,7 @@ func TestBrain(t *testing.T) {
 	a := newBrain(rand.New(rand.NewPCG(1, 2)), rate)
 	b := newBrain(rand.New(rand.NewPCG(1, 2)), rate)
 	var s sight
-	s.see(100, 100, 200, 100, true, true) // target straight along +x
+	s.see(700, 100, 100, 200, 100, true, true) // target straight along +x, in the snapshot of tick 700
 	fired, moves, aimedAtTarget := 0, 0, 0
 	prev := a.next(&s)
 	if b.next(&s) != prev {
@@ -28,8 +28,8 @@ func TestBrain(t *testing.T) {
 		if in.MoveX != prev.MoveX || in.MoveY != prev.MoveY {
 			moves++
 		}
-		if in.Aim == 0 {
-			aimedAtTarget++
+		if in.Aim == 0 && in.View == 700 {
+			aimedAtTarget++ // where the snapshot of tick 700 showed it
 		}
 		prev = in
 	}
@@ -47,7 +47,11 @@ func TestBrain(t *testing.T) {
 	s.forget()
 	aims := map[uint16]bool{}
 	for range ticks {
-		aims[a.next(&s).Aim] = true
+		in := a.next(&s)
+		aims[in.Aim] = true
+		if in.View != 0 {
+			t.Fatalf("aimed at no one, yet reported view tick %d", in.View)
+		}
 	}
 	if len(aims) < 30 {
 		t.Errorf("%d distinct aims over %d s without a target", len(aims), ticks/rate)

@@ -85,12 +85,12 @@ func (o *observer) snapshot(r *clientnet.Replica, s *protocol.Snapshot) {
 			o.scoreChanges++
 		}
 	}
-	o.aim(r.Entities())
+	o.aim(s.Tick, r.Entities())
 }
 
 // aim tells the sender where the bot is and where the nearest other
-// player is.
-func (o *observer) aim(es []protocol.Entity) {
+// player is in the view of tick.
+func (o *observer) aim(tick uint32, es []protocol.Entity) {
 	if o.x < 0 || o.y < 0 {
 		return
 	}
@@ -126,5 +126,5 @@ func (o *observer) aim(es []protocol.Entity) {
 			}
 		}
 	}
-	o.sight.see(x, y, tx, ty, hasSelf, hasOther)
+	o.sight.see(tick, x, y, tx, ty, hasSelf, hasOther)
 }

@@ -135,7 +135,10 @@ func (c *Client) Player() uint32 {
 }
 
 // SendInput sends in as the player's current command on the current
-// connection and, with prediction on, feeds it to the Predictor. It
+// connection and, with prediction on, feeds it to the Predictor. Unless
+// in.View is set, it reports the tick the Interpolator drew the others at
+// (Interpolator.ViewTick), so that the server judges the player's shots
+// where its screen showed the others (lag compensation). It
 // returns the input's sequence number on that connection, or
 // ErrNotConnected between connections (the input is then dropped: the
 // server keeps applying the last one it got until the seat resumes). As
@@ -162,8 +165,14 @@ func (c *Client) sendInput(ctx context.Context, in protocol.Input, want *Conn) (
 		// server gets the current input once snapshots flow again.
 		return 0, ErrStalled
 	}
+	out := in // lastIn keeps the caller's: a keep-alive takes a fresh view
+	if out.View == 0 {
+		if _, ip, _ := c.parts(); ip != nil {
+			out.View = ip.ViewTick(c.now())
+		}
+	}
 	before := conn.stats.bytesOut.Load()
-	seq, err := conn.SendInput(ctx, in)
+	seq, err := conn.SendInput(ctx, out)
 	now := c.now()
 	c.hud.sent(now, conn.stats.bytesOut.Load()-before)
 	if err != nil {

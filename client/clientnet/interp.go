@@ -127,6 +127,9 @@ type Interpolator struct {
 	extrap  bool // the last sample was past the newest snapshot
 	hold    bool // no extrapolation: the connection stalled
 	sampled uint64
+
+	drawn    float64 // render time of the last Sample: what the player saw
+	drawnSet bool    // a Sample drew something since the last Reset
 }
 
 type frame struct {
@@ -191,7 +194,7 @@ func (ip *Interpolator) Reset() {
 	ip.mu.Lock()
 	defer ip.mu.Unlock()
 	ip.drop(len(ip.frames))
-	ip.rtSet, ip.extrap, ip.hold = false, false, false
+	ip.rtSet, ip.extrap, ip.hold, ip.drawnSet = false, false, false, false
 }
 
 // TargetDelay is the render delay aimed at now: Intervals snapshot
@@ -221,6 +224,26 @@ func (ip *Interpolator) RenderTick(now time.Time) float64 {
 	ip.mu.Lock()
 	defer ip.mu.Unlock()
 	return ip.advance(now)
+}
+
+// ViewTick is the tick the others were drawn at, for an input read at
+// local time now (protocol.Input.View): the render time of the last
+// Sample, which is what the player saw, or, when nothing was drawn since
+// the last Reset (a headless client), the render time at now; no earlier
+// than the oldest snapshot kept (which is what a render time before it
+// shows), rounded down to a whole tick. Whole ticks are fine enough: the
+// server keeps positions per tick. 0: no snapshot yet.
+func (ip *Interpolator) ViewTick(now time.Time) uint32 {
+	ip.mu.Lock()
+	defer ip.mu.Unlock()
+	if len(ip.frames) == 0 {
+		return 0
+	}
+	rt := ip.drawn
+	if !ip.drawnSet {
+		rt = max(ip.advance(now), float64(ip.frames[0].tick))
+	}
+	return uint32(rt)
 }
 
 // Extrapolating reports whether the last sample was past the newest
@@ -287,6 +310,10 @@ func (ip *Interpolator) Sample(now time.Time, dst []Sampled) []Sampled {
 	ip.mu.Lock()
 	defer ip.mu.Unlock()
 	rt := ip.advance(now)
+	if len(ip.frames) > 0 {
+		// Before its oldest snapshot, the view shows that snapshot.
+		ip.drawn, ip.drawnSet = max(rt, float64(ip.frames[0].tick)), true
+	}
 	// Frames wholly behind render time are no longer needed; the last two
 	// stay for extrapolation.
 	n := 0
@@ -398,5 +425,5 @@ func (ip *Interpolator) restart(w *protocol.Welcome) {
 	defer ip.mu.Unlock()
 	ip.kinds = resolveFields(w.Kinds, ip.o.Fields)
 	ip.drop(len(ip.frames))
-	ip.rtSet, ip.extrap, ip.hold = false, false, false
+	ip.rtSet, ip.extrap, ip.hold, ip.drawnSet = false, false, false, false
 }

@@ -13,6 +13,9 @@ import (
 // sequence number it was given. It sets in.Seq (one more than the previous
 // input's, starting at 1) and in.Ack (the tick of the newest snapshot
 // applied) itself, and notes the send time for the input→ack round trip.
+// in.View, the tick the caller drew the others at (0: none), is sent no
+// newer than in.Ack: a client that extrapolates past its newest snapshot
+// saw nothing the server sent later.
 //
 // When ctx is done while the write waits, the connection is closed, as in
 // Next. Calling SendInput with the same context every time keeps it
@@ -26,6 +29,7 @@ func (c *Conn) SendInput(ctx context.Context, in protocol.Input) (uint32, error)
 	c.seq++
 	in.Seq = c.seq
 	in.Ack = c.ack.Load()
+	in.View = min(in.View, in.Ack)
 	c.wbuf = in.Append(c.wbuf[:0])
 	c.rtt.sent(in.Seq, c.since())
 	if err := c.write(ctx); err != nil {

@@ -10,7 +10,12 @@ const benchPlayers = 16
 
 // benchInputs scripts a loop of inputs for n players who run in changing
 // directions, sweep their aim and hold fire: the default rules' workload.
-func benchInputs(n int) [][]game.PlayerInput {
+func benchInputs(n int) [][]game.PlayerInput { return benchInputsRewound(n, false) }
+
+// benchInputsRewound is benchInputs where, with rewound, every shot is lag
+// compensated: each player's rewind is 6 to 17 ticks (100 to 283 ms at 60
+// Hz), as clients of varied round trips and interpolation delays report.
+func benchInputsRewound(n int, rewound bool) [][]game.PlayerInput {
 	rng := splitmix{42}
 	frames := make([][]game.PlayerInput, 600)
 	cur := make([]game.Input, n)
@@ -24,6 +29,9 @@ func benchInputs(n int) [][]game.PlayerInput {
 			in.Aim += 300 + uint16(p)*37
 			in.Buttons = game.ButtonFire
 			in.Seq++
+			if rewound {
+				in.Rewind = uint16(6 + (p+f/60)%12)
+			}
 			frames[f][p] = game.PlayerInput{Player: game.PlayerID(p + 1), Input: *in}
 		}
 	}
@@ -50,11 +58,16 @@ func benchWorld(tb testing.TB, n int) *World {
 	return w
 }
 
-func BenchmarkStep16Players(b *testing.B)  { benchStep(b, benchPlayers) }
-func BenchmarkStep256Players(b *testing.B) { benchStep(b, 256) }
+func BenchmarkStep16Players(b *testing.B)  { benchStep(b, benchPlayers, false) }
+func BenchmarkStep256Players(b *testing.B) { benchStep(b, 256, false) }
 
-func benchStep(b *testing.B, n int) {
-	inputs := benchInputs(n)
+// The -Rewound variants judge every bullet lag compensated
+// (benchInputsRewound).
+func BenchmarkStep16PlayersRewound(b *testing.B)  { benchStep(b, benchPlayers, true) }
+func BenchmarkStep256PlayersRewound(b *testing.B) { benchStep(b, 256, true) }
+
+func benchStep(b *testing.B, n int, rewound bool) {
+	inputs := benchInputsRewound(n, rewound)
 	w := benchWorld(b, n)
 	tick := w.tick
 	bullets := 0

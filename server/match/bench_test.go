@@ -27,8 +27,9 @@ import (
 // compression and I/O run beside it as they would on a host; "lost" is 1
 // when the writer fell behind and the recording was cut short. The
 // -lagcomp variants send every input against a snapshot 9 ticks old (150
-// ms), so every shot is lag compensated (rewound 12 ticks, the default
-// 200 ms bound); the others send inputs that name no snapshot.
+// ms) with a view 2 to 13 ticks older still, so every shot is lag
+// compensated (rewound 11 to 12 ticks, the default 200 ms bound being 12);
+// the others send inputs that name no snapshot.
 func BenchmarkMatchTick(b *testing.B) {
 	for _, c := range []struct {
 		players         int
@@ -65,7 +66,10 @@ func BenchmarkMatchTick(b *testing.B) {
 					rng = rng*6364136223846793005 + 1442695040888963407
 					in := game.Input{Seq: tick, MoveX: int8(rng >> 56), MoveY: int8(rng >> 48), Aim: uint16(rng >> 32), Buttons: uint8(rng>>24) & game.ButtonFire}
 					if c.lagcomp {
-						p.PushViewed(in, m.Tick()+1-9)
+						// A 150 ms round trip and views drawn 30 to 217 ms
+						// behind, as adaptive interpolation varies them.
+						ack := m.Tick() + 1 - 9
+						p.PushSeen(in, match.Seen{Ack: ack, View: ack - 2 - uint32(p.ID())%12})
 					} else {
 						p.Push(in)
 					}

@@ -112,8 +112,8 @@ func (m *Match) step() bool {
 
 	m.inputs = m.inputs[:0]
 	for _, p := range m.players {
-		if viewed := p.takeInput(); viewed != 0 {
-			p.current.Rewind = m.rewind(viewed)
+		if seen, fresh := p.takeInput(); fresh {
+			p.current.Rewind = m.rewind(seen)
 		}
 		m.inputs = append(m.inputs, game.PlayerInput{Player: p.id, Input: p.current})
 	}

@@ -49,12 +49,14 @@ type Options struct {
 
 	// MaxRewind bounds lag compensation: how far back a player's shots
 	// may be judged (game.Input.Rewind), for a player whose input says
-	// which snapshot it had (Player.PushViewed). Default 200ms; negative:
-	// no lag compensation.
+	// what it saw (Player.PushSeen). Default 200ms; negative: no lag
+	// compensation.
 	MaxRewind time.Duration
 
-	// InterpDelay is how far behind its newest snapshot a client draws
-	// the others, added to a player's rewind. Default 100ms.
+	// InterpDelay is how far behind its newest snapshot a client is
+	// assumed to draw the others when its input does not report the tick
+	// it drew them at (Seen.View: clients older than the view tick).
+	// Default 100ms.
 	InterpDelay time.Duration
 
 	// SpectateDelay is how far behind the live match spectators see it,

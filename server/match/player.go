@@ -23,8 +23,8 @@ type Player struct {
 	// inbox: written by the transport's reader, drained by the tick.
 	inMu      sync.Mutex
 	inLatest  game.Input
-	inViewed  uint32 // the newest snapshot tick the client had when it sent inLatest
-	inButtons uint8  // buttons OR-ed over every input since the last drain, so a tap is never lost
+	inSeen    Seen  // what the client had and showed when it sent inLatest
+	inButtons uint8 // buttons OR-ed over every input since the last drain, so a tap is never lost
 	inNew     bool
 
 	// forfeited is set when the transport closed the player for abuse: its
@@ -49,29 +49,41 @@ func (p *Player) Name() string { return p.name }
 // (a resume) rather than taking a new one.
 func (p *Player) Resumed() bool { return p.resumed }
 
+// Seen is what a client had when it sent an input, from which the match
+// derives the input's Rewind for lag compensation (Options.MaxRewind).
+type Seen struct {
+	// Ack is the newest snapshot tick the client had applied
+	// (protocol.Input.Ack), no newer than the newest snapshot written to
+	// it: the transport checks that. 0: unknown.
+	Ack uint32
+	// View is the tick the client drew the others at (protocol.Input.View).
+	// A view newer than Ack counts as Ack. 0: not reported; the match
+	// then assumes Options.InterpDelay behind Ack.
+	View uint32
+}
+
 // Push records the newest input from the client. It never blocks on the
 // tick for longer than a copy. Any goroutine, usually the reader.
-func (p *Player) Push(in game.Input) { p.PushViewed(in, 0) }
+func (p *Player) Push(in game.Input) { p.PushSeen(in, Seen{}) }
 
-// PushViewed is Push for an input sent when the client had the snapshot of
-// tick viewed (protocol.Input.Ack): the match derives the input's Rewind
-// from it for lag compensation (Options.MaxRewind). 0: unknown.
-func (p *Player) PushViewed(in game.Input, viewed uint32) {
+// PushSeen is Push for an input sent when the client had and showed what
+// seen says.
+func (p *Player) PushSeen(in game.Input, seen Seen) {
 	p.inMu.Lock()
 	p.inLatest = in
-	p.inViewed = viewed
+	p.inSeen = seen
 	p.inButtons |= in.Buttons
 	p.inNew = true
 	p.inMu.Unlock()
 }
 
 // takeInput updates current with the newest input, if any arrived, and
-// returns the snapshot tick it was sent against (0: none new, or
-// unknown). Tick only.
-func (p *Player) takeInput() (viewed uint32) {
+// returns what its client had when it sent it; fresh is false when no
+// input arrived. Tick only.
+func (p *Player) takeInput() (seen Seen, fresh bool) {
 	p.inMu.Lock()
 	if p.inNew {
-		viewed = p.inViewed
+		seen, fresh = p.inSeen, true
 		p.current = p.inLatest
 		p.currentButtons = p.inLatest.Buttons
 		p.current.Buttons |= p.inButtons
@@ -81,7 +93,7 @@ func (p *Player) takeInput() (viewed uint32) {
 		p.current.Buttons = p.currentButtons
 	}
 	p.inMu.Unlock()
-	return viewed
+	return seen, fresh
 }
 
 // Forfeit says the player was closed for abuse (a flood, garbage): its

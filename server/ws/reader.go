@@ -116,7 +116,7 @@ func (s *session) readMessages(buf []byte, m *match.Match, p *match.Player) erro
 			if err := in.Decode(buf); err != nil {
 				return s.closeForDecode(err)
 			}
-			p.PushViewed(game.Input{Seq: in.Seq, MoveX: in.MoveX, MoveY: in.MoveY, Aim: in.Aim, Buttons: in.Buttons}, in.Ack)
+			p.PushSeen(game.Input{Seq: in.Seq, MoveX: in.MoveX, MoveY: in.MoveY, Aim: in.Aim, Buttons: in.Buttons}, match.Seen{Ack: min(in.Ack, s.written.Load()), View: in.View})
 			if in.Ack > s.acked.Load() && in.Ack <= s.written.Load() {
 				s.acked.Store(in.Ack)
 			}
