@@ -49,7 +49,8 @@ type Options struct {
 
 	// MaxRewind bounds lag compensation: how far back a player's shots
 	// may be judged (game.Input.Rewind), for a player whose input says
-	// what it saw (Player.PushSeen). Default 200ms; negative: no lag
+	// what it saw (Player.PushSeen). Default 250ms (a 150 ms round trip plus a
+	// typical 70 ms interpolation delay, with room); negative: no lag
 	// compensation.
 	MaxRewind time.Duration
 
@@ -98,7 +99,7 @@ func (o *Options) WithDefaults() *Options {
 		c.ResumeGrace = 30 * time.Second
 	}
 	if c.MaxRewind == 0 {
-		c.MaxRewind = 200 * time.Millisecond
+		c.MaxRewind = 250 * time.Millisecond
 	}
 	if c.InterpDelay <= 0 {
 		c.InterpDelay = 100 * time.Millisecond

@@ -47,13 +47,13 @@ func TestRewind(t *testing.T) {
 		want      uint16
 	}{
 		{"no view: round trip plus the assumed 100ms", 0, 3, none, 3 + 6},
-		{"no view: bounded by the default 200ms", 0, 40, none, 12},
+		{"no view: bounded by the default 250ms", 0, 40, none, 15},
 		{"view 50ms behind the snapshot", 0, 3, 6, 6},
 		{"view 250ms behind, MaxRewind 500ms", 500 * time.Millisecond, 9, 9 + 15, 24},
 		{"view at the snapshot", 0, 4, 4, 4},
 		{"view newer than the snapshot counts as the snapshot", 0, 5, 1, 5},
 		{"view from the future counts as the snapshot", 0, 5, 0, 5},
-		{"absurdly old view: bounded by the default 200ms", 0, 3, 100000, 12},
+		{"absurdly old view: bounded by the default 250ms", 0, 3, 100000, 15},
 		{"view bounded by MaxRewind", 100 * time.Millisecond, 3, 10, 6},
 		{"off", -1, 3, 6, 0},
 		{"no snapshot named, view sent", 0, none, 6, 0},
