@@ -113,7 +113,7 @@ vet:
 # rest, so they never compete with other packages for the two cores.
 test-go:
 	$(GO) test -race -short -count=1 -timeout 8m ./...
-	$(GO) test -race -count=1 -p 1 -timeout 5m -run 'TestBotsPlay|TestBadInput|TestSlowClient|TestStalledClient|TestUnansweredClose|TestMatchmaking200|TestDropped|TestTenThousandPlayers|TestClusterEndToEnd|TestManifestFlags|TestFileLimitHolds|TestSlowSpectator|TestWasmLinksNoHTTPClient' ./server ./server/admission ./cmd/skirmish ./deploy
+	$(GO) test -race -count=1 -p 1 -timeout 5m -run 'TestBotsPlay|TestBadInput|TestSlowClient|TestStalledClient|TestUnansweredClose|TestMatchmaking200|TestDropped|TestTenThousandPlayers|TestClusterEndToEnd|TestManifestFlags|TestFileLimitHolds|TestSlowSpectator|TestWasmLinksNoHTTPClient|TestLagCompensationEndToEnd' ./server ./server/admission ./cmd/skirmish ./deploy ./client/clientnet
 
 # The pure packages also run compiled to WebAssembly, so determinism holds in
 # the browser too (the arena's golden hash is checked on both).
