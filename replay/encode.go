@@ -10,16 +10,14 @@ import (
 // Record types, the first element of every record.
 const (
 	recHeader     = 1 // [1, format, game, mode, match, seed, tickRate, maxPlayers, startUnixMilli, rules, checkpointEvery, welcome]
-	recTick       = 2 // [2, hash32, (player, seqDelta, moveX, moveY, aimDelta, buttons or -1: absent, rewind)...]
+	recTick       = 2 // [2, bin: FoldHash as 2 bytes little-endian, packed changed inputs (see inputs.go)]
 	recJoin       = 3 // [3, player, name]
 	recLeave      = 4 // [4, player]
 	recCheckpoint = 5 // [5, tick, hash64, (id, kind, fields...)...]
 	recIncomplete = 6 // [6, fromTick]
 	recEnd        = 7 // [7, tick, ended, reason, winner, (player, score, deaths)...]
+	recState      = 8 // [8, tick, hash64, bin: the world's state (game.StateSaver)]
 )
-
-// inputFields is how many integers one changed input takes in a tick record.
-const inputFields = 7
 
 // appendFramed frames a record: its length as a uvarint, then the msgpack
 // array, so a reader knows where each ends before decoding it. Three
@@ -96,43 +94,86 @@ func (e *Encoder) Leave(dst []byte, id game.PlayerID) []byte {
 // Step records a step: the inputs that changed since the last step
 // recorded, a player that stepped without an input (dropped, its seat
 // held) as absent, and the world's hash after the step; and, every
-// CheckpointEvery ticks, the view.
+// CheckpointEvery ticks, a checkpoint: the world's state when it is a
+// game.StateSaver, else its view.
 func (e *Encoder) Step(dst []byte, tick uint32, inputs []game.PlayerInput, w game.World) []byte {
 	prev := e.tick
 	e.tick = tick
 	h := w.Hash()
-	n := 0
 	start := len(dst)
 	dst = append(dst, 0, 0, 0) // uvarint length, fixed below
-	arr := len(dst)
-	dst = append(dst, mpArray16, 0, 0) // element count, fixed below
-	dst = append(dst, recTick)
-	dst = appendUint(dst, uint64(hash32(h)))
+	dst = append(dst, mpFixArray|2, recTick)
+	bin := len(dst)
+	dst = append(dst, mpBin16, 0, 0) // length, fixed below
+	dst = binary.LittleEndian.AppendUint16(dst, uint16(FoldHash(h)))
+	var prevID game.PlayerID
 	for _, pi := range inputs {
 		e.grow(pi.Player)
 		was := e.seen[pi.Player] == prev && prev != 0
 		e.seen[pi.Player] = tick
 		if !was || pi.Input != e.last[pi.Player] {
-			dst = e.appendInput(dst, pi.Player, pi.Input, false)
-			n++
+			dst = appendPacked(dst, prevID, pi.Player, pi.Input, e.last[pi.Player], false)
+			e.last[pi.Player] = pi.Input
+			prevID = pi.Player
 		}
 	}
 	for _, id := range e.live {
 		if e.seen[id] != tick {
-			dst = e.appendInput(dst, id, game.Input{}, true)
-			n++
+			// Absent: the last input stays the base of the next.
+			dst = appendPacked(dst, prevID, id, game.Input{}, game.Input{}, true)
+			prevID = id
 		}
 	}
 	e.live = e.live[:0]
 	for _, pi := range inputs {
 		e.live = append(e.live, pi.Player)
 	}
-	dst = fixFrame(endArray(dst, arr, 2+n*inputFields), start)
+	dst = fixFrame(endBin(dst, bin), start)
 	if e.every > 0 && tick >= e.nextCP {
 		e.nextCP = tick + e.every
-		dst = e.checkpoint(dst, tick, h, w)
+		if s, ok := w.(game.StateSaver); ok {
+			dst = appendState(dst, tick, h, s)
+		} else {
+			dst = e.checkpoint(dst, tick, h, w)
+		}
 	}
 	return dst
+}
+
+// appendState records the world's state after tick. The state is
+// appended in place behind a bin32 header, so a buffer with room costs
+// no allocation.
+func appendState(dst []byte, tick uint32, h uint64, s game.StateSaver) []byte {
+	start := len(dst)
+	dst = append(dst, 0, 0, 0)
+	dst = append(dst, mpFixArray|4, recState)
+	dst = appendUint(dst, uint64(tick))
+	dst = appendUint(dst, h)
+	bin := len(dst)
+	dst = append(dst, mpBin32, 0, 0, 0, 0)
+	dst = s.AppendState(dst)
+	binary.BigEndian.PutUint32(dst[bin+1:], uint32(len(dst)-bin-5))
+	return fixFrame(dst, start)
+}
+
+// endBin writes the header of the bin whose 3-byte bin16 header was
+// reserved at start, in its smallest form.
+func endBin(b []byte, start int) []byte {
+	n := len(b) - start - 3
+	switch {
+	case n <= 0xff:
+		b[start], b[start+1] = mpBin8, byte(n)
+		copy(b[start+2:], b[start+3:])
+		return b[:len(b)-1]
+	case n <= 0xffff:
+		b[start+1], b[start+2] = byte(n>>8), byte(n)
+		return b
+	}
+	b = append(b, 0, 0)
+	copy(b[start+5:], b[start+3:len(b)-2])
+	b[start] = mpBin32
+	binary.BigEndian.PutUint32(b[start+1:], uint32(n))
+	return b
 }
 
 // fixFrame writes the uvarint length of the frame begun at start, whose
@@ -150,25 +191,6 @@ func fixFrame(dst []byte, start int) []byte {
 		copy(dst[start+k:], dst[start+3:start+3+n])
 	}
 	copy(dst[start:], lb[:k])
-	return dst
-}
-
-// appendInput appends one changed input; an absent one (the player
-// stepped with no input) has buttons -1 and leaves the last input as the
-// base of the next delta.
-func (e *Encoder) appendInput(dst []byte, id game.PlayerID, in game.Input, absent bool) []byte {
-	l := &e.last[id]
-	dst = appendUint(dst, uint64(id))
-	if absent {
-		return append(dst, 0, 0, 0, 0, 0xff, 0) // 0xff: the negative fixint -1
-	}
-	dst = appendInt(dst, int64(int32(in.Seq-l.Seq)))
-	dst = appendInt(dst, int64(in.MoveX))
-	dst = appendInt(dst, int64(in.MoveY))
-	dst = appendInt(dst, int64(int16(in.Aim-l.Aim)))
-	dst = appendUint(dst, uint64(in.Buttons))
-	dst = appendUint(dst, uint64(in.Rewind))
-	*l = in
 	return dst
 }
 
@@ -233,8 +255,14 @@ func AppendIncomplete(dst []byte, fromTick uint32) []byte {
 	})
 }
 
-// hash32 folds a world hash into the 32 bits a tick record keeps.
-func hash32(h uint64) uint32 { return uint32(h) ^ uint32(h>>32) }
+// FoldHash folds a world hash into the 16 bits a tick record keeps (see
+// the package doc: why 16 bits are enough to name the first divergent
+// tick).
+func FoldHash(h uint64) uint32 {
+	h ^= h >> 32
+	h ^= h >> 16
+	return uint32(uint16(h))
+}
 
 // endArray writes the header of the n-element array whose 3-byte array16
 // header was reserved at start, in its smallest form.

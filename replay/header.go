@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -9,7 +10,13 @@ import (
 )
 
 // Format is the version of the file format this package writes and reads.
-const Format = 1
+// Format 2 packs each changed input (see inputs.go) and stores world
+// states for seeking; format 1 files are refused with ErrFormat.
+const Format = 2
+
+// ErrFormat is wrapped by the error for a recording of another format
+// version.
+var ErrFormat = errors.New("replay: a recording of another format")
 
 // Magic starts every recording file, before its compressed stream.
 const Magic = "SKREC\x00\x01\n"
@@ -27,8 +34,8 @@ type Header struct {
 	// Rules fingerprints the rules (see RulesFingerprint): a replay with
 	// other rules would diverge, and says so up front.
 	Rules uint64
-	// CheckpointEvery is how many ticks apart the view checkpoints are; 0:
-	// none.
+	// CheckpointEvery is how many ticks apart the checkpoints are (the
+	// world's state when the game saves it, else its view); 0: none.
 	CheckpointEvery uint32
 	// Welcome is the game's description as clients get it: a Welcome
 	// (player 0) with the entity kinds and the static description.
@@ -88,7 +95,7 @@ const (
 func (h *Header) decode(r *reader) error {
 	format := r.ranged(0, 1<<16)
 	if r.err == nil && format != Format {
-		return fmt.Errorf("%w: format %d, this build reads %d", ErrMalformed, format, Format)
+		return fmt.Errorf("%w: the file is format %d, this build reads format %d only (replay it with the Skirmish release that recorded it)", ErrFormat, format, Format)
 	}
 	h.Game = r.str(maxName)
 	h.Mode = r.str(maxName)

@@ -14,8 +14,9 @@ import (
 // are that step's output, not an input of the next.
 //
 // The lag-compensation trail is stored only for the ticks a future rewind
-// can still read (the last rewindHistory ticks of the current life), as
-// offsets from the player's position: small numbers that compress well.
+// can still read (the last rewindHistory ticks of the current life),
+// newest first, each position as the offset from the next newer one (a
+// step's move, often the same): small numbers that compress well.
 
 // stateVersion is the first byte of a state; another version is refused.
 const stateVersion = 1
@@ -60,10 +61,13 @@ func (w *World) AppendState(dst []byte) []byte {
 		dst = u(dst, uint64(p.trail.since))
 		k := w.trailKept(p)
 		dst = u(dst, uint64(k))
-		for t := w.tick - k + 1; k > 0 && t != w.tick+1; t++ {
+		// Newest first, each from the one after it: a step's move.
+		at := Point{p.x, p.y}
+		for t := w.tick; k > 0; t, k = t-1, k-1 {
 			pt := p.trail.pos[t%rewindHistory]
-			dst = v(dst, pt.X-p.x)
-			dst = v(dst, pt.Y-p.y)
+			dst = v(dst, pt.X-at.X)
+			dst = v(dst, pt.Y-at.Y)
+			at = pt
 		}
 	}
 	dst = u(dst, uint64(len(w.pending)))
@@ -154,8 +158,10 @@ func (w *World) RestoreState(src []byte) error {
 		if k != nw.trailKept(&p) {
 			d.fail("player %d keeps %d trail positions", p.id, k)
 		}
-		for t := nw.tick - k + 1; k > 0 && t != nw.tick+1; t++ {
-			p.trail.pos[t%rewindHistory] = Point{p.x + d.i(), p.y + d.i()}
+		at := Point{p.x, p.y}
+		for t := nw.tick; k > 0; t, k = t-1, k-1 {
+			at = Point{at.X + d.i(), at.Y + d.i()}
+			p.trail.pos[t%rewindHistory] = at
 		}
 		nw.players = append(nw.players, p)
 	}
