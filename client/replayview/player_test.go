@@ -63,6 +63,11 @@ func TestSeekMatchesPlaying(t *testing.T) {
 		{"to the end", []uint32{900}},
 		{"back to the start", []uint32{600, 1}},
 		{"same tick", []uint32{200, 200}},
+		// The recording has a state every 120 ticks: seeks restore one.
+		{"onto a state", []uint32{720}},
+		{"just past a state", []uint32{721}},
+		{"back onto a state", []uint32{800, 240}},
+		{"back just before a state", []uint32{800, 239}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := open(t, data)
@@ -80,6 +85,10 @@ func TestSeekMatchesPlaying(t *testing.T) {
 			}
 			if h := p.Hash(); replay.FoldHash(h) != rec.Steps[at-1].Hash {
 				t.Fatalf("hash at tick %d is not the recorded one", at)
+			}
+			// Who is in the match and their names survive a jump.
+			if ids := p.Players(); at > 6 && (len(ids) != 6 || p.Name(ids[5]) != "bot-6") {
+				t.Fatalf("players %v, the last named %q", ids, p.Name(ids[len(ids)-1]))
 			}
 		})
 	}
