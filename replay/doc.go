@@ -15,8 +15,9 @@
 //	            bin of the world's hash after it, folded to 16 bits, and
 //	            the inputs that changed, packed (inputs.go: per input a
 //	            byte saying which fields changed, then only those, seq
-//	            implied when it is the last + 1, aim as a delta; a player
-//	            that stopped stepping with an input marked absent)
+//	            implied when it is the last + 1, aim as a delta, a move
+//	            along the aim as a flag; a player that stopped stepping
+//	            with an input marked absent)
 //	state       every CheckpointEvery ticks, for a game whose world saves
 //	            its state (game.StateSaver): the world's full 64-bit hash
 //	            and its state, for seeking

@@ -36,7 +36,8 @@ func TestPackedInputsRoundTrip(t *testing.T) {
 	in := func(id game.PlayerID, seq uint32, mx, my int8, aim uint16, b uint8, rw uint16) game.PlayerInput {
 		return game.PlayerInput{Player: id, Input: game.Input{Seq: seq, MoveX: mx, MoveY: my, Aim: aim, Buttons: b, Rewind: rw}}
 	}
-	p1 := []game.PlayerInput{in(1, 1, 0, 0, 0, 0, 0), in(1, 2, 5, 0, 1, 0, 0), in(1, 90, 5, -7, 32768, 255, 65535), in(1, 91, 5, -7, 32768, 255, 0)}
+	p1 := []game.PlayerInput{in(1, 1, 0, 0, 0, 0, 0), in(1, 2, 5, 0, 1, 0, 0), in(1, 90, 5, -7, 32768, 255, 65535), in(1, 91, 5, -7, 32768, 255, 0),
+		in(1, 92, 127, 0, 0, 255, 0), in(1, 93, -90, -90, 40960, 255, 0), in(1, 94, 90, -90, 40960, 255, 0)} // moves along the aim, then not
 	p300 := []game.PlayerInput{in(300, 7, -128, 127, 65535, 1, 31), in(300, 1<<32-1, -128, 127, 0, 1, 31), in(300, 3, 0, 0, 100, 0, 0)}
 	// A player missing from a tick's inputs is absent.
 	ticks := []tick{
@@ -47,6 +48,9 @@ func TestPackedInputsRoundTrip(t *testing.T) {
 		{ins: []game.PlayerInput{p1[2]}, absent: []game.PlayerID{300}},
 		{ins: []game.PlayerInput{p300[2], p1[3]}}, // 300 back: recorded even where unchanged
 		{ins: []game.PlayerInput{p300[2], p1[3]}},
+		{ins: []game.PlayerInput{p300[2], p1[4]}}, // full tilt along the aim
+		{ins: []game.PlayerInput{p300[2], p1[5]}}, // again, at 225°
+		{ins: []game.PlayerInput{p300[2], p1[6]}}, // across the aim
 	}
 	rules := arena.New(&arena.Config{MaxPlayers: 400})
 	w := rules.NewWorld(1)

@@ -20,7 +20,11 @@ import (
 //	  byte           buttons
 //	  uvarint        rewind
 //
-// A field not flagged is the player's last recorded value. Inputs come
+// A field not flagged is the player's last recorded value. A move that
+// changed to a full tilt along the new aim is flagged inMoveAim instead of
+// its two bytes: a bot chasing its target, or a player holding forward
+// with aim-relative controls, moves that way (97% of the move changes of
+// a bots match). Inputs come
 // from clients at their own rate and change a few fields at a time (a bot
 // turns a little, its seq goes up by one), so most inputs take 3 to 5
 // bytes before compression, against 10 as a msgpack tuple of every field.
@@ -32,7 +36,8 @@ const (
 	inButtons             // buttons changed
 	inRewind              // rewind changed
 	inAbsent              // the player stepped with no input; nothing follows
-	inAll     = inSeq | inMoveX | inMoveY | inAim | inButtons | inRewind | inAbsent
+	inMoveAim             // the move changed to a full tilt along the aim (aimAxes); no move bytes follow
+	inAll     = inSeq | inMoveX | inMoveY | inAim | inButtons | inRewind | inAbsent | inMoveAim
 )
 
 // appendPacked appends one input in the packed form against last, the
@@ -49,13 +54,18 @@ func appendPacked(dst []byte, prevID, id game.PlayerID, in, last game.Input, abs
 		f |= inSeq
 		dst = binary.AppendVarint(dst, int64(int32(in.Seq-last.Seq)))
 	}
-	if in.MoveX != last.MoveX {
-		f |= inMoveX
-		dst = append(dst, byte(in.MoveX))
-	}
-	if in.MoveY != last.MoveY {
-		f |= inMoveY
-		dst = append(dst, byte(in.MoveY))
+	moved := in.MoveX != last.MoveX || in.MoveY != last.MoveY
+	if ax, ay := aimAxes(in.Aim); moved && in.MoveX == ax && in.MoveY == ay {
+		f |= inMoveAim
+	} else {
+		if in.MoveX != last.MoveX {
+			f |= inMoveX
+			dst = append(dst, byte(in.MoveX))
+		}
+		if in.MoveY != last.MoveY {
+			f |= inMoveY
+			dst = append(dst, byte(in.MoveY))
+		}
 	}
 	if in.Aim != last.Aim {
 		f |= inAim
@@ -122,7 +132,7 @@ func (r *packedReader) next(prevID game.PlayerID, last func(game.PlayerID) game.
 	if r.err != nil {
 		return 0, game.Input{}, false
 	}
-	if f&^inAll != 0 || f&inAbsent != 0 && f != inAbsent {
+	if f&^inAll != 0 || f&inAbsent != 0 && f != inAbsent || f&inMoveAim != 0 && f&(inMoveX|inMoveY) != 0 {
 		r.fail("unknown field flags")
 		return 0, game.Input{}, false
 	}
@@ -155,6 +165,9 @@ func (r *packedReader) next(prevID game.PlayerID, last func(game.PlayerID) game.
 			r.b = r.b[n:]
 			in.Rewind = uint16(v)
 		}
+	}
+	if f&inMoveAim != 0 {
+		in.MoveX, in.MoveY = aimAxes(in.Aim)
 	}
 	return pid, in, false
 }
