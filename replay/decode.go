@@ -160,11 +160,11 @@ func newDecoder() *decoder {
 
 // record decodes one record's body.
 func (d *decoder) record(b []byte) error {
-	r := &reader{b: b}
-	n := r.array(maxFrame)
+	r := newReader(b)
+	n := r.Array(maxFrame)
 	if n < 1 {
-		if r.err != nil {
-			return r.err
+		if r.Err != nil {
+			return r.Err
 		}
 		return fmt.Errorf("%w: an empty record", ErrMalformed)
 	}
@@ -195,9 +195,9 @@ func (d *decoder) record(b []byte) error {
 		if len(d.rec.Steps) >= maxSteps || d.rec.LostFrom != 0 {
 			return fmt.Errorf("%w: too many ticks, or ticks after the recording was lost", ErrMalformed)
 		}
-		body := r.bin(maxFrame)
-		if r.err != nil {
-			return r.err
+		body := r.Bin(maxFrame)
+		if r.Err != nil {
+			return r.Err
 		}
 		if len(body) < 2 {
 			return fmt.Errorf("%w: a tick record without its hash", ErrMalformed)
@@ -232,9 +232,9 @@ func (d *decoder) record(b []byte) error {
 		if n != 4 {
 			return fmt.Errorf("%w: a state record of %d elements", ErrMalformed, n)
 		}
-		st := State{Tick: r.u32(), Hash: r.u64()}
-		st.Data = bytes.Clone(r.bin(maxFrame))
-		if r.err == nil && st.Tick != uint32(len(d.rec.Steps)) {
+		st := State{Tick: r.U32(), Hash: r.U64()}
+		st.Data = bytes.Clone(r.Bin(maxFrame))
+		if r.Err == nil && st.Tick != uint32(len(d.rec.Steps)) {
 			return fmt.Errorf("%w: the state of tick %d after tick %d", ErrMalformed, st.Tick, len(d.rec.Steps))
 		}
 		for id, in := range d.cur {
@@ -264,13 +264,13 @@ func (d *decoder) record(b []byte) error {
 		if n < 3 {
 			return fmt.Errorf("%w: a checkpoint of %d elements", ErrMalformed, n)
 		}
-		c := Checkpoint{Tick: r.u32(), Hash: r.u64()}
+		c := Checkpoint{Tick: r.U32(), Hash: r.U64()}
 		left := n - 3
-		for left > 0 && r.err == nil {
+		for left > 0 && r.Err == nil {
 			if len(c.Entities) >= maxEntities {
 				return fmt.Errorf("%w: too many entities in a checkpoint", ErrMalformed)
 			}
-			e := game.Entity{ID: r.u32(), Kind: uint8(r.ranged(0, 255))}
+			e := game.Entity{ID: r.U32(), Kind: uint8(r.ranged(0, 255))}
 			nf := 0
 			if int(e.Kind) < len(d.counts) {
 				nf = d.counts[e.Kind]
@@ -279,7 +279,7 @@ func (d *decoder) record(b []byte) error {
 				return fmt.Errorf("%w: a checkpoint entity cut short", ErrMalformed)
 			}
 			for i := range nf {
-				e.Fields[i] = r.i32()
+				e.Fields[i] = r.I32()
 			}
 			left -= 2 + nf
 			c.Entities = append(c.Entities, e)
@@ -289,26 +289,26 @@ func (d *decoder) record(b []byte) error {
 		if n != 2 {
 			return fmt.Errorf("%w: an incomplete record of %d elements", ErrMalformed, n)
 		}
-		d.rec.LostFrom = max(r.u32(), 1)
+		d.rec.LostFrom = max(r.U32(), 1)
 	case recEnd:
 		if n < 5 || (n-5)%3 != 0 || (n-5)/3 > maxResults {
 			return fmt.Errorf("%w: an end record of %d elements", ErrMalformed, n)
 		}
-		e := &End{Tick: r.u32()}
+		e := &End{Tick: r.U32()}
 		e.Outcome.Ended = r.ranged(0, 1) == 1
 		e.Outcome.Reason = r.str(maxName)
 		e.Outcome.Winner = game.PlayerID(r.ranged(0, maxMaxPlayers))
 		for range (n - 5) / 3 {
-			e.Outcome.Results = append(e.Outcome.Results, game.Result{Player: game.PlayerID(r.ranged(0, maxMaxPlayers)), Score: r.i32(), Deaths: r.i32()})
+			e.Outcome.Results = append(e.Outcome.Results, game.Result{Player: game.PlayerID(r.ranged(0, maxMaxPlayers)), Score: r.I32(), Deaths: r.I32()})
 		}
 		d.rec.End = e
 	default:
 		return fmt.Errorf("%w: unknown record type %d", ErrMalformed, typ)
 	}
-	if r.err != nil {
-		return r.err
+	if r.Err != nil {
+		return r.Err
 	}
-	if len(r.b) != 0 {
+	if len(r.B) != 0 {
 		return fmt.Errorf("%w: trailing bytes in a record", ErrMalformed)
 	}
 	return nil

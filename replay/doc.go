@@ -73,7 +73,8 @@
 // re-simulated world's, and a state's view serves the desync finder as a
 // view checkpoint does.
 //
-// The package imports only game and protocol: the server writes with it
+// The package imports only game and protocol (its msgpack is protocol/msgp,
+// the wire's codec): the server writes with it
 // (server/record), the command line reads with it (skirmish replay), and
 // clients can read recordings and their own prediction logs with it.
 package replay

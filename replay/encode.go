@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/protocol/msgp"
 )
 
 // Record types, the first element of every record.
@@ -71,10 +72,10 @@ func (e *Encoder) Join(dst []byte, id game.PlayerID, name string) []byte {
 	e.last[id] = game.Input{}
 	e.seen[id] = 0
 	return appendFramed(dst, func(b []byte) []byte {
-		b = appendArray(b, 3)
+		b = msgp.AppendArray(b, 3)
 		b = append(b, recJoin)
-		b = appendUint(b, uint64(id))
-		return appendStr(b, name)
+		b = msgp.AppendUint(b, uint64(id))
+		return msgp.AppendStr(b, name)
 	})
 }
 
@@ -85,9 +86,9 @@ func (e *Encoder) Leave(dst []byte, id game.PlayerID) []byte {
 	e.seen[id] = 0
 	e.live = slices.DeleteFunc(e.live, func(p game.PlayerID) bool { return p == id })
 	return appendFramed(dst, func(b []byte) []byte {
-		b = appendArray(b, 2)
+		b = msgp.AppendArray(b, 2)
 		b = append(b, recLeave)
-		return appendUint(b, uint64(id))
+		return msgp.AppendUint(b, uint64(id))
 	})
 }
 
@@ -102,9 +103,8 @@ func (e *Encoder) Step(dst []byte, tick uint32, inputs []game.PlayerInput, w gam
 	h := w.Hash()
 	start := len(dst)
 	dst = append(dst, 0, 0, 0) // uvarint length, fixed below
-	dst = append(dst, mpFixArray|2, recTick)
-	bin := len(dst)
-	dst = append(dst, mpBin16, 0, 0) // length, fixed below
+	dst = append(dst, msgp.FixArray|2, recTick)
+	dst, bin := msgp.BeginBin(dst)
 	dst = binary.LittleEndian.AppendUint16(dst, uint16(FoldHash(h)))
 	var prevID game.PlayerID
 	for _, pi := range inputs {
@@ -128,7 +128,7 @@ func (e *Encoder) Step(dst []byte, tick uint32, inputs []game.PlayerInput, w gam
 	for _, pi := range inputs {
 		e.live = append(e.live, pi.Player)
 	}
-	dst = fixFrame(endBin(dst, bin), start)
+	dst = fixFrame(msgp.EndBin(dst, bin), start)
 	if e.every > 0 && tick >= e.nextCP {
 		e.nextCP = tick + e.every
 		if s, ok := w.(game.StateSaver); ok {
@@ -146,34 +146,14 @@ func (e *Encoder) Step(dst []byte, tick uint32, inputs []game.PlayerInput, w gam
 func appendState(dst []byte, tick uint32, h uint64, s game.StateSaver) []byte {
 	start := len(dst)
 	dst = append(dst, 0, 0, 0)
-	dst = append(dst, mpFixArray|4, recState)
-	dst = appendUint(dst, uint64(tick))
-	dst = appendUint(dst, h)
+	dst = append(dst, msgp.FixArray|4, recState)
+	dst = msgp.AppendUint(dst, uint64(tick))
+	dst = msgp.AppendUint(dst, h)
 	bin := len(dst)
-	dst = append(dst, mpBin32, 0, 0, 0, 0)
+	dst = append(dst, msgp.Bin32, 0, 0, 0, 0)
 	dst = s.AppendState(dst)
 	binary.BigEndian.PutUint32(dst[bin+1:], uint32(len(dst)-bin-5))
 	return fixFrame(dst, start)
-}
-
-// endBin writes the header of the bin whose 3-byte bin16 header was
-// reserved at start, in its smallest form.
-func endBin(b []byte, start int) []byte {
-	n := len(b) - start - 3
-	switch {
-	case n <= 0xff:
-		b[start], b[start+1] = mpBin8, byte(n)
-		copy(b[start+2:], b[start+3:])
-		return b[:len(b)-1]
-	case n <= 0xffff:
-		b[start+1], b[start+2] = byte(n>>8), byte(n)
-		return b
-	}
-	b = append(b, 0, 0)
-	copy(b[start+5:], b[start+3:len(b)-2])
-	b[start] = mpBin32
-	binary.BigEndian.PutUint32(b[start+1:], uint32(n))
-	return b
 }
 
 // fixFrame writes the uvarint length of the frame begun at start, whose
@@ -197,11 +177,10 @@ func fixFrame(dst []byte, start int) []byte {
 func (e *Encoder) checkpoint(dst []byte, tick uint32, h uint64, w game.World) []byte {
 	start := len(dst)
 	dst = append(dst, 0, 0, 0)
-	arr := len(dst)
-	dst = append(dst, mpArray16, 0, 0)
+	dst, arr := msgp.BeginArray(dst)
 	dst = append(dst, recCheckpoint)
-	dst = appendUint(dst, uint64(tick))
-	dst = appendUint(dst, h)
+	dst = msgp.AppendUint(dst, uint64(tick))
+	dst = msgp.AppendUint(dst, h)
 	count := 3
 	// The view is appended through the world into a scratch slice the
 	// encoder keeps; AppendView allocates nothing once it has room.
@@ -212,34 +191,34 @@ func (e *Encoder) checkpoint(dst []byte, tick uint32, h uint64, w game.World) []
 		if int(en.Kind) < len(e.counts) {
 			nf = e.counts[en.Kind]
 		}
-		dst = appendUint(dst, uint64(en.ID))
-		dst = appendUint(dst, uint64(en.Kind))
+		dst = msgp.AppendUint(dst, uint64(en.ID))
+		dst = msgp.AppendUint(dst, uint64(en.Kind))
 		for _, f := range en.Fields[:nf] {
-			dst = appendInt(dst, int64(f))
+			dst = msgp.AppendInt(dst, int64(f))
 		}
 		count += 2 + nf
 	}
-	return fixFrame(endArray(dst, arr, count), start)
+	return fixFrame(msgp.EndArray(dst, arr, count), start)
 }
 
 // AppendEnd records how the match ended at tick: its outcome, or, when it
 // was stopped without results, an outcome that has not Ended.
 func AppendEnd(dst []byte, tick uint32, out game.Outcome) []byte {
 	return appendFramed(dst, func(b []byte) []byte {
-		b = appendArray(b, 5+3*len(out.Results))
+		b = msgp.AppendArray(b, 5+3*len(out.Results))
 		b = append(b, recEnd)
-		b = appendUint(b, uint64(tick))
+		b = msgp.AppendUint(b, uint64(tick))
 		ended := uint64(0)
 		if out.Ended {
 			ended = 1
 		}
-		b = appendUint(b, ended)
-		b = appendStr(b, out.Reason)
-		b = appendUint(b, uint64(out.Winner))
+		b = msgp.AppendUint(b, ended)
+		b = msgp.AppendStr(b, out.Reason)
+		b = msgp.AppendUint(b, uint64(out.Winner))
 		for _, r := range out.Results {
-			b = appendUint(b, uint64(r.Player))
-			b = appendInt(b, int64(r.Score))
-			b = appendInt(b, int64(r.Deaths))
+			b = msgp.AppendUint(b, uint64(r.Player))
+			b = msgp.AppendInt(b, int64(r.Score))
+			b = msgp.AppendInt(b, int64(r.Deaths))
 		}
 		return b
 	})
@@ -249,9 +228,9 @@ func AppendEnd(dst []byte, tick uint32, out game.Outcome) []byte {
 // (the writer fell behind): the recording replays only up to there.
 func AppendIncomplete(dst []byte, fromTick uint32) []byte {
 	return appendFramed(dst, func(b []byte) []byte {
-		b = appendArray(b, 2)
+		b = msgp.AppendArray(b, 2)
 		b = append(b, recIncomplete)
-		return appendUint(b, uint64(fromTick))
+		return msgp.AppendUint(b, uint64(fromTick))
 	})
 }
 
@@ -262,23 +241,4 @@ func FoldHash(h uint64) uint32 {
 	h ^= h >> 32
 	h ^= h >> 16
 	return uint32(uint16(h))
-}
-
-// endArray writes the header of the n-element array whose 3-byte array16
-// header was reserved at start, in its smallest form.
-func endArray(b []byte, start, n int) []byte {
-	switch {
-	case n < 16:
-		b[start] = mpFixArray | byte(n)
-		copy(b[start+1:], b[start+3:])
-		return b[:len(b)-2]
-	case n <= 0xffff:
-		b[start+1], b[start+2] = byte(n>>8), byte(n)
-		return b
-	}
-	b = append(b, 0, 0)
-	copy(b[start+5:], b[start+3:len(b)-2])
-	b[start] = mpArray32
-	b[start+1], b[start+2], b[start+3], b[start+4] = byte(n>>24), byte(n>>16), byte(n>>8), byte(n)
-	return b
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/protocol/msgp"
 )
 
 // Format is the version of the file format this package writes and reads.
@@ -69,19 +70,19 @@ func NewHeader(match, mode string, rules game.Rules, seed uint64, start time.Tim
 func (h *Header) Kinds() []protocol.KindSchema { return h.Welcome.Kinds }
 
 func (h *Header) append(b []byte) []byte {
-	b = appendArray(b, 12)
+	b = msgp.AppendArray(b, 12)
 	b = append(b, recHeader)
-	b = appendUint(b, Format)
-	b = appendStr(b, h.Game)
-	b = appendStr(b, h.Mode)
-	b = appendStr(b, h.Match)
-	b = appendUint(b, h.Seed)
-	b = appendUint(b, uint64(h.TickRate))
-	b = appendUint(b, uint64(h.MaxPlayers))
-	b = appendInt(b, h.Start.UnixMilli())
-	b = appendUint(b, h.Rules)
-	b = appendUint(b, uint64(h.CheckpointEvery))
-	return appendBin(b, h.Welcome.Append(nil))
+	b = msgp.AppendUint(b, Format)
+	b = msgp.AppendStr(b, h.Game)
+	b = msgp.AppendStr(b, h.Mode)
+	b = msgp.AppendStr(b, h.Match)
+	b = msgp.AppendUint(b, h.Seed)
+	b = msgp.AppendUint(b, uint64(h.TickRate))
+	b = msgp.AppendUint(b, uint64(h.MaxPlayers))
+	b = msgp.AppendInt(b, h.Start.UnixMilli())
+	b = msgp.AppendUint(b, h.Rules)
+	b = msgp.AppendUint(b, uint64(h.CheckpointEvery))
+	return msgp.AppendBin(b, h.Welcome.Append(nil))
 }
 
 // Limits on what a header may claim.
@@ -94,21 +95,21 @@ const (
 
 func (h *Header) decode(r *reader) error {
 	format := r.ranged(0, 1<<16)
-	if r.err == nil && format != Format {
+	if r.Err == nil && format != Format {
 		return fmt.Errorf("%w: the file is format %d, this build reads format %d only (replay it with the Skirmish release that recorded it)", ErrFormat, format, Format)
 	}
 	h.Game = r.str(maxName)
 	h.Mode = r.str(maxName)
 	h.Match = r.str(maxName)
-	h.Seed = r.u64()
+	h.Seed = r.U64()
 	h.TickRate = int(r.ranged(1, maxTickRate))
 	h.MaxPlayers = int(r.ranged(1, maxMaxPlayers))
 	h.Start = time.UnixMilli(r.integer()).UTC()
-	h.Rules = r.u64()
-	h.CheckpointEvery = r.u32()
-	w := r.bin(maxWelcome)
-	if r.err != nil {
-		return r.err
+	h.Rules = r.U64()
+	h.CheckpointEvery = r.U32()
+	w := r.Bin(maxWelcome)
+	if r.Err != nil {
+		return r.Err
 	}
 	if err := h.Welcome.Decode(w); err != nil {
 		return fmt.Errorf("%w: the header's game description: %w", ErrMalformed, err)
