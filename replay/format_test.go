@@ -164,3 +164,36 @@ func TestVerifyChecksStates(t *testing.T) {
 		t.Error("seeking from a garbage state: no error")
 	}
 }
+
+// statelessRules are the arena's rules with worlds that hide their state
+// capture: a game without game.StateSaver.
+type statelessRules struct{ game.Rules }
+
+type statelessWorld struct{ game.World }
+
+func (r statelessRules) NewWorld(seed uint64) game.World {
+	return statelessWorld{r.Rules.NewWorld(seed)}
+}
+
+// TestGameWithoutState: a game whose worlds do not save their state gets
+// view checkpoints, verifies against them, and seeks from the start.
+func TestGameWithoutState(t *testing.T) {
+	rules := statelessRules{arena.New(nil)}
+	rec := read(t, simulate(t, rules, 600, 60))
+	if len(rec.States) != 0 || len(rec.Checkpoints) != 10 {
+		t.Fatalf("%d states, %d checkpoints", len(rec.States), len(rec.Checkpoints))
+	}
+	rep, err := replay.Verify(rec, rules)
+	if err != nil || !rep.OK() || rep.Checkpoints != 10 || rep.States != 0 {
+		t.Fatalf("report %+v, %v", rep, err)
+	}
+	p, err := replay.NewReplayerAt(rec, rules, 500)
+	if err != nil || p.Tick() != 0 {
+		t.Fatalf("starts at %d, %v", p.Tick(), err)
+	}
+	// Rules whose worlds cannot restore ignore a recording's states.
+	rec2 := read(t, simulate(t, arena.New(nil), 600, 60))
+	if p, err := replay.NewReplayerAt(rec2, rules, 500); err != nil || p.Tick() != 0 {
+		t.Fatalf("stateless rules on a recording with states: start at %d, %v", p.Tick(), err)
+	}
+}
