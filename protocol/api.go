@@ -18,20 +18,20 @@ var (
 // whose first element is a small unsigned integer, and with ErrUnknownType
 // for a type this version does not define.
 func PeekType(b []byte) (MsgType, error) {
-	r := reader{b: b}
+	r := newReader(b)
 	n := r.arrayHeader()
 	switch {
-	case r.err == nil && n == 0:
+	case r.Err == nil && n == 0:
 		return 0, errNoType
-	case r.err == nil && n > len(r.b):
+	case r.Err == nil && n > len(r.B):
 		// Claiming more elements than there are bytes left: not a
 		// message, whatever its first element says.
 		return 0, errShort
 	}
 	t := r.u64()
 	switch {
-	case r.err != nil:
-		return 0, r.err
+	case r.Err != nil:
+		return 0, r.Err
 	case t < uint64(MsgHello) || t > uint64(lastMsgType):
 		return 0, fmt.Errorf("%w: %d", ErrUnknownType, t)
 	}

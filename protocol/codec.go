@@ -50,18 +50,17 @@ func (m *Hello) Decode(b []byte) error {
 // version (whose messages have other fields) is told so with 4000 rather
 // than refused as malformed.
 func PeekVersion(b []byte) (uint32, error) {
-	var r reader
-	r.b = b
-	if n := r.arrayHeader(); r.err == nil && n < 2 {
+	r := newReader(b)
+	if n := r.arrayHeader(); r.Err == nil && n < 2 {
 		r.fail(errCount)
 	}
 	switch typ := r.u64(); {
-	case r.err != nil:
+	case r.Err != nil:
 	case typ != uint64(MsgHello) && typ != uint64(MsgQueue) && typ != uint64(MsgSpectate):
 		r.fail(fmt.Errorf("%w: got %d, want a Hello, a Queue or a Spectate", ErrWrongType, typ))
 	}
 	v := r.u32()
-	return v, r.err
+	return v, r.Err
 }
 
 // Welcome: [2, version, player, match, tickRate, snapshotRate, resume,
@@ -200,7 +199,7 @@ func (m *Input) Append(b []byte) []byte {
 
 func (m *Input) Decode(b []byte) error {
 	n := 7
-	if peek := (reader{b: b}); peek.arrayHeader() == 8 {
+	if peek := newReader(b); peek.arrayHeader() == 8 {
 		n = 8
 	}
 	var r reader
@@ -213,7 +212,7 @@ func (m *Input) Decode(b []byte) error {
 	m.Buttons = r.u8()
 	m.View = 0
 	if n == 8 {
-		if m.View = r.u32(); m.View == 0 && r.err == nil {
+		if m.View = r.u32(); m.View == 0 && r.Err == nil {
 			r.fail(errViewZero)
 		}
 	}

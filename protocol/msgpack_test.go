@@ -73,19 +73,19 @@ func TestAppendSmallestForms(t *testing.T) {
 func TestReaderAcceptsWideForms(t *testing.T) {
 	for _, enc := range []string{"05", "cc05", "cd0005", "ce00000005", "cf0000000000000005",
 		"d005", "d10005", "d200000005", "d30000000000000005"} {
-		r := reader{b: unhex(t, enc)}
-		if v := r.u8(); r.err != nil || v != 5 || len(r.b) != 0 {
-			t.Errorf("u8(%s) = %d, %v", enc, v, r.err)
+		r := newReader(unhex(t, enc))
+		if v := r.u8(); r.Err != nil || v != 5 || len(r.B) != 0 {
+			t.Errorf("u8(%s) = %d, %v", enc, v, r.Err)
 		}
-		r = reader{b: unhex(t, enc)}
-		if v := r.i8(); r.err != nil || v != 5 {
-			t.Errorf("i8(%s) = %d, %v", enc, v, r.err)
+		r = newReader(unhex(t, enc))
+		if v := r.i8(); r.Err != nil || v != 5 {
+			t.Errorf("i8(%s) = %d, %v", enc, v, r.Err)
 		}
 	}
 	for _, enc := range []string{"fb", "d0fb", "d1fffb", "d2fffffffb", "d3fffffffffffffffb"} {
-		r := reader{b: unhex(t, enc)}
-		if v := r.i32(); r.err != nil || v != -5 {
-			t.Errorf("i32(%s) = %d, %v", enc, v, r.err)
+		r := newReader(unhex(t, enc))
+		if v := r.i32(); r.Err != nil || v != -5 {
+			t.Errorf("i32(%s) = %d, %v", enc, v, r.Err)
 		}
 	}
 }
@@ -107,19 +107,19 @@ func TestReaderRange(t *testing.T) {
 		{"cfffffffffffffffff", func(r *reader) { r.int(math.MinInt64, math.MaxInt64) }},
 	}
 	for _, tt := range tests {
-		r := reader{b: unhex(t, tt.enc)}
+		r := newReader(unhex(t, tt.enc))
 		tt.read(&r)
-		if !errors.Is(r.err, ErrMalformed) {
-			t.Errorf("%s: err %v, want ErrMalformed", tt.enc, r.err)
+		if !errors.Is(r.Err, ErrMalformed) {
+			t.Errorf("%s: err %v, want ErrMalformed", tt.enc, r.Err)
 		}
 	}
-	r := reader{b: unhex(t, "cfffffffffffffffff")}
-	if v := r.u64(); r.err != nil || v != math.MaxUint64 {
-		t.Errorf("u64 max = %d, %v", v, r.err)
+	r := newReader(unhex(t, "cfffffffffffffffff"))
+	if v := r.u64(); r.Err != nil || v != math.MaxUint64 {
+		t.Errorf("u64 max = %d, %v", v, r.Err)
 	}
-	r = reader{b: unhex(t, "d38000000000000000")}
-	if v := r.int(math.MinInt64, math.MaxInt64); r.err != nil || v != math.MinInt64 {
-		t.Errorf("int64 min = %d, %v", v, r.err)
+	r = newReader(unhex(t, "d38000000000000000"))
+	if v := r.int(math.MinInt64, math.MaxInt64); r.Err != nil || v != math.MinInt64 {
+		t.Errorf("int64 min = %d, %v", v, r.Err)
 	}
 }
 
@@ -134,7 +134,7 @@ func TestReaderRoundTrip(t *testing.T) {
 	b = appendBool(b, true)
 	b = appendStr(b, "héllo")
 	b = appendArray(b, 70000)
-	r := reader{b: b}
+	r := newReader(b)
 	for _, want := range ints {
 		if got := r.int(math.MinInt64, math.MaxInt64); got != want {
 			t.Errorf("got %d, want %d", got, want)
@@ -149,8 +149,8 @@ func TestReaderRoundTrip(t *testing.T) {
 	if n := r.arrayHeader(); n != 70000 {
 		t.Errorf("array header %d", n)
 	}
-	if r.err != nil || len(r.b) != 0 {
-		t.Fatalf("err %v, %d bytes left", r.err, len(r.b))
+	if r.Err != nil || len(r.B) != 0 {
+		t.Fatalf("err %v, %d bytes left", r.Err, len(r.B))
 	}
 }
 
@@ -176,14 +176,14 @@ func TestReaderBounds(t *testing.T) {
 		{"01", func(r *reader) { r.str(8) }, ErrMalformed},
 	}
 	for _, tt := range tests {
-		r := reader{b: unhex(t, tt.enc)}
+		r := newReader(unhex(t, tt.enc))
 		tt.read(&r)
-		if !errors.Is(r.err, tt.want) {
-			t.Errorf("%q: err %v, want %v", tt.enc, r.err, tt.want)
+		if !errors.Is(r.Err, tt.want) {
+			t.Errorf("%q: err %v, want %v", tt.enc, r.Err, tt.want)
 		}
 		// Sticky: later reads fail too and return zero values.
-		if v := r.u32(); v != 0 || r.err == nil {
-			t.Errorf("%q: read after error gave %d, %v", tt.enc, v, r.err)
+		if v := r.u32(); v != 0 || r.Err == nil {
+			t.Errorf("%q: read after error gave %d, %v", tt.enc, v, r.Err)
 		}
 	}
 }
@@ -193,7 +193,7 @@ func TestReaderStringReuse(t *testing.T) {
 	s := "alice"
 	before := s
 	allocs := testing.AllocsPerRun(100, func() {
-		r := reader{b: b}
+		r := newReader(b)
 		r.string(&s, 32)
 	})
 	if allocs != 0 || s != before {

@@ -101,8 +101,8 @@ func (s *Snapshot) Decode(b []byte) error {
 		}
 		for m := c.Mask; m != 0; m &= m - 1 {
 			var u uint64
-			if len(r.b) > 0 && r.b[0] < 0x80 { // the usual small delta, inline
-				u, r.b = uint64(r.b[0]), r.b[1:]
+			if len(r.B) > 0 && r.B[0] < 0x80 { // the usual small delta, inline
+				u, r.B = uint64(r.B[0]), r.B[1:]
 			} else {
 				u = r.u64()
 			}

@@ -11,7 +11,7 @@ import (
 )
 
 // BenchmarkEncoderStep is the tick's share of recording: one step's record
-// (the world's hash, the changed inputs, a checkpoint every 120 ticks)
+// (the world's hash, the changed inputs, the world's state every 120 ticks)
 // appended to a reused buffer, every player's input changing every other
 // tick as bots' do at 30 Hz. The writer's compression runs elsewhere.
 func BenchmarkEncoderStep(b *testing.B) {

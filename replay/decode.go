@@ -2,11 +2,14 @@ package replay
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"compress/flate"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/skirmishgg/skirmish/game"
 )
@@ -21,7 +24,8 @@ type Change struct {
 // Step is one recorded tick.
 type Step struct {
 	Tick uint32
-	// Hash is the world's hash after the step, folded to 32 bits.
+	// Hash is the world's hash after the step, folded to 16 bits
+	// (FoldHash).
 	Hash uint32
 	// Changes are the joins and leaves applied before the step, in order.
 	Changes []Change
@@ -41,6 +45,18 @@ type Checkpoint struct {
 	Entities []game.Entity
 }
 
+// State is the world's whole state after a step (game.StateSaver), for
+// seeking without re-simulating from the start.
+type State struct {
+	Tick uint32
+	Hash uint64 // the world's full hash after the step
+	Data []byte // the game's state bytes
+	// Inputs are the inputs the next step applies (every player's latest
+	// input, but those absent), sorted by player: with Data, all a
+	// Replayer needs to go on from Tick.
+	Inputs []game.PlayerInput
+}
+
 // End is how the match ended.
 type End struct {
 	Tick    uint32
@@ -52,6 +68,9 @@ type Recording struct {
 	Header      Header
 	Steps       []Step // Steps[i].Tick == i+1
 	Checkpoints []Checkpoint
+	// States are the state checkpoints of a game whose world saves its
+	// state, in tick order (it then has no view Checkpoints).
+	States []State
 	// End is nil when the file has no end record.
 	End *End
 	// LostFrom, when not 0, is the first tick whose records were lost:
@@ -130,19 +149,22 @@ func Read(r io.Reader) (*Recording, error) {
 type decoder struct {
 	rec     *Recording
 	counts  []int
-	last    map[game.PlayerID]game.Input
+	last    map[game.PlayerID]game.Input // by player: the base of its next packed input
+	cur     map[game.PlayerID]game.Input // the inputs the next step applies, as Replayer keeps them
 	pending []Change
 }
 
-func newDecoder() *decoder { return &decoder{last: map[game.PlayerID]game.Input{}} }
+func newDecoder() *decoder {
+	return &decoder{last: map[game.PlayerID]game.Input{}, cur: map[game.PlayerID]game.Input{}}
+}
 
 // record decodes one record's body.
 func (d *decoder) record(b []byte) error {
-	r := &reader{b: b}
-	n := r.array(maxFrame)
+	r := newReader(b)
+	n := r.Array(maxFrame)
 	if n < 1 {
-		if r.err != nil {
-			return r.err
+		if r.Err != nil {
+			return r.Err
 		}
 		return fmt.Errorf("%w: an empty record", ErrMalformed)
 	}
@@ -167,38 +189,59 @@ func (d *decoder) record(b []byte) error {
 		}
 		d.rec = rec
 	case recTick:
-		if (n-2)%inputFields != 0 || n < 2 {
+		if n != 2 {
 			return fmt.Errorf("%w: a tick record of %d elements", ErrMalformed, n)
 		}
 		if len(d.rec.Steps) >= maxSteps || d.rec.LostFrom != 0 {
 			return fmt.Errorf("%w: too many ticks, or ticks after the recording was lost", ErrMalformed)
 		}
-		s := Step{Tick: uint32(len(d.rec.Steps) + 1), Hash: r.u32(), Changes: d.pending}
-		d.pending = nil
-		k := (n - 2) / inputFields
-		if k > maxInputs {
-			return fmt.Errorf("%w: %d inputs in one tick", ErrMalformed, k)
+		body := r.Bin(maxFrame)
+		if r.Err != nil {
+			return r.Err
 		}
-		for range k {
-			id := game.PlayerID(r.ranged(1, maxMaxPlayers))
-			l := d.last[id]
-			in := game.Input{
-				Seq:   l.Seq + uint32(int32(r.ranged(-1<<31, 1<<31-1))),
-				MoveX: int8(r.ranged(-128, 127)),
-				MoveY: int8(r.ranged(-128, 127)),
-				Aim:   l.Aim + uint16(int16(r.ranged(-1<<15, 1<<15-1))),
+		if len(body) < 2 {
+			return fmt.Errorf("%w: a tick record without its hash", ErrMalformed)
+		}
+		s := Step{Tick: uint32(len(d.rec.Steps) + 1), Hash: uint32(binary.LittleEndian.Uint16(body)), Changes: d.pending}
+		d.pending = nil
+		for _, c := range s.Changes {
+			delete(d.cur, c.Player)
+		}
+		pr := packedReader{b: body[2:]}
+		var prevID game.PlayerID
+		for k := 0; len(pr.b) > 0; k++ {
+			if k >= maxInputs {
+				return fmt.Errorf("%w: over %d inputs in one tick", ErrMalformed, maxInputs)
 			}
-			b := r.ranged(-1, 255)
-			in.Rewind = uint16(r.ranged(0, 1<<16-1))
-			if b < 0 {
+			id, in, absent := pr.next(prevID, func(id game.PlayerID) game.Input { return d.last[id] })
+			if pr.err != nil {
+				return pr.err
+			}
+			prevID = id
+			if absent {
 				s.Absent = append(s.Absent, id)
+				delete(d.cur, id)
 				continue
 			}
-			in.Buttons = uint8(b)
 			d.last[id] = in
+			d.cur[id] = in
 			s.Inputs = append(s.Inputs, game.PlayerInput{Player: id, Input: in})
 		}
 		d.rec.Steps = append(d.rec.Steps, s)
+	case recState:
+		if n != 4 {
+			return fmt.Errorf("%w: a state record of %d elements", ErrMalformed, n)
+		}
+		st := State{Tick: r.U32(), Hash: r.U64()}
+		st.Data = bytes.Clone(r.Bin(maxFrame))
+		if r.Err == nil && st.Tick != uint32(len(d.rec.Steps)) {
+			return fmt.Errorf("%w: the state of tick %d after tick %d", ErrMalformed, st.Tick, len(d.rec.Steps))
+		}
+		for id, in := range d.cur {
+			st.Inputs = append(st.Inputs, game.PlayerInput{Player: id, Input: in})
+		}
+		slices.SortFunc(st.Inputs, func(a, b game.PlayerInput) int { return cmp.Compare(a.Player, b.Player) })
+		d.rec.States = append(d.rec.States, st)
 	case recJoin, recLeave:
 		c := Change{Join: typ == recJoin}
 		want := 2
@@ -221,13 +264,13 @@ func (d *decoder) record(b []byte) error {
 		if n < 3 {
 			return fmt.Errorf("%w: a checkpoint of %d elements", ErrMalformed, n)
 		}
-		c := Checkpoint{Tick: r.u32(), Hash: r.u64()}
+		c := Checkpoint{Tick: r.U32(), Hash: r.U64()}
 		left := n - 3
-		for left > 0 && r.err == nil {
+		for left > 0 && r.Err == nil {
 			if len(c.Entities) >= maxEntities {
 				return fmt.Errorf("%w: too many entities in a checkpoint", ErrMalformed)
 			}
-			e := game.Entity{ID: r.u32(), Kind: uint8(r.ranged(0, 255))}
+			e := game.Entity{ID: r.U32(), Kind: uint8(r.ranged(0, 255))}
 			nf := 0
 			if int(e.Kind) < len(d.counts) {
 				nf = d.counts[e.Kind]
@@ -236,7 +279,7 @@ func (d *decoder) record(b []byte) error {
 				return fmt.Errorf("%w: a checkpoint entity cut short", ErrMalformed)
 			}
 			for i := range nf {
-				e.Fields[i] = r.i32()
+				e.Fields[i] = r.I32()
 			}
 			left -= 2 + nf
 			c.Entities = append(c.Entities, e)
@@ -246,26 +289,26 @@ func (d *decoder) record(b []byte) error {
 		if n != 2 {
 			return fmt.Errorf("%w: an incomplete record of %d elements", ErrMalformed, n)
 		}
-		d.rec.LostFrom = max(r.u32(), 1)
+		d.rec.LostFrom = max(r.U32(), 1)
 	case recEnd:
 		if n < 5 || (n-5)%3 != 0 || (n-5)/3 > maxResults {
 			return fmt.Errorf("%w: an end record of %d elements", ErrMalformed, n)
 		}
-		e := &End{Tick: r.u32()}
+		e := &End{Tick: r.U32()}
 		e.Outcome.Ended = r.ranged(0, 1) == 1
 		e.Outcome.Reason = r.str(maxName)
 		e.Outcome.Winner = game.PlayerID(r.ranged(0, maxMaxPlayers))
 		for range (n - 5) / 3 {
-			e.Outcome.Results = append(e.Outcome.Results, game.Result{Player: game.PlayerID(r.ranged(0, maxMaxPlayers)), Score: r.i32(), Deaths: r.i32()})
+			e.Outcome.Results = append(e.Outcome.Results, game.Result{Player: game.PlayerID(r.ranged(0, maxMaxPlayers)), Score: r.I32(), Deaths: r.I32()})
 		}
 		d.rec.End = e
 	default:
 		return fmt.Errorf("%w: unknown record type %d", ErrMalformed, typ)
 	}
-	if r.err != nil {
-		return r.err
+	if r.Err != nil {
+		return r.Err
 	}
-	if len(r.b) != 0 {
+	if len(r.B) != 0 {
 		return fmt.Errorf("%w: trailing bytes in a record", ErrMalformed)
 	}
 	return nil

@@ -5,21 +5,20 @@ import (
 	"slices"
 
 	"github.com/skirmishgg/skirmish/game"
+	"github.com/skirmishgg/skirmish/protocol/msgp"
 )
 
 // Record types, the first element of every record.
 const (
 	recHeader     = 1 // [1, format, game, mode, match, seed, tickRate, maxPlayers, startUnixMilli, rules, checkpointEvery, welcome]
-	recTick       = 2 // [2, hash32, (player, seqDelta, moveX, moveY, aimDelta, buttons or -1: absent, rewind)...]
+	recTick       = 2 // [2, bin: FoldHash as 2 bytes little-endian, packed changed inputs (see inputs.go)]
 	recJoin       = 3 // [3, player, name]
 	recLeave      = 4 // [4, player]
 	recCheckpoint = 5 // [5, tick, hash64, (id, kind, fields...)...]
 	recIncomplete = 6 // [6, fromTick]
 	recEnd        = 7 // [7, tick, ended, reason, winner, (player, score, deaths)...]
+	recState      = 8 // [8, tick, hash64, bin: the world's state (game.StateSaver)]
 )
-
-// inputFields is how many integers one changed input takes in a tick record.
-const inputFields = 7
 
 // appendFramed frames a record: its length as a uvarint, then the msgpack
 // array, so a reader knows where each ends before decoding it. Three
@@ -73,10 +72,10 @@ func (e *Encoder) Join(dst []byte, id game.PlayerID, name string) []byte {
 	e.last[id] = game.Input{}
 	e.seen[id] = 0
 	return appendFramed(dst, func(b []byte) []byte {
-		b = appendArray(b, 3)
+		b = msgp.AppendArray(b, 3)
 		b = append(b, recJoin)
-		b = appendUint(b, uint64(id))
-		return appendStr(b, name)
+		b = msgp.AppendUint(b, uint64(id))
+		return msgp.AppendStr(b, name)
 	})
 }
 
@@ -87,52 +86,74 @@ func (e *Encoder) Leave(dst []byte, id game.PlayerID) []byte {
 	e.seen[id] = 0
 	e.live = slices.DeleteFunc(e.live, func(p game.PlayerID) bool { return p == id })
 	return appendFramed(dst, func(b []byte) []byte {
-		b = appendArray(b, 2)
+		b = msgp.AppendArray(b, 2)
 		b = append(b, recLeave)
-		return appendUint(b, uint64(id))
+		return msgp.AppendUint(b, uint64(id))
 	})
 }
 
 // Step records a step: the inputs that changed since the last step
 // recorded, a player that stepped without an input (dropped, its seat
 // held) as absent, and the world's hash after the step; and, every
-// CheckpointEvery ticks, the view.
+// CheckpointEvery ticks, a checkpoint: the world's state when it is a
+// game.StateSaver, else its view.
 func (e *Encoder) Step(dst []byte, tick uint32, inputs []game.PlayerInput, w game.World) []byte {
 	prev := e.tick
 	e.tick = tick
 	h := w.Hash()
-	n := 0
 	start := len(dst)
 	dst = append(dst, 0, 0, 0) // uvarint length, fixed below
-	arr := len(dst)
-	dst = append(dst, mpArray16, 0, 0) // element count, fixed below
-	dst = append(dst, recTick)
-	dst = appendUint(dst, uint64(hash32(h)))
+	dst = append(dst, msgp.FixArray|2, recTick)
+	dst, bin := msgp.BeginBin(dst)
+	dst = binary.LittleEndian.AppendUint16(dst, uint16(FoldHash(h)))
+	var prevID game.PlayerID
 	for _, pi := range inputs {
 		e.grow(pi.Player)
 		was := e.seen[pi.Player] == prev && prev != 0
 		e.seen[pi.Player] = tick
 		if !was || pi.Input != e.last[pi.Player] {
-			dst = e.appendInput(dst, pi.Player, pi.Input, false)
-			n++
+			dst = appendPacked(dst, prevID, pi.Player, pi.Input, e.last[pi.Player], false)
+			e.last[pi.Player] = pi.Input
+			prevID = pi.Player
 		}
 	}
 	for _, id := range e.live {
 		if e.seen[id] != tick {
-			dst = e.appendInput(dst, id, game.Input{}, true)
-			n++
+			// Absent: the last input stays the base of the next.
+			dst = appendPacked(dst, prevID, id, game.Input{}, game.Input{}, true)
+			prevID = id
 		}
 	}
 	e.live = e.live[:0]
 	for _, pi := range inputs {
 		e.live = append(e.live, pi.Player)
 	}
-	dst = fixFrame(endArray(dst, arr, 2+n*inputFields), start)
+	dst = fixFrame(msgp.EndBin(dst, bin), start)
 	if e.every > 0 && tick >= e.nextCP {
 		e.nextCP = tick + e.every
-		dst = e.checkpoint(dst, tick, h, w)
+		if s, ok := w.(game.StateSaver); ok {
+			dst = appendState(dst, tick, h, s)
+		} else {
+			dst = e.checkpoint(dst, tick, h, w)
+		}
 	}
 	return dst
+}
+
+// appendState records the world's state after tick. The state is
+// appended in place behind a bin32 header, so a buffer with room costs
+// no allocation.
+func appendState(dst []byte, tick uint32, h uint64, s game.StateSaver) []byte {
+	start := len(dst)
+	dst = append(dst, 0, 0, 0)
+	dst = append(dst, msgp.FixArray|4, recState)
+	dst = msgp.AppendUint(dst, uint64(tick))
+	dst = msgp.AppendUint(dst, h)
+	bin := len(dst)
+	dst = append(dst, msgp.Bin32, 0, 0, 0, 0)
+	dst = s.AppendState(dst)
+	binary.BigEndian.PutUint32(dst[bin+1:], uint32(len(dst)-bin-5))
+	return fixFrame(dst, start)
 }
 
 // fixFrame writes the uvarint length of the frame begun at start, whose
@@ -153,33 +174,13 @@ func fixFrame(dst []byte, start int) []byte {
 	return dst
 }
 
-// appendInput appends one changed input; an absent one (the player
-// stepped with no input) has buttons -1 and leaves the last input as the
-// base of the next delta.
-func (e *Encoder) appendInput(dst []byte, id game.PlayerID, in game.Input, absent bool) []byte {
-	l := &e.last[id]
-	dst = appendUint(dst, uint64(id))
-	if absent {
-		return append(dst, 0, 0, 0, 0, 0xff, 0) // 0xff: the negative fixint -1
-	}
-	dst = appendInt(dst, int64(int32(in.Seq-l.Seq)))
-	dst = appendInt(dst, int64(in.MoveX))
-	dst = appendInt(dst, int64(in.MoveY))
-	dst = appendInt(dst, int64(int16(in.Aim-l.Aim)))
-	dst = appendUint(dst, uint64(in.Buttons))
-	dst = appendUint(dst, uint64(in.Rewind))
-	*l = in
-	return dst
-}
-
 func (e *Encoder) checkpoint(dst []byte, tick uint32, h uint64, w game.World) []byte {
 	start := len(dst)
 	dst = append(dst, 0, 0, 0)
-	arr := len(dst)
-	dst = append(dst, mpArray16, 0, 0)
+	dst, arr := msgp.BeginArray(dst)
 	dst = append(dst, recCheckpoint)
-	dst = appendUint(dst, uint64(tick))
-	dst = appendUint(dst, h)
+	dst = msgp.AppendUint(dst, uint64(tick))
+	dst = msgp.AppendUint(dst, h)
 	count := 3
 	// The view is appended through the world into a scratch slice the
 	// encoder keeps; AppendView allocates nothing once it has room.
@@ -190,34 +191,34 @@ func (e *Encoder) checkpoint(dst []byte, tick uint32, h uint64, w game.World) []
 		if int(en.Kind) < len(e.counts) {
 			nf = e.counts[en.Kind]
 		}
-		dst = appendUint(dst, uint64(en.ID))
-		dst = appendUint(dst, uint64(en.Kind))
+		dst = msgp.AppendUint(dst, uint64(en.ID))
+		dst = msgp.AppendUint(dst, uint64(en.Kind))
 		for _, f := range en.Fields[:nf] {
-			dst = appendInt(dst, int64(f))
+			dst = msgp.AppendInt(dst, int64(f))
 		}
 		count += 2 + nf
 	}
-	return fixFrame(endArray(dst, arr, count), start)
+	return fixFrame(msgp.EndArray(dst, arr, count), start)
 }
 
 // AppendEnd records how the match ended at tick: its outcome, or, when it
 // was stopped without results, an outcome that has not Ended.
 func AppendEnd(dst []byte, tick uint32, out game.Outcome) []byte {
 	return appendFramed(dst, func(b []byte) []byte {
-		b = appendArray(b, 5+3*len(out.Results))
+		b = msgp.AppendArray(b, 5+3*len(out.Results))
 		b = append(b, recEnd)
-		b = appendUint(b, uint64(tick))
+		b = msgp.AppendUint(b, uint64(tick))
 		ended := uint64(0)
 		if out.Ended {
 			ended = 1
 		}
-		b = appendUint(b, ended)
-		b = appendStr(b, out.Reason)
-		b = appendUint(b, uint64(out.Winner))
+		b = msgp.AppendUint(b, ended)
+		b = msgp.AppendStr(b, out.Reason)
+		b = msgp.AppendUint(b, uint64(out.Winner))
 		for _, r := range out.Results {
-			b = appendUint(b, uint64(r.Player))
-			b = appendInt(b, int64(r.Score))
-			b = appendInt(b, int64(r.Deaths))
+			b = msgp.AppendUint(b, uint64(r.Player))
+			b = msgp.AppendInt(b, int64(r.Score))
+			b = msgp.AppendInt(b, int64(r.Deaths))
 		}
 		return b
 	})
@@ -227,30 +228,17 @@ func AppendEnd(dst []byte, tick uint32, out game.Outcome) []byte {
 // (the writer fell behind): the recording replays only up to there.
 func AppendIncomplete(dst []byte, fromTick uint32) []byte {
 	return appendFramed(dst, func(b []byte) []byte {
-		b = appendArray(b, 2)
+		b = msgp.AppendArray(b, 2)
 		b = append(b, recIncomplete)
-		return appendUint(b, uint64(fromTick))
+		return msgp.AppendUint(b, uint64(fromTick))
 	})
 }
 
-// hash32 folds a world hash into the 32 bits a tick record keeps.
-func hash32(h uint64) uint32 { return uint32(h) ^ uint32(h>>32) }
-
-// endArray writes the header of the n-element array whose 3-byte array16
-// header was reserved at start, in its smallest form.
-func endArray(b []byte, start, n int) []byte {
-	switch {
-	case n < 16:
-		b[start] = mpFixArray | byte(n)
-		copy(b[start+1:], b[start+3:])
-		return b[:len(b)-2]
-	case n <= 0xffff:
-		b[start+1], b[start+2] = byte(n>>8), byte(n)
-		return b
-	}
-	b = append(b, 0, 0)
-	copy(b[start+5:], b[start+3:len(b)-2])
-	b[start] = mpArray32
-	b[start+1], b[start+2], b[start+3], b[start+4] = byte(n>>24), byte(n>>16), byte(n>>8), byte(n)
-	return b
+// FoldHash folds a world hash into the 16 bits a tick record keeps (see
+// the package doc: why 16 bits are enough to name the first divergent
+// tick).
+func FoldHash(h uint64) uint32 {
+	h ^= h >> 32
+	h ^= h >> 16
+	return uint32(uint16(h))
 }

@@ -1,15 +1,23 @@
 package replay
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/skirmishgg/skirmish/game"
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/protocol/msgp"
 )
 
 // Format is the version of the file format this package writes and reads.
-const Format = 1
+// Format 2 packs each changed input (see inputs.go) and stores world
+// states for seeking; format 1 files are refused with ErrFormat.
+const Format = 2
+
+// ErrFormat is wrapped by the error for a recording of another format
+// version.
+var ErrFormat = errors.New("replay: a recording of another format")
 
 // Magic starts every recording file, before its compressed stream.
 const Magic = "SKREC\x00\x01\n"
@@ -27,8 +35,8 @@ type Header struct {
 	// Rules fingerprints the rules (see RulesFingerprint): a replay with
 	// other rules would diverge, and says so up front.
 	Rules uint64
-	// CheckpointEvery is how many ticks apart the view checkpoints are; 0:
-	// none.
+	// CheckpointEvery is how many ticks apart the checkpoints are (the
+	// world's state when the game saves it, else its view); 0: none.
 	CheckpointEvery uint32
 	// Welcome is the game's description as clients get it: a Welcome
 	// (player 0) with the entity kinds and the static description.
@@ -62,19 +70,19 @@ func NewHeader(match, mode string, rules game.Rules, seed uint64, start time.Tim
 func (h *Header) Kinds() []protocol.KindSchema { return h.Welcome.Kinds }
 
 func (h *Header) append(b []byte) []byte {
-	b = appendArray(b, 12)
+	b = msgp.AppendArray(b, 12)
 	b = append(b, recHeader)
-	b = appendUint(b, Format)
-	b = appendStr(b, h.Game)
-	b = appendStr(b, h.Mode)
-	b = appendStr(b, h.Match)
-	b = appendUint(b, h.Seed)
-	b = appendUint(b, uint64(h.TickRate))
-	b = appendUint(b, uint64(h.MaxPlayers))
-	b = appendInt(b, h.Start.UnixMilli())
-	b = appendUint(b, h.Rules)
-	b = appendUint(b, uint64(h.CheckpointEvery))
-	return appendBin(b, h.Welcome.Append(nil))
+	b = msgp.AppendUint(b, Format)
+	b = msgp.AppendStr(b, h.Game)
+	b = msgp.AppendStr(b, h.Mode)
+	b = msgp.AppendStr(b, h.Match)
+	b = msgp.AppendUint(b, h.Seed)
+	b = msgp.AppendUint(b, uint64(h.TickRate))
+	b = msgp.AppendUint(b, uint64(h.MaxPlayers))
+	b = msgp.AppendInt(b, h.Start.UnixMilli())
+	b = msgp.AppendUint(b, h.Rules)
+	b = msgp.AppendUint(b, uint64(h.CheckpointEvery))
+	return msgp.AppendBin(b, h.Welcome.Append(nil))
 }
 
 // Limits on what a header may claim.
@@ -87,21 +95,21 @@ const (
 
 func (h *Header) decode(r *reader) error {
 	format := r.ranged(0, 1<<16)
-	if r.err == nil && format != Format {
-		return fmt.Errorf("%w: format %d, this build reads %d", ErrMalformed, format, Format)
+	if r.Err == nil && format != Format {
+		return fmt.Errorf("%w: the file is format %d, this build reads format %d only (replay it with the Skirmish release that recorded it)", ErrFormat, format, Format)
 	}
 	h.Game = r.str(maxName)
 	h.Mode = r.str(maxName)
 	h.Match = r.str(maxName)
-	h.Seed = r.u64()
+	h.Seed = r.U64()
 	h.TickRate = int(r.ranged(1, maxTickRate))
 	h.MaxPlayers = int(r.ranged(1, maxMaxPlayers))
 	h.Start = time.UnixMilli(r.integer()).UTC()
-	h.Rules = r.u64()
-	h.CheckpointEvery = r.u32()
-	w := r.bin(maxWelcome)
-	if r.err != nil {
-		return r.err
+	h.Rules = r.U64()
+	h.CheckpointEvery = r.U32()
+	w := r.Bin(maxWelcome)
+	if r.Err != nil {
+		return r.Err
 	}
 	if err := h.Welcome.Decode(w); err != nil {
 		return fmt.Errorf("%w: the header's game description: %w", ErrMalformed, err)

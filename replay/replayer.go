@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -29,6 +30,42 @@ func NewReplayer(rec *Recording, rules game.Rules) (*Replayer, error) {
 	}
 	return &Replayer{rec: rec, world: rules.NewWorld(rec.Header.Seed), current: map[game.PlayerID]game.Input{}}, nil
 }
+
+// NewReplayerAt starts a re-simulation of rec with rules at the latest
+// state checkpoint at or before tick: the world restored from it, as if
+// the steps up to there had run. It starts from the beginning when there
+// is none before tick or the rules' worlds do not save their state. A
+// state that does not restore to its recorded hash is an error.
+func NewReplayerAt(rec *Recording, rules game.Rules, tick uint32) (*Replayer, error) {
+	p, err := NewReplayer(rec, rules)
+	if err != nil {
+		return nil, err
+	}
+	saver, ok := p.world.(game.StateSaver)
+	i, _ := slices.BinarySearchFunc(rec.States, tick+1, func(s State, t uint32) int { return cmp.Compare(s.Tick, t) })
+	if !ok || i == 0 {
+		return p, nil
+	}
+	st := &rec.States[i-1]
+	if int(st.Tick) > len(rec.Steps) {
+		return p, nil
+	}
+	if err := saver.RestoreState(st.Data); err != nil {
+		return nil, fmt.Errorf("replay: the state of tick %d: %w", st.Tick, err)
+	}
+	if h := p.world.Hash(); h != st.Hash {
+		return nil, fmt.Errorf("replay: the state of tick %d restores to hash %016x, not the recorded %016x", st.Tick, h, st.Hash)
+	}
+	p.next = int(st.Tick)
+	for _, in := range st.Inputs {
+		p.current[in.Player] = in.Input
+	}
+	return p, nil
+}
+
+// Tick is the tick of the world: the steps run or restored, 0 before the
+// first.
+func (p *Replayer) Tick() uint32 { return uint32(p.next) }
 
 // World is the re-simulated world, after the last Next.
 func (p *Replayer) World() game.World { return p.world }

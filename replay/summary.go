@@ -18,7 +18,7 @@ func Summary(rec *Recording) string {
 	fmt.Fprintf(&b, "match     %s\ngame      %s, mode %s, seed %d, %d Hz, rules %016x\n", h.Match, h.Game, mode, h.Seed, h.TickRate, h.Rules)
 	fmt.Fprintf(&b, "started   %s\n", h.Start.UTC().Format(time.RFC3339))
 	ticks := len(rec.Steps)
-	fmt.Fprintf(&b, "duration  %v (%d ticks), %d checkpoints\n", time.Duration(ticks)*time.Second/time.Duration(h.TickRate), ticks, len(rec.Checkpoints))
+	fmt.Fprintf(&b, "duration  %v (%d ticks), %d view checkpoints, %d states\n", time.Duration(ticks)*time.Second/time.Duration(h.TickRate), ticks, len(rec.Checkpoints), len(rec.States))
 	names := map[uint32]string{}
 	var order []uint32
 	for _, s := range rec.Steps {
@@ -60,4 +60,22 @@ func Summary(rec *Recording) string {
 		b.WriteString("complete  no: no end record\n")
 	}
 	return b.String()
+}
+
+// PlayerMinutes is the time the players spent in the match, summed over
+// players, in minutes: what a recording's size is measured against.
+func PlayerMinutes(rec *Recording) float64 {
+	in := map[uint32]bool{}
+	ticks := 0
+	for _, s := range rec.Steps {
+		for _, c := range s.Changes {
+			in[uint32(c.Player)] = c.Join
+		}
+		for _, here := range in {
+			if here {
+				ticks++
+			}
+		}
+	}
+	return float64(ticks) / float64(rec.Header.TickRate) / 60
 }

@@ -11,16 +11,20 @@ import (
 // Report is what Verify found.
 type Report struct {
 	Ticks       int // steps re-simulated and checked
-	Checkpoints int // checkpoints compared
+	Checkpoints int // checkpoints whose views were compared
+	States      int // state checkpoints restored and checked
 	// Divergence is nil when every hash matched.
 	Divergence *Divergence
 	// Outcome, when not empty, says how the re-simulated outcome differs
 	// from the recorded one.
 	Outcome string
+	// State, when not empty, names a state checkpoint that does not
+	// restore to the re-simulated world.
+	State string
 }
 
 // OK reports whether the re-simulation matched the recording throughout.
-func (r *Report) OK() bool { return r.Divergence == nil && r.Outcome == "" }
+func (r *Report) OK() bool { return r.Divergence == nil && r.Outcome == "" && r.State == "" }
 
 // Divergence names where a re-simulation first left the recording.
 type Divergence struct {
@@ -77,17 +81,19 @@ func (d *Divergence) String() string {
 	return b.String()
 }
 
-// Verify re-simulates rec with rules and checks every stored hash. At the
-// first mismatch it stops checking hashes, runs on to the next checkpoint
-// and compares the views there field by field (see the package doc).
+// Verify re-simulates rec with rules and checks every stored hash, and
+// that each state checkpoint restores to a world with the re-simulated
+// world's hash. At the first mismatch it stops checking hashes, runs on to
+// the next checkpoint and compares the views there field by field (a
+// state checkpoint's view is its restored world's; see the package doc).
 func Verify(rec *Recording, rules game.Rules) (*Report, error) {
 	p, err := NewReplayer(rec, rules)
 	if err != nil {
 		return nil, err
 	}
 	rep := &Report{}
-	cps := rec.Checkpoints
-	var view []game.Entity
+	cps, states := rec.Checkpoints, rec.States
+	var view, stateView []game.Entity
 	for {
 		ok, err := p.Next()
 		if err != nil {
@@ -101,21 +107,43 @@ func Verify(rec *Recording, rules game.Rules) (*Report, error) {
 		for len(cps) > 0 && cps[0].Tick < s.Tick {
 			cps = cps[1:]
 		}
+		for len(states) > 0 && states[0].Tick < s.Tick {
+			states = states[1:]
+		}
 		d := rep.Divergence
 		if d == nil {
 			rep.Ticks++
-			if got := hash32(w.Hash()); got != s.Hash {
+			if got := FoldHash(w.Hash()); got != s.Hash {
 				d = &Divergence{Tick: s.Tick, Recorded: s.Hash, Got: got, Applied: applied(s)}
 				rep.Divergence = d
 			}
 		}
-		if len(cps) == 0 || cps[0].Tick != s.Tick {
+		var ref []game.Entity // the recorded view at this tick
+		switch {
+		case len(cps) > 0 && cps[0].Tick == s.Tick:
+			ref = cps[0].Entities
+		case len(states) > 0 && states[0].Tick == s.Tick:
+			rw, err := restore(rules, rec.Header.Seed, &states[0])
+			if err != nil {
+				rep.State = err.Error()
+				return rep, nil
+			}
+			if d == nil {
+				rep.States++
+				if got := rw.Hash(); got != w.Hash() || got != states[0].Hash {
+					rep.State = fmt.Sprintf("the state of tick %d restores to hash %016x; recorded %016x, re-simulated %016x", s.Tick, got, states[0].Hash, w.Hash())
+					return rep, nil
+				}
+			}
+			stateView = rw.AppendView(stateView[:0])
+			ref = stateView
+		default:
 			continue
 		}
 		view = w.AppendView(view[:0])
 		if d == nil {
 			rep.Checkpoints++
-			if diffs := diffViews(&rec.Header, cps[0].Entities, view); len(diffs) > 0 {
+			if diffs := diffViews(&rec.Header, ref, view); len(diffs) > 0 {
 				// The hash matched but the view did not: the game's view
 				// is not a function of its hashed state.
 				rep.Divergence = &Divergence{Tick: s.Tick, Recorded: s.Hash, Got: s.Hash, At: s.Tick, Fields: diffs}
@@ -124,7 +152,7 @@ func Verify(rec *Recording, rules game.Rules) (*Report, error) {
 			continue
 		}
 		d.At = s.Tick
-		d.Fields = diffViews(&rec.Header, cps[0].Entities, view)
+		d.Fields = diffViews(&rec.Header, ref, view)
 		suspects := map[uint32]bool{}
 		for _, in := range rec.Steps[d.Tick-1].Inputs {
 			suspects[uint32(in.Player)] = true
@@ -150,6 +178,19 @@ func Verify(rec *Recording, rules game.Rules) (*Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// restore makes a world of rules restored from a state checkpoint.
+func restore(rules game.Rules, seed uint64, st *State) (game.World, error) {
+	w := rules.NewWorld(seed)
+	s, ok := w.(game.StateSaver)
+	if !ok {
+		return nil, fmt.Errorf("the recording holds states, but %s worlds cannot restore them", rules.Name())
+	}
+	if err := s.RestoreState(st.Data); err != nil {
+		return nil, fmt.Errorf("the state of tick %d does not restore: %w", st.Tick, err)
+	}
+	return w, nil
 }
 
 // applied describes what a step applied.

@@ -2,6 +2,7 @@ package replayview
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -65,6 +66,7 @@ type Player struct {
 	inPrev bool          // prev is that view
 	events []game.Event
 	fresh  bool // view is the world after tick
+	saves  bool // the world restores the recording's states
 }
 
 // Open reads a recording and prepares it for playing with the rules
@@ -97,6 +99,7 @@ func Open(data []byte, rulesFor RulesFunc) (*Player, error) {
 	}
 	p.camX = float64(p.bounds.MinX+p.bounds.MaxX) / 2
 	p.camY = float64(p.bounds.MinY+p.bounds.MaxY) / 2
+	_, p.saves = rp.World().(game.StateSaver)
 	if err := p.step(); err != nil {
 		return nil, err
 	}
@@ -212,32 +215,36 @@ func (p *Player) Advance(dt time.Duration) error {
 	return nil
 }
 
-// Seek shows tick (clamped to the recording): forwards by stepping on,
-// backwards by stepping on from the spare world kept behind the shown
-// tick when it is not past tick, else by re-simulating from the start.
-// It keeps playing or paused as it was, and drops the events of the
-// ticks it skipped.
+// Seek shows tick (clamped to the recording). It starts from the nearest
+// world it can get before tick: the one shown when tick is ahead, the
+// spare kept behind it, or one restored from the recording's latest state
+// checkpoint at or before tick (re-simulating from the start only for a
+// game without states), and steps on from there. It keeps playing or
+// paused as it was, and drops the events of the ticks it skipped.
 func (p *Player) Seek(tick uint32) error {
 	tick = max(1, min(tick, p.Ticks()))
-	if tick < p.tick {
-		if p.spare == nil || p.spareTick > tick {
-			rp, err := replay.NewReplayer(p.rec, p.rules)
-			if err != nil {
-				return fmt.Errorf("replayview: %w", err)
-			}
-			p.spare, p.spareTick = rp, 0
-		}
-		// The spare becomes the shown world; a new spare starts from
-		// the beginning and catches up in Advance.
+	st := p.stateAt(tick)
+	switch {
+	case tick >= p.tick && st <= p.tick:
+		// Stepping on from the world shown is the shortest way.
+	case tick < p.tick && p.spare != nil && p.spareTick <= tick && p.spareTick >= st:
+		// The spare becomes the shown world; a new spare catches up in
+		// Advance.
 		p.rp, p.tick = p.spare, p.spareTick
 		p.spare = nil
-		clear(p.here)
-		for _, s := range p.rec.Steps[:p.tick] {
-			for _, c := range s.Changes {
-				p.here[c.Player] = c.Join
-			}
+		p.rebuildPlayers()
+	default:
+		rp, err := replay.NewReplayerAt(p.rec, p.rules, tick)
+		if err != nil {
+			return fmt.Errorf("replayview: %w", err)
 		}
+		if p.spare != nil && (p.spareTick > tick || p.spareTick < rp.Tick()) {
+			p.spare = nil // a spare restored near the new tick is cheaper
+		}
+		p.rp, p.tick = rp, rp.Tick()
+		p.rebuildPlayers()
 	}
+	p.fresh = false
 	for p.tick < tick {
 		if err := p.step(); err != nil {
 			return err
@@ -246,6 +253,33 @@ func (p *Player) Seek(tick uint32) error {
 	p.events = p.events[:0]
 	p.acc, p.inPrev = 0, false
 	return nil
+}
+
+// stateAt is the tick of the latest state checkpoint at or before tick
+// that seeking can restore, 0 for none.
+func (p *Player) stateAt(tick uint32) uint32 {
+	if !p.saves {
+		return 0
+	}
+	i, _ := slices.BinarySearchFunc(p.rec.States, tick+1, func(s replay.State, t uint32) int { return cmp.Compare(s.Tick, t) })
+	if i == 0 {
+		return 0
+	}
+	return p.rec.States[i-1].Tick
+}
+
+// rebuildPlayers sets who is in the match and their names from the
+// joins and leaves up to the tick shown, after a jump.
+func (p *Player) rebuildPlayers() {
+	clear(p.here)
+	for _, s := range p.rec.Steps[:p.tick] {
+		for _, c := range s.Changes {
+			p.here[c.Player] = c.Join
+			if c.Join && c.Name != "" {
+				p.names[c.Player] = c.Name
+			}
+		}
+	}
 }
 
 // SeekBy seeks d of match time forwards (or backwards, negative).
@@ -261,11 +295,11 @@ func (p *Player) catchUp(budget int) error {
 		return nil
 	}
 	if p.spare == nil {
-		rp, err := replay.NewReplayer(p.rec, p.rules)
+		rp, err := replay.NewReplayerAt(p.rec, p.rules, p.tick-spareLag)
 		if err != nil {
 			return fmt.Errorf("replayview: %w", err)
 		}
-		p.spare, p.spareTick = rp, 0
+		p.spare, p.spareTick = rp, rp.Tick()
 	}
 	for ; budget > 0 && p.spareTick+spareLag < p.tick; budget-- {
 		ok, err := p.spare.Next()

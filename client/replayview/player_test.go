@@ -63,6 +63,11 @@ func TestSeekMatchesPlaying(t *testing.T) {
 		{"to the end", []uint32{900}},
 		{"back to the start", []uint32{600, 1}},
 		{"same tick", []uint32{200, 200}},
+		// The recording has a state every 120 ticks: seeks restore one.
+		{"onto a state", []uint32{720}},
+		{"just past a state", []uint32{721}},
+		{"back onto a state", []uint32{800, 240}},
+		{"back just before a state", []uint32{800, 239}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := open(t, data)
@@ -78,8 +83,12 @@ func TestSeekMatchesPlaying(t *testing.T) {
 			if got := p.Hash(); got != want[at] {
 				t.Fatalf("hash %x at tick %d, playing through gave %x", got, at, want[at])
 			}
-			if h := p.Hash(); uint32(h)^uint32(h>>32) != rec.Steps[at-1].Hash {
+			if h := p.Hash(); replay.FoldHash(h) != rec.Steps[at-1].Hash {
 				t.Fatalf("hash at tick %d is not the recorded one", at)
+			}
+			// Who is in the match and their names survive a jump.
+			if ids := p.Players(); at > 6 && (len(ids) != 6 || p.Name(ids[5]) != "bot-6") {
+				t.Fatalf("players %v, the last named %q", ids, p.Name(ids[len(ids)-1]))
 			}
 		})
 	}

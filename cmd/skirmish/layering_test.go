@@ -79,6 +79,14 @@ func TestLayering(t *testing.T) {
 			ownAllows: []string{"protocol"},
 		},
 		{
+			name:      "the msgpack codec is the standard library's only",
+			why:       "one codec serves the wire protocol and recordings alike (protocol/msgp/msgp.go): it knows neither",
+			pkgs:      "protocol/msgp",
+			noDirect:  []string{"time", "math/rand", "crypto/rand", "os", "syscall"},
+			noDeep:    []string{"net", "github.com", "golang.org"},
+			ownAllows: []string{"protocol/msgp"},
+		},
+		{
 			name:      "the recording format is pure",
 			why:       "recordings are read by the command line, the server and clients alike (replay/doc.go): the format knows only the game contract and the wire description",
 			pkgs:      "replay",

@@ -52,6 +52,13 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	}
 	if !*verify {
 		fmt.Fprint(stdout, replay.Summary(rec))
+		if fi, err := os.Stat(file); err == nil {
+			fmt.Fprintf(stdout, "size      %d bytes", fi.Size())
+			if pm := replay.PlayerMinutes(rec); pm > 0 {
+				fmt.Fprintf(stdout, ", %.0f per player-minute", float64(fi.Size())/pm)
+			}
+			fmt.Fprintln(stdout)
+		}
 		return 0
 	}
 	rules, err := recordedRules(&rec.Header)
@@ -69,13 +76,16 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 		if rep.Outcome != "" {
 			fmt.Fprintf(stdout, "MISMATCH in the outcome: %s\n", rep.Outcome)
 		}
+		if rep.State != "" {
+			fmt.Fprintf(stdout, "MISMATCH in a state checkpoint: %s\n", rep.State)
+		}
 		return 1
 	}
 	note := ""
 	if !rec.Complete() {
 		note = " (the recording is incomplete: checked up to where it stops)"
 	}
-	fmt.Fprintf(stdout, "verified %s: %d ticks and %d checkpoints match%s\n", file, rep.Ticks, rep.Checkpoints, note)
+	fmt.Fprintf(stdout, "verified %s: %d ticks and %d checkpoints match, %d states restore to their hashes%s\n", file, rep.Ticks, rep.Checkpoints, rep.States, note)
 	return 0
 }
 

@@ -1,6 +1,7 @@
 package arena
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/skirmishgg/skirmish/game"
@@ -103,5 +104,34 @@ func BenchmarkHash(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		w.Hash()
+	}
+}
+
+// BenchmarkAppendState is what a state checkpoint costs the tick that
+// takes it (the recorder appends it to a reused buffer every 10 s), and
+// BenchmarkRestoreState what a seek pays before stepping on.
+func BenchmarkAppendState(b *testing.B) {
+	for _, n := range []int{benchPlayers, 256} {
+		b.Run(fmt.Sprintf("%dplayers", n), func(b *testing.B) {
+			w := benchWorld(b, n)
+			buf := w.AppendState(nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = w.AppendState(buf[:0])
+			}
+			b.ReportMetric(float64(len(buf)), "state-bytes")
+		})
+	}
+}
+
+func BenchmarkRestoreState(b *testing.B) {
+	w := benchWorld(b, benchPlayers)
+	state := w.AppendState(nil)
+	r := w.r.NewWorld(1).(*World)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := r.RestoreState(state); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/skirmishgg/skirmish/game"
@@ -22,7 +23,8 @@ import (
 func TestRecordedMatchReplays(t *testing.T) {
 	dir := t.TempDir()
 	reg := prometheus.NewRegistry()
-	rs, err := record.New(record.Options{Dir: dir, Registerer: reg})
+	// A state a second: the match is shorter than the default's 10 s.
+	rs, err := record.New(record.Options{Dir: dir, Registerer: reg, CheckpointEvery: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +85,7 @@ func TestRecordedMatchReplays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.OK() || rep.Ticks != len(rec.Steps) || rep.Checkpoints == 0 {
+	if !rep.OK() || rep.Ticks != len(rec.Steps) || rep.States < 3 || rep.States != len(rec.States) {
 		t.Fatalf("report %+v: %v %s", rep, rep.Divergence, rep.Outcome)
 	}
 	if got := servertest.Metric(t, reg, "skirmish_recordings_started_total"); got != 1 {

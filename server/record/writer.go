@@ -11,7 +11,7 @@ import (
 )
 
 // writer is a recording's goroutine: it compresses the tick's buffers into
-// the file, flushing about once a second so a crash loses little.
+// the file, flushing every 2 s so a crash loses little.
 type writer struct {
 	f          *os.File
 	path       string
