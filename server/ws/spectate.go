@@ -14,9 +14,12 @@ import (
 // Watcher takes spectators: the admission side of spectating, which an
 // Admitter may offer. Watch hands peer to the match sp names and returns
 // it; a refusal's error carries the protocol.CloseError the spectator is
-// closed with.
+// closed with. Unwatch lets go of an accepted spectator once its
+// connection has ended (the match's Unspectate and whatever the admission
+// counted).
 type Watcher interface {
 	Watch(sp protocol.Spectate, peer match.Spectator, cancel <-chan struct{}) (*match.Match, error)
+	Unwatch(m *match.Match, peer match.Spectator)
 }
 
 // frame is one delayed view as every spectator of a match is sent it: a
@@ -280,7 +283,7 @@ func (h *Handler) watch(s *session, sp protocol.Spectate, buf []byte) {
 	log := h.opts.Logger.With("match", m.ID())
 	log.Info("spectator joined")
 	s.readSpectator(buf, m)
-	m.Unspectate(s)
+	w.Unwatch(m, s)
 	log.Info("spectator left")
 }
 
