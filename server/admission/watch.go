@@ -49,8 +49,10 @@ func (a *Admission) Watch(sp protocol.Spectate, peer match.Spectator, cancel <-c
 // Unwatch lets go of a spectator Watch accepted into m, once its
 // connection has ended. Call it once per accepted spectator.
 func (a *Admission) Unwatch(m *match.Match, peer match.Spectator) {
-	m.Unspectate(peer)
+	// The address's count first: once the match no longer counts the
+	// spectator, its address may watch again.
 	a.watchers.give(spectatorAddr(peer))
+	m.Unspectate(peer)
 }
 
 // spectatorAddr is the address a spectator connected from, "" when its
