@@ -16,7 +16,7 @@ func (m *Spectate) Decode(b []byte) error {
 	r.message(b, MsgSpectate, 4)
 	m.Version = r.u32()
 	r.string(&m.Match, MaxMatchLen)
-	r.string(&m.Token, MaxResumeLen)
+	r.string(&m.Token, MaxIdentityLen) // an identity token, as in Hello
 	return r.done()
 }
 

@@ -176,7 +176,7 @@ func sampleMessages() []Message {
 		&Bye{},
 		&Spectate{Version: Version, Match: "0123456789abcdef"},
 		&Spectate{},
-		&Spectate{Version: math.MaxUint32, Match: strings.Repeat("m", MaxMatchLen), Token: strings.Repeat("t", MaxResumeLen)},
+		&Spectate{Version: math.MaxUint32, Match: strings.Repeat("m", MaxMatchLen), Token: strings.Repeat("t", MaxIdentityLen)},
 		&Watching{Version: Version, Match: "m1", TickRate: 60, SnapshotRate: 30, DelayMs: 2000,
 			Kinds: []KindSchema{{Name: "player", Fields: []string{"x", "y"}}}, Static: arenaStatic()},
 		&Watching{},

@@ -2,8 +2,9 @@ package protocol
 
 // Spectate opens a connection that watches a running match instead of
 // playing in it (version 4): it is the first message, in place of Hello.
-// Token is reserved for an identity token, for servers that require one;
-// empty otherwise.
+// Token is the spectator's identity token, as Hello's Identity: servers
+// that require identities refuse a Spectate without a valid one (4007);
+// others ignore it.
 type Spectate struct {
 	Version uint32
 	Match   string

@@ -99,6 +99,10 @@ type Options struct {
 	// MaxSpectators caps the spectators of one match. Default 200;
 	// negative: none.
 	MaxSpectators int
+	// MaxSpectatorsPerIP caps the spectators watching at once from one
+	// client address, over all matches (1013 past it). Default 4;
+	// negative: no cap.
+	MaxSpectatorsPerIP int
 
 	// RecordDir, when set, is where every match is recorded, one .skrec
 	// file each (server/record; replay with `skirmish replay`). Default
@@ -137,6 +141,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if c.MaxSpectatorsPerIP == 0 {
+		c.MaxSpectatorsPerIP = 4
 	}
 	return c
 }

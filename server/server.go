@@ -83,7 +83,9 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 	}
 	srv.registry = reg
 	o.Logger.Debug("host starting")
-	srv.ws.SetAdmitter(admission.New(reg, admission.Options{Tokens: o.Tokens, Identities: o.Identities, Clock: o.Clock, Lookup: o.LookupMatch}))
+	srv.ws.SetAdmitter(admission.New(reg, admission.Options{
+		Tokens: o.Tokens, Identities: o.Identities, Clock: o.Clock, Lookup: o.LookupMatch, MaxSpectatorsPerIP: o.MaxSpectatorsPerIP,
+	}))
 	srv.registerGauges()
 	return srv, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server"
+	"github.com/skirmishgg/skirmish/server/identity/identitytest"
 	"github.com/skirmishgg/skirmish/server/servertest"
 	"github.com/skirmishgg/skirmish/server/setup"
 )
@@ -38,7 +39,7 @@ type spectator struct {
 // startSpectating sends a Spectate for match id and reads its Watching.
 func startSpectating(t *testing.T, c *websocket.Conn, id string) protocol.Watching {
 	t.Helper()
-	writeMsg(t, c, &protocol.Spectate{Version: protocol.Version, Match: id})
+	writeMsg(t, c, &protocol.Spectate{Version: protocol.Version, Match: id, Token: identityOf(c)})
 	var w protocol.Watching
 	if err := w.Decode(readType(t, c, protocol.MsgWatching)); err != nil {
 		t.Fatalf("decode watching: %v", err)
@@ -188,29 +189,67 @@ func TestSpectatorSeesTheMatchDelayed(t *testing.T) {
 	servertest.WaitFor(t, "the spectator to leave", func() bool { return srv.Matches()[0].Spectators == 0 })
 }
 
-// TestSpectateRefused: a match that is not here, or one with all the
-// spectators it takes, is a clear close.
+// TestSpectateRefused: a spectator is refused with a clear close when the
+// match is not here, has all the spectators it takes, when it carries no
+// valid identity (the server requires them of players: 4007, as a
+// player's Hello), and past the spectators one address may have.
 func TestSpectateRefused(t *testing.T) {
-	st := servertest.StartStack(t, setupOptions(server.Options{SpectateDelay: -1, MaxSpectators: 1}))
+	const perIP = 2
+	st := servertest.StartStack(t, setupOptions(server.Options{SpectateDelay: -1, MaxSpectators: 3, MaxSpectatorsPerIP: perIP}))
 	watch(t, st.URL)
 	servertest.WaitFor(t, "the match", func() bool { return len(st.Server.Matches()) == 1 })
 	id := st.Server.Matches()[0].ID
-	spectate(t, st.URL, id, nil)
+	other := identitytest.New(t)
 	for _, tc := range []struct {
 		name  string
 		match string
+		token func(c *websocket.Conn) string
 		code  websocket.StatusCode
 		want  string
 	}{
-		{"unknown match", "nope", protocol.CloseUnknownMatch, "no match nope"},
-		{"full", id, protocol.CloseTryAgainLater, "as many spectators as it takes"},
+		{"unknown match", "nope", identityOf, protocol.CloseUnknownMatch, "no match nope"},
+		{"no identity", id, func(*websocket.Conn) string { return "" }, protocol.CloseBadIdentity, "identity required"},
+		{"garbage identity", id, func(*websocket.Conn) string { return "g1.x.y" }, protocol.CloseBadIdentity, "identity refused"},
+		{"identity of another key", id, func(*websocket.Conn) string { return other.JWT(t, "ann") }, protocol.CloseBadIdentity, "identity refused"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := dial(t, st.URL)
-			writeMsg(t, c, &protocol.Spectate{Version: protocol.Version, Match: tc.match})
+			writeMsg(t, c, &protocol.Spectate{Version: protocol.Version, Match: tc.match, Token: tc.token(c)})
 			expectClose(t, c, tc.code, tc.want)
 		})
 	}
+	if n := st.Server.Matches()[0].Spectators; n != 0 {
+		t.Fatalf("%d spectators after the refusals", n)
+	}
+
+	// Per address (these spectators stay for the test, so not a subtest).
+	{
+		var first *spectator
+		for i := range perIP {
+			c := dialFrom(t, st.URL, "127.0.0.3")
+			sp := follow(t, c, startSpectating(t, c, id), nil)
+			if i == 0 {
+				first = sp
+			}
+		}
+		c := dialFrom(t, st.URL, "127.0.0.3")
+		writeMsg(t, c, &protocol.Spectate{Version: protocol.Version, Match: id, Token: identityOf(c)})
+		expectClose(t, c, protocol.CloseTryAgainLater, "too many spectators from your address")
+		// Another address is not counted with it; one that stopped
+		// watching makes room.
+		c = dialFrom(t, st.URL, "127.0.0.4")
+		follow(t, c, startSpectating(t, c, id), nil)
+		servertest.WaitFor(t, "three spectators", func() bool { return st.Server.Matches()[0].Spectators == perIP+1 })
+		first.c.Close(websocket.StatusNormalClosure, "")
+		servertest.WaitFor(t, "the spectator to leave", func() bool { return st.Server.Matches()[0].Spectators == perIP })
+		c = dialFrom(t, st.URL, "127.0.0.3")
+		follow(t, c, startSpectating(t, c, id), nil)
+	}
+
+	// The match has its 3: full.
+	c := dialFrom(t, st.URL, "127.0.0.5")
+	writeMsg(t, c, &protocol.Spectate{Version: protocol.Version, Match: id, Token: identityOf(c)})
+	expectClose(t, c, protocol.CloseTryAgainLater, "as many spectators as it takes")
 }
 
 // TestSpectatorsShareOneEncode: 100 spectators of one match are sent the
@@ -218,7 +257,7 @@ func TestSpectateRefused(t *testing.T) {
 // now and then for one that joined or skipped), not once each.
 func TestSpectatorsShareOneEncode(t *testing.T) {
 	const n = 100
-	st := servertest.StartStack(t, setupOptions(server.Options{SpectateDelay: -1}))
+	st := servertest.StartStack(t, setupOptions(server.Options{SpectateDelay: -1, MaxSpectatorsPerIP: -1}))
 	srv, url := st.Server, st.URL
 	watch(t, url)
 	servertest.WaitFor(t, "the match", func() bool { return len(srv.Matches()) == 1 })

@@ -111,7 +111,7 @@ func readAnswer(ctx context.Context, ws socket) ([]byte, protocol.MsgType, error
 // spectateHandshake sends Spectate and reads Watching, returned as the
 // Welcome of a connection with no player.
 func spectateHandshake(ctx context.Context, ws socket, o *DialOptions) (protocol.Welcome, []byte, time.Duration, error) {
-	sp := protocol.Spectate{Version: protocol.Version, Match: o.Spectate}
+	sp := protocol.Spectate{Version: protocol.Version, Match: o.Spectate, Token: o.Identity}
 	if err := ws.Write(ctx, websocket.MessageBinary, sp.Append(nil)); err != nil {
 		return protocol.Welcome{}, nil, 0, fmt.Errorf("clientnet: handshake: send spectate: %w", err)
 	}

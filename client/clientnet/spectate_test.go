@@ -48,7 +48,7 @@ func TestSpectateRealServer(t *testing.T) {
 		{"unknown match", "nope", protocol.CloseUnknownMatch},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := Dial(ctx, url, &DialOptions{Spectate: tc.match})
+			c, err := Dial(ctx, url, &DialOptions{Spectate: tc.match, Identity: servertest.Guest(t, url)})
 			if tc.code != 0 {
 				if !errors.Is(err, ErrRefused) || websocket.CloseStatus(err) != tc.code {
 					t.Fatalf("Dial = %v, want a refusal with %d", err, tc.code)
@@ -88,7 +88,7 @@ func TestSpectateRealServer(t *testing.T) {
 func TestSpectateUnknownMatchIsFinal(t *testing.T) {
 	_, url := servertest.StartServer(t, arena.New(nil), nil)
 	c := Open(t.Context(), url, &ClientOptions{
-		Dial: DialOptions{Spectate: "gone"}, Game: arena.New(nil),
+		Dial: DialOptions{Spectate: "gone", Identity: servertest.Guest(t, url)}, Game: arena.New(nil),
 		BackoffMin: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
 	})
 	defer c.Close()

@@ -18,6 +18,7 @@ func TestSpectateFlagsRefused(t *testing.T) {
 			{"-spectate-delay", "-1s", "-spectate-delay must be in 0..1m"},
 			{"-spectate-delay", "2m", "-spectate-delay must be in 0..1m"},
 			{"-max-spectators", "-1", "-max-spectators must be in 0..10000"},
+			{"-max-spectators-per-ip", "-1", "-max-spectators-per-ip must be 0 (no cap) or positive"},
 		} {
 			var stderr bytes.Buffer
 			args := append(append([]string(nil), cmd...), tc.flag, tc.value)
@@ -29,23 +30,24 @@ func TestSpectateFlagsRefused(t *testing.T) {
 }
 
 // TestSpectateFlagsApply: the flags' 0 means off (no delay, no
-// spectators), which the options spell negative.
+// spectators, no per-address cap), which the options spell negative.
 func TestSpectateFlagsApply(t *testing.T) {
 	for _, tc := range []struct {
-		delay     time.Duration
-		max       int
-		wantDelay time.Duration
-		wantMax   int
+		delay          time.Duration
+		max, perIP     int
+		wantDelay      time.Duration
+		wantMax, wantP int
 	}{
-		{2 * time.Second, 200, 2 * time.Second, 200},
-		{0, 0, -1, -1},
-		{500 * time.Millisecond, 5, 500 * time.Millisecond, 5},
+		{2 * time.Second, 200, 4, 2 * time.Second, 200, 4},
+		{0, 0, 0, -1, -1, -1},
+		{500 * time.Millisecond, 5, 1, 500 * time.Millisecond, 5, 1},
 	} {
-		f := spectateFlags{delay: &tc.delay, max: &tc.max}
+		f := spectateFlags{delay: &tc.delay, max: &tc.max, perIP: &tc.perIP}
 		var o server.Options
 		f.apply(&o)
-		if o.SpectateDelay != tc.wantDelay || o.MaxSpectators != tc.wantMax {
-			t.Errorf("-spectate-delay %v -max-spectators %d: options %v, %d; want %v, %d", tc.delay, tc.max, o.SpectateDelay, o.MaxSpectators, tc.wantDelay, tc.wantMax)
+		if o.SpectateDelay != tc.wantDelay || o.MaxSpectators != tc.wantMax || o.MaxSpectatorsPerIP != tc.wantP {
+			t.Errorf("-spectate-delay %v -max-spectators %d -max-spectators-per-ip %d: options %v, %d, %d; want %v, %d, %d",
+				tc.delay, tc.max, tc.perIP, o.SpectateDelay, o.MaxSpectators, o.MaxSpectatorsPerIP, tc.wantDelay, tc.wantMax, tc.wantP)
 		}
 	}
 }

@@ -41,12 +41,17 @@ type Options struct {
 	// network reads the ones waiting for it, in case the player came
 	// first. Default nil.
 	Lookup func(matchID string)
+	// MaxSpectatorsPerIP caps the spectators watching at once from one
+	// client address, over every match of the host (1013 past it).
+	// Default 0: no cap.
+	MaxSpectatorsPerIP int
 }
 
 // Admission seats players in a registry's matches.
 type Admission struct {
-	reg  *registry.Registry
-	opts Options
+	reg      *registry.Registry
+	opts     Options
+	watchers watchersByAddr
 }
 
 // New returns the admission of reg's matches.
@@ -62,12 +67,9 @@ func New(reg *registry.Registry, opts Options) *Admission {
 func (a *Admission) Admit(hello protocol.Hello, peer match.Peer, cancel <-chan struct{}) (*match.Match, *match.Player, error) {
 	req := match.JoinRequest{Name: hello.Name, Peer: peer, Cancel: cancel}
 	if a.opts.Identities != nil {
-		id, err := a.opts.Identities.Verify(hello.Identity, a.opts.Clock.Now())
-		if errors.Is(err, identity.ErrMissing) {
-			return nil, nil, protocol.Refuse(protocol.CloseBadIdentity, "identity required: get one with POST /v1/auth/guest")
-		}
+		id, err := a.verifyIdentity(hello.Identity)
 		if err != nil {
-			return nil, nil, protocol.Refuse(protocol.CloseBadIdentity, "identity refused: %v", err)
+			return nil, nil, err
 		}
 		req.Identity = id.Player
 	}
@@ -80,6 +82,19 @@ func (a *Admission) Admit(hello protocol.Hello, peer match.Peer, cancel <-chan s
 		return a.resume(hello.Resume, req)
 	}
 	return a.place(req)
+}
+
+// verifyIdentity checks an identity token of a Hello or a Spectate: a
+// refusal is 4007, for players and spectators alike.
+func (a *Admission) verifyIdentity(token string) (identity.Identity, error) {
+	id, err := a.opts.Identities.Verify(token, a.opts.Clock.Now())
+	if errors.Is(err, identity.ErrMissing) {
+		return id, protocol.Refuse(protocol.CloseBadIdentity, "identity required: get one with POST /v1/auth/guest")
+	}
+	if err != nil {
+		return id, protocol.Refuse(protocol.CloseBadIdentity, "identity refused: %v", err)
+	}
+	return id, nil
 }
 
 // withToken seats a player in the match its join token names: in the seat

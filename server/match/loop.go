@@ -49,6 +49,9 @@ func (m *Match) anchor(start time.Time, period time.Duration) {
 // whether the match ended; the caller then calls exit. The peers made
 // ready by snapshot ticks are left in m.ready for the caller to dispatch.
 func (m *Match) beat() bool {
+	if m.spec.playing {
+		return m.playOut()
+	}
 	select {
 	case o := <-m.stopc:
 		if o.end != "" {
@@ -141,7 +144,7 @@ func (m *Match) step() bool {
 		}
 		if len(m.spec.list) > 0 {
 			// Spectators get the events with the view of their tick.
-			m.spec.events = append(m.spec.events, m.outbox...)
+			m.spec.msgs = append(m.spec.msgs, m.outbox...)
 		}
 		clear(m.outbox)
 	}
@@ -165,15 +168,7 @@ func (m *Match) publishView() {
 	if len(m.players) == 0 && len(m.spec.list) == 0 {
 		return
 	}
-	v := m.views.get()
-	v.Tick = m.tick
-	m.gameView = m.world.AppendView(m.gameView[:0])
-	for _, e := range m.gameView {
-		v.Entities = append(v.Entities, protocol.Entity(e))
-	}
-	if m.opts.GridCell > 0 {
-		v.grid.build(v.Entities, m.opts.GridCell)
-	}
+	v := m.makeView()
 	// The peers go to the Dispatcher after the beat, with those of every
 	// other match of the beat (runGroup).
 	for _, p := range m.players {
@@ -188,15 +183,28 @@ func (m *Match) publishView() {
 	m.stats.snapshots.Add(1)
 }
 
+// makeView makes the view of this tick; the caller holds its reference.
+func (m *Match) makeView() *View {
+	v := m.views.get()
+	v.Tick = m.tick
+	m.gameView = m.world.AppendView(m.gameView[:0])
+	for _, e := range m.gameView {
+		v.Entities = append(v.Entities, protocol.Entity(e))
+	}
+	if m.opts.GridCell > 0 {
+		v.grid.build(v.Entities, m.opts.GridCell)
+	}
+	return v
+}
+
 // broadcast queues a reliable message for every peer, to go out with the
-// next snapshot.
+// next snapshot, and for the spectators, to go out with the delayed view
+// of this tick.
 func (m *Match) broadcast(msg []byte) {
 	for _, p := range m.players {
 		p.peer.Queue(msg)
 	}
-	for _, s := range m.spec.list {
-		s.Queue(msg)
-	}
+	m.forSpectators(msg)
 }
 
 // finish ends the match: every client gets the results, then a close.
@@ -210,19 +218,26 @@ func (m *Match) finish(out game.Outcome, code protocol.CloseCode, reason string)
 	for _, r := range out.Results {
 		end.Results = append(end.Results, protocol.Result{Player: uint32(r.Player), Score: r.Score, Deaths: r.Deaths})
 	}
+	m.lastViewForSpectators() // the end follows the last of the play
 	m.broadcast(end.Append(nil))
-	m.closeAll(code, reason)
+	m.closePlayers(code, reason)
+	m.endForSpectators(code, reason)
 }
 
-// closeAll orders every peer closed once its queued messages are out.
-func (m *Match) closeAll(code protocol.CloseCode, reason string) {
+// closePlayers orders every player closed once its queued messages are
+// out.
+func (m *Match) closePlayers(code protocol.CloseCode, reason string) {
 	m.seats.setEnding(false)
 	for _, p := range m.players {
 		p.peer.Close(code, reason)
 	}
-	for _, s := range m.spec.list {
-		s.Close(code, reason)
-	}
+}
+
+// closeAll orders every player closed once its queued messages are out,
+// and every spectator at once: the match is stopped, not over.
+func (m *Match) closeAll(code protocol.CloseCode, reason string) {
+	m.closePlayers(code, reason)
+	m.dropSpectators(code, reason)
 }
 
 // housekeeping runs about once a second: it closes clients that stopped
@@ -252,19 +267,20 @@ func (m *Match) housekeeping(now time.Time) bool {
 }
 
 // exit runs when the loop ends: every seat is released, joins that raced
-// with the end are refused, and the match reports itself done.
-func (m *Match) exit() {
-	m.seats.releaseAll()
-	for _, s := range m.spec.list {
-		// Closed already when the match ended or was stopped; this
-		// close is for a match that ended empty.
-		s.Close(protocol.CloseNormal, "match over: no players left")
-		s.Detach()
+// with the end are refused, and the match reports itself done. Spectators
+// still to be shown the match's last delay are then played out to on the
+// metronome (playOut): exit reports whether the match is done with it.
+// Called again when the play-out is over.
+func (m *Match) exit() (over bool) {
+	if m.spec.playing {
+		return true // played out: playOut closed the spectators
 	}
-	clear(m.spec.list)
-	m.spec.list = m.spec.list[:0]
-	m.spec.count.Store(0)
-	m.dropDelayed()
+	m.seats.releaseAll()
+	if len(m.spec.list) > 0 && m.spec.ending == nil {
+		// It ended empty: the spectators see the last of it too.
+		m.lastViewForSpectators()
+		m.endForSpectators(protocol.CloseNormal, "match over: no players left")
+	}
 	if r := m.opts.Recorder; r != nil {
 		r.Close(m.tick)
 	}
@@ -273,12 +289,25 @@ func (m *Match) exit() {
 		select {
 		case r := <-m.joins:
 			r.answer <- joinAnswer{err: ErrEnded}
+			continue
 		case r := <-m.spec.joins:
 			r.answer <- ErrEnded
+			continue
 		default:
-			return
 		}
+		break
 	}
+	if len(m.spec.list) == 0 {
+		m.dropDelayed()
+		return true
+	}
+	// What is due now (everything, with no delay) is shown at once.
+	if m.showDue() {
+		m.letSpectatorsGo(m.spec.ending.code, m.spec.ending.reason, false)
+		return true
+	}
+	m.spec.playing = true
+	return false
 }
 
 func storeMax(a *atomic.Int64, v int64) {

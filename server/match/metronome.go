@@ -211,8 +211,8 @@ func runGroup(matches []*Match, ready []Peer) []Peer {
 		clear(m.ready)
 		m.ready = m.ready[:0]
 		if ended {
-			m.over = true
-			m.exit()
+			// A match that plays out to its spectators stays (playOut).
+			m.over = m.exit()
 		}
 	}
 	flush()

@@ -11,6 +11,7 @@ import (
 type Shown struct {
 	Tick, Base uint32 // Base 0: none
 	Spectators int
+	Entities   []uint32 // the IDs of the view's entities
 }
 
 // Audience is an in-memory match.Audience: it records what it was shown.
@@ -22,10 +23,28 @@ type Audience struct {
 
 var _ match.Audience = (*Audience)(nil)
 
-func (a *Audience) Show(v, base *match.View, spectators []match.Spectator) {
+// Show records v (nil: messages only) and hands msgs, then v, to the
+// spectators that are Peers.
+func (a *Audience) Show(v, base *match.View, msgs [][]byte, spectators []match.Spectator) {
+	for _, sp := range spectators {
+		if p, ok := sp.(*Peer); ok && len(msgs) > 0 {
+			p.QueueAll(msgs)
+		}
+	}
+	if v == nil {
+		return
+	}
 	s := Shown{Tick: v.Tick, Spectators: len(spectators)}
 	if base != nil {
 		s.Base = base.Tick
+	}
+	for _, e := range v.Entities {
+		s.Entities = append(s.Entities, e.ID)
+	}
+	for _, sp := range spectators {
+		if p, ok := sp.(*Peer); ok {
+			p.shown(v.Tick)
+		}
 	}
 	a.mu.Lock()
 	a.shown = append(a.shown, s)
@@ -43,7 +62,7 @@ func (a *Audience) Shown() []Shown {
 // match.Spectator), advancing the clock until the loop answered.
 func (m *Match) Spectate() (*Peer, error) {
 	m.t.Helper()
-	peer := &Peer{}
+	peer := &Peer{Clock: m.Clock}
 	done := make(chan error, 1)
 	go func() { done <- m.Match.Spectate(match.SpectateRequest{Spectator: peer}) }()
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {

@@ -73,7 +73,7 @@ func (m *Match) Join(key, name string) (*match.Player, *Peer) {
 // until the loop has answered it.
 func (m *Match) TryJoin(req match.JoinRequest) (*match.Player, *Peer, error) {
 	m.t.Helper()
-	peer := &Peer{}
+	peer := &Peer{Clock: m.Clock}
 	req.Peer = peer
 	type answer struct {
 		p   *match.Player

@@ -2,8 +2,10 @@ package servertest
 
 import (
 	"sync"
+	"time"
 
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/clock"
 	"github.com/skirmishgg/skirmish/server/match"
 )
 
@@ -11,7 +13,12 @@ import (
 // transport's mailbox does, counting the views it replaced), every
 // reliable message, and how it was closed. It is safe for concurrent use.
 type Peer struct {
+	// Clock, when set, keeps every delivery in the Timeline, stamped
+	// with its time. Without, nothing is kept there (benchmarks).
+	Clock clock.Clock
+
 	mu       sync.Mutex
+	timeline []Delivery
 	view     *match.View
 	lastSeq  uint32
 	skipped  int
@@ -46,6 +53,9 @@ func (p *Peer) Queue(msg []byte) { p.add(msg) }
 func (p *Peer) QueueAll(msgs [][]byte) {
 	p.mu.Lock()
 	p.msgs = append(p.msgs, msgs...)
+	for _, m := range msgs {
+		p.deliveredLocked(Delivery{Msg: m})
+	}
 	p.mu.Unlock()
 }
 
@@ -54,7 +64,39 @@ func (p *Peer) Send(msg []byte) { p.add(msg) }
 func (p *Peer) add(msg []byte) {
 	p.mu.Lock()
 	p.msgs = append(p.msgs, msg)
+	p.deliveredLocked(Delivery{Msg: msg})
 	p.mu.Unlock()
+}
+
+// Delivery is one thing a peer was handed, in order: a reliable message,
+// or (Msg nil) a view shown to it as a spectator.
+type Delivery struct {
+	At   time.Time // the Peer's Clock's time then
+	Msg  []byte
+	View uint32 // the view's tick, when Msg is nil
+}
+
+func (p *Peer) deliveredLocked(d Delivery) {
+	if p.Clock == nil {
+		return
+	}
+	d.At = p.Clock.Now()
+	p.timeline = append(p.timeline, d)
+}
+
+// shown records a view shown to the peer as a spectator.
+func (p *Peer) shown(tick uint32) {
+	p.mu.Lock()
+	p.deliveredLocked(Delivery{View: tick})
+	p.mu.Unlock()
+}
+
+// Timeline returns everything delivered so far, in order: messages and
+// the views shown to a spectator. Unlike Messages it forgets nothing.
+func (p *Peer) Timeline() []Delivery {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Delivery(nil), p.timeline...)
 }
 
 func (p *Peer) Close(code protocol.CloseCode, reason string) {

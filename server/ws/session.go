@@ -34,8 +34,10 @@ type session struct {
 	boxMu   sync.Mutex
 	boxView *match.View
 	boxSeq  uint32
-	// boxFrame is a spectator's mailbox: the newest shared frame.
+	// boxFrame is a spectator's mailbox: the newest shared frame; shown
+	// keeps its delayed messages in order with it (spectate.go).
 	boxFrame *frame
+	shown    shownOrder
 	// watcher: the session is a spectator (set before it is handed to its
 	// match), not a player.
 	watcher atomic.Bool
@@ -169,9 +171,7 @@ func (s *session) Detach() {
 	if v, _ := s.take(); v != nil {
 		v.Release()
 	}
-	if f := s.takeFrame(); f != nil {
-		f.release()
-	}
+	s.dropFrame()
 }
 
 // Send queues a reliable message and wakes a sender: for what the client
@@ -227,6 +227,9 @@ func (s *session) Lagging(limit uint32) bool {
 // Close closes the connection once the messages queued before have been
 // written. Any goroutine; never blocks.
 func (s *session) Close(code protocol.CloseCode, reason string) {
+	if s.watcher.Load() && s.closeAfterShown(code, reason) {
+		return // after the frames and messages shown to the spectator
+	}
 	s.close(code, reason, afterQueued)
 }
 

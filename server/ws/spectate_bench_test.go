@@ -55,7 +55,7 @@ func BenchmarkSpectatorFanout(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
 			v := match.NewView(uint32(i+1), scene[i%len(scene)], counts, 0)
-			h.Audience().Show(v, base, specs)
+			h.Audience().Show(v, base, nil, specs)
 			for _, sp := range specs {
 				s := sp.(*session)
 				f := s.takeFrame()
@@ -64,6 +64,7 @@ func BenchmarkSpectatorFanout(b *testing.B) {
 				}
 				s.snap.lastFrame = f.view.Tick
 				f.release()
+				s.frameDone(true)
 			}
 			if base != nil {
 				base.Release()

@@ -80,9 +80,8 @@ func TestSpectatorEventsNeverFollowTheirFrame(t *testing.T) {
 	defer func() { stop.Store(true); <-sent }()
 	deadline := time.Now().Add(time.Second)
 	for i := uint32(1); time.Now().Before(deadline); i++ { // tick: showSpectators' order
-		s.QueueAll([][]byte{(&protocol.Event{Tick: i}).Append(nil)})
 		v := match.NewView(i, scene[0][:2], counts, 0)
-		h.Audience().Show(v, nil, []match.Spectator{s})
+		h.Audience().Show(v, nil, [][]byte{(&protocol.Event{Tick: i}).Append(nil)}, []match.Spectator{s})
 		v.Release()
 		select {
 		case msg := <-violations:
@@ -90,5 +89,103 @@ func TestSpectatorEventsNeverFollowTheirFrame(t *testing.T) {
 		default:
 		}
 		time.Sleep(20 * time.Microsecond)
+	}
+}
+
+// A spectator's delayed messages keep their place among its frames
+// whatever the sender does: those shown with frame T come after every
+// frame before T, and those shown after frame T alone (a Leave, the
+// MatchEnd) come after frame T (or, if it was skipped, before the next).
+// A message only held for a frame in flight was written ahead of it.
+func TestSpectatorMessagesKeepTheirPlace(t *testing.T) {
+	scene, counts := spectatorScene(1)
+	h := New(nil, &Options{ReliableQueue: 1 << 16})
+	srvConn := make(chan *websocket.Conn, 1)
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		srvConn <- c
+		<-release
+	}))
+	defer srv.Close()
+	defer close(release)
+	cli, _, err := websocket.Dial(context.Background(), "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli.SetReadLimit(1 << 24)
+	s := newSession(<-srvConn, h)
+	s.watcher.Store(true)
+
+	violations := make(chan string, 1)
+	violate := func(msg string) {
+		select {
+		case violations <- msg:
+		default:
+		}
+	}
+	frames := atomic.Int64{}
+	go func() { // client
+		var snap protocol.Snapshot
+		var ev protocol.Event
+		var leave protocol.Leave
+		var maxEvent, maxPost uint32
+		for {
+			_, b, err := cli.Read(context.Background())
+			if err != nil {
+				return
+			}
+			typ, _ := protocol.PeekType(b)
+			switch typ {
+			case protocol.MsgSnapshot:
+				if snap.Decode(b) != nil {
+					continue
+				}
+				frames.Add(1)
+				if snap.Tick < maxEvent {
+					violate(fmt.Sprintf("the frame of tick %d after an event of tick %d, shown with a later frame", snap.Tick, maxEvent))
+				}
+				if snap.Tick <= maxPost {
+					violate(fmt.Sprintf("the frame of tick %d after a message shown after it", snap.Tick))
+				}
+			case protocol.MsgEvent:
+				if ev.Decode(b) == nil {
+					maxEvent = max(maxEvent, ev.Tick)
+				}
+			case protocol.MsgLeave:
+				if leave.Decode(b) == nil {
+					maxPost = max(maxPost, leave.Player)
+				}
+			}
+		}
+	}()
+	var stop atomic.Bool
+	sent := make(chan struct{})
+	go func() { // sender: runs whenever, as a sender woken by a Pong would
+		defer close(sent)
+		w := &senderScratch{}
+		for !stop.Load() {
+			s.fillBatch(w)
+		}
+	}()
+	defer func() { stop.Store(true); <-sent }()
+	deadline := time.Now().Add(time.Second)
+	for i := uint32(1); time.Now().Before(deadline); i++ { // tick
+		v := match.NewView(i, scene[0][:2], counts, 0)
+		h.Audience().Show(v, nil, [][]byte{(&protocol.Event{Tick: i}).Append(nil)}, []match.Spectator{s})
+		v.Release()
+		h.Audience().Show(nil, nil, [][]byte{(&protocol.Leave{Player: i}).Append(nil)}, []match.Spectator{s})
+		select {
+		case msg := <-violations:
+			t.Fatalf("after %d frames shown: %s", i, msg)
+		default:
+		}
+		time.Sleep(20 * time.Microsecond)
+	}
+	if frames.Load() == 0 {
+		t.Fatal("no frame reached the client")
 	}
 }
