@@ -20,6 +20,7 @@ const (
 
 type menuState struct {
 	watch    *play.WatchList // the list of matches to watch, while it shows
+	replays  *replayList     // the list of recordings, while it shows
 	advanced bool            // the SERVER field shows (always, unless Options.HideServer)
 	focus    field
 	typed    time.Time // last keystroke: the caret stays lit while typing
@@ -27,8 +28,8 @@ type menuState struct {
 
 // menuLayout places the menu's card, fields and button.
 type menuLayout struct {
-	s                                 float64
-	card, server, name, button, watch rect
+	s                                          float64
+	card, server, name, button, watch, replays rect
 }
 
 func (g *Game) menuLayout() menuLayout {
@@ -49,13 +50,19 @@ func (g *Game) menuLayout() menuLayout {
 		server: rect{card.x + pad, card.y + 150*s, fw, 44 * s},
 		name:   rect{card.x + pad, card.y + 234*s, fw, 44 * s},
 		button: rect{card.x + pad, card.y + 308*s, fw, 50 * s},
-		watch:  rect{card.x + pad, card.y + 366*s, fw, 36 * s},
+		// WATCH A MATCH and REPLAYS share a row under PLAY.
+		watch:   rect{card.x + pad, card.y + 366*s, (fw - 10*s) / 2, 36 * s},
+		replays: rect{card.x + pad + (fw+10*s)/2, card.y + 366*s, (fw - 10*s) / 2, 36 * s},
 	}
 }
 
 func (g *Game) updateMenu() {
 	if g.menu.watch != nil {
 		g.updateWatchList()
+		return
+	}
+	if g.menu.replays != nil {
+		g.updateReplayList()
 		return
 	}
 	l := g.menuLayout()
@@ -75,6 +82,9 @@ func (g *Game) updateMenu() {
 			return
 		case l.watch.contains(in.cursorX, in.cursorY):
 			g.menu.watch = m.OpenWatchList()
+			return
+		case l.replays.contains(in.cursorX, in.cursorY):
+			g.openReplayList()
 			return
 		}
 	}
@@ -105,7 +115,7 @@ func (g *Game) updateMenu() {
 	}
 	hover := l.server.contains(in.cursorX, in.cursorY) || l.name.contains(in.cursorX, in.cursorY)
 	switch {
-	case l.button.contains(in.cursorX, in.cursorY), l.watch.contains(in.cursorX, in.cursorY):
+	case l.button.contains(in.cursorX, in.cursorY), l.watch.contains(in.cursorX, in.cursorY), l.replays.contains(in.cursorX, in.cursorY):
 		ebiten.SetCursorShape(ebiten.CursorShapePointer)
 	case hover:
 		ebiten.SetCursorShape(ebiten.CursorShapeText)
@@ -117,6 +127,10 @@ func (g *Game) updateMenu() {
 func (g *Game) drawMenu(dst *ebiten.Image, now time.Time) {
 	if g.menu.watch != nil {
 		g.drawWatchList(dst, now)
+		return
+	}
+	if g.menu.replays != nil {
+		g.drawReplayList(dst, now)
 		return
 	}
 	g.drawBackdrop(dst, now)
@@ -136,6 +150,7 @@ func (g *Game) drawMenu(dst *ebiten.Image, now time.Time) {
 	g.drawField(dst, l.name, "NAME", g.m.Name, "a random name", g.menu.focus == fieldName, now, s)
 	button(dst, l.button, "PLAY", s, true, l.button.contains(g.in.cursorX, g.in.cursorY))
 	button(dst, l.watch, "WATCH A MATCH", s, false, l.watch.contains(g.in.cursorX, g.in.cursorY))
+	button(dst, l.replays, "REPLAYS", s, false, l.replays.contains(g.in.cursorX, g.in.cursorY))
 
 	hint := "Enter to play · Tab switches field"
 	col := colMuted
