@@ -150,9 +150,35 @@ func TestNativeReplayList(t *testing.T) {
 		if st = state(g); st.viewer || !st.list || st.sel != count-2 {
 			t.Fatalf("after Esc in the viewer: viewer %v, list %v, selected %d", st.viewer, st.list, st.sel)
 		}
-		press(g, func(in *inputState) { in.back = true })
+		// The mouse: the wheel scrolls back to the top, a click on the
+		// first row opens the newest recording, BACK in the viewer and
+		// on the list go back.
+		press(g, func(in *inputState) { in.wheel = 3 })
+		if st = state(g); st.top != 0 || st.sel != replayRows-1 {
+			t.Fatalf("after the wheel: first shown %d, selected %d; want 0, %d", st.top, st.sel, replayRows-1)
+		}
+		click := func(r func() rect) {
+			var at rect
+			runner.do(func() { at = r() })
+			press(g, func(in *inputState) { in.click, in.cursorX, in.cursorY = true, at.cx(), at.cy() })
+		}
+		click(func() rect { return g.replayListLayout().rows[0] })
+		src = ""
+		runner.do(func() {
+			if g.replay != nil {
+				src = g.replay.src
+			}
+		})
+		if !strings.HasSuffix(src, "/replays/"+names[0]) {
+			t.Fatalf("a click on the first row opened %q, want the newest, %s", src, names[0])
+		}
+		click(g.replayBack)
+		if st = state(g); st.viewer || !st.list {
+			t.Fatalf("after BACK in the viewer: viewer %v, list %v", st.viewer, st.list)
+		}
+		click(func() rect { return g.replayListLayout().back })
 		if st = state(g); st.list {
-			t.Fatal("Esc on the list did not return to the menu")
+			t.Fatal("BACK on the list did not return to the menu")
 		}
 	})
 
