@@ -11,12 +11,26 @@ import (
 	"github.com/skirmishgg/skirmish/client/ui/play"
 )
 
+// field is what the menu's keyboard focus is on: a text field, or one of
+// the buttons under PLAY (Enter presses it).
 type field int
 
 const (
 	fieldServer field = iota
 	fieldName
+	fieldWatch
+	fieldReplays
 )
+
+// nextFocus is the focus after f on Tab, in the menu's order, skipping
+// the SERVER field when it is hidden.
+func nextFocus(f field, showServer bool) field {
+	f = (f + 1) % (fieldReplays + 1)
+	if f == fieldServer && !showServer {
+		f = fieldName
+	}
+	return f
+}
 
 type menuState struct {
 	watch    *play.WatchList // the list of matches to watch, while it shows
@@ -88,15 +102,18 @@ func (g *Game) updateMenu() {
 			return
 		}
 	}
-	if in.tab && showServer {
-		g.menu.focus = 1 - g.menu.focus
+	if in.tab {
+		g.menu.focus = nextFocus(g.menu.focus, showServer)
 	}
-	ptr := &m.Name
+	var ptr *string // the text field in focus, if one is
 	limit := 32
-	if g.menu.focus == fieldServer {
+	switch g.menu.focus {
+	case fieldName:
+		ptr = &m.Name
+	case fieldServer:
 		ptr, limit = &m.Server, 200
 	}
-	if len(in.chars) > 0 {
+	if ptr != nil && len(in.chars) > 0 {
 		*ptr += string(in.chars)
 		if g.menu.focus == fieldName {
 			*ptr = play.TruncateName(*ptr)
@@ -105,14 +122,28 @@ func (g *Game) updateMenu() {
 		}
 		g.menu.typed = time.Now()
 	}
-	if in.backspace && len(*ptr) > 0 {
+	if ptr != nil && in.backspace && len(*ptr) > 0 {
 		_, n := utf8.DecodeLastRuneInString(*ptr)
 		*ptr = (*ptr)[:len(*ptr)-n]
 		g.menu.typed = time.Now()
 	}
-	if in.confirm {
+	switch {
+	case in.confirm && g.menu.focus == fieldWatch:
+		g.menu.watch = m.OpenWatchList()
+		return
+	case in.confirm && g.menu.focus == fieldReplays:
+		g.openReplayList()
+		return
+	case in.confirm:
 		m.Play()
 	}
+	g.menuCursor(l)
+}
+
+// menuCursor shows what the mouse is over: a pointer on buttons, a text
+// cursor on fields.
+func (g *Game) menuCursor(l menuLayout) {
+	in := &g.in
 	hover := l.server.contains(in.cursorX, in.cursorY) || l.name.contains(in.cursorX, in.cursorY)
 	switch {
 	case l.button.contains(in.cursorX, in.cursorY), l.watch.contains(in.cursorX, in.cursorY), l.replays.contains(in.cursorX, in.cursorY):
@@ -149,10 +180,11 @@ func (g *Game) drawMenu(dst *ebiten.Image, now time.Time) {
 	}
 	g.drawField(dst, l.name, "NAME", g.m.Name, "a random name", g.menu.focus == fieldName, now, s)
 	button(dst, l.button, "PLAY", s, true, l.button.contains(g.in.cursorX, g.in.cursorY))
-	button(dst, l.watch, "WATCH A MATCH", s, false, l.watch.contains(g.in.cursorX, g.in.cursorY))
-	button(dst, l.replays, "REPLAYS", s, false, l.replays.contains(g.in.cursorX, g.in.cursorY))
+	focus := g.menu.focus
+	button(dst, l.watch, "WATCH A MATCH", s, false, focus == fieldWatch || l.watch.contains(g.in.cursorX, g.in.cursorY))
+	button(dst, l.replays, "REPLAYS", s, false, focus == fieldReplays || l.replays.contains(g.in.cursorX, g.in.cursorY))
 
-	hint := "Enter to play · Tab switches field"
+	hint := "Enter to play · Tab moves to the next field or button"
 	col := colMuted
 	if e := g.m.Err(); e != "" {
 		hint, col = e, colBad

@@ -52,9 +52,10 @@ func TestNativeReplayList(t *testing.T) {
 		return "ws" + strings.TrimPrefix(base, "http") + "/ws"
 	}
 
-	// open starts a client on url and clicks REPLAYS; it returns the
-	// client once the list has been read.
-	open := func(t *testing.T, url string) *Game {
+	// open starts a client on url and opens REPLAYS, with a click or the
+	// keyboard (Tab to it, Enter); it returns the client once the list
+	// has been read.
+	open := func(t *testing.T, url string, keys bool) *Game {
 		ctx, cancel := context.WithCancel(context.Background())
 		t.Cleanup(cancel)
 		g := New(ctx, Options{Server: url, Rules: rules})
@@ -65,9 +66,15 @@ func TestNativeReplayList(t *testing.T) {
 			runner.do(func() { drawn = g.frame > 1 && g.w > 0 })
 			return drawn
 		})
-		var at rect
-		runner.do(func() { at = g.menuLayout().replays })
-		press(g, func(in *inputState) { in.click, in.cursorX, in.cursorY = true, at.cx(), at.cy() })
+		if keys {
+			press(g, func(in *inputState) { in.tab = true }) // NAME → WATCH A MATCH
+			press(g, func(in *inputState) { in.tab = true }) // → REPLAYS
+			press(g, func(in *inputState) { in.confirm = true })
+		} else {
+			var at rect
+			runner.do(func() { at = g.menuLayout().replays })
+			press(g, func(in *inputState) { in.click, in.cursorX, in.cursorY = true, at.cx(), at.cy() })
+		}
 		servertest.WaitFor(t, "the list", func() bool {
 			ready := false
 			runner.do(func() { ready = g.menu.replays != nil && g.menu.replays.list.Ready() })
@@ -96,7 +103,7 @@ func TestNativeReplayList(t *testing.T) {
 	}
 
 	t.Run("shared", func(t *testing.T) {
-		g := open(t, serve(true))
+		g := open(t, serve(true), false)
 		artifact(t, "screen-replay-list.png", screenshot(g))
 		st := state(g)
 		if st.err != nil || len(st.items) != count {
@@ -183,7 +190,7 @@ func TestNativeReplayList(t *testing.T) {
 	})
 
 	t.Run("not shared", func(t *testing.T) {
-		g := open(t, serve(false))
+		g := open(t, serve(false), true)
 		st := state(g)
 		if !errors.Is(st.err, clientnet.ErrNotShared) || len(st.items) != 0 {
 			t.Fatalf("the list of a server without -serve-replays: %d recordings, %v", len(st.items), st.err)

@@ -44,3 +44,24 @@ func TestReplayListWords(t *testing.T) {
 		}
 	}
 }
+
+// TestMenuFocus: Tab moves through the menu's fields and the buttons
+// under PLAY, and past the SERVER field only when it shows.
+func TestMenuFocus(t *testing.T) {
+	for _, tc := range []struct {
+		from       field
+		showServer bool
+		want       field
+	}{
+		{fieldServer, true, fieldName},
+		{fieldName, true, fieldWatch},
+		{fieldWatch, true, fieldReplays},
+		{fieldReplays, true, fieldServer},
+		{fieldReplays, false, fieldName},
+		{fieldName, false, fieldWatch},
+	} {
+		if got := nextFocus(tc.from, tc.showServer); got != tc.want {
+			t.Errorf("Tab from %d (server shown %v): %d, want %d", tc.from, tc.showServer, got, tc.want)
+		}
+	}
+}
