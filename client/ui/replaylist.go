@@ -210,11 +210,20 @@ func replayTitle(it clientnet.ReplayInfo) string {
 	if name == "" {
 		name = strings.TrimSuffix(it.Name, ".skrec")
 	}
-	if d := it.Length(); d > 0 {
+	switch d := it.Length(); {
+	case d <= 0 || d > maxShownLength:
+		return "match " + shortID(name)
+	case d >= time.Hour:
+		return fmt.Sprintf("match %s · %dh%02d", shortID(name), int(d.Hours()), int(d.Minutes())%60)
+	default:
 		return "match " + shortID(name) + " · " + clock(d)
 	}
-	return "match " + shortID(name)
 }
+
+// maxShownLength is the longest match length the list believes: the
+// length is the file's last write less the start in its name, and a
+// copied or touched file's is not the match's.
+const maxShownLength = 12 * time.Hour
 
 // byteSize is a file size in words: 812 B, 48 KB, 1.2 MB.
 func byteSize(n int64) string {

@@ -24,6 +24,8 @@ func TestReplayListWords(t *testing.T) {
 		{ago(now, now.Add(-72*time.Hour)), "3 days ago"},
 		{replayTitle(clientnet.ReplayInfo{Name: "m_0123456789-20261205T115800.000Z.skrec", Match: "m_0123456789", Started: now.Add(-2 * time.Minute), Modified: now}), "match m_012345 · 2:00"},
 		{replayTitle(clientnet.ReplayInfo{Name: "cup-final.skrec", Modified: now}), "match cup-fina"},
+		{replayTitle(clientnet.ReplayInfo{Match: "m_long", Started: now.Add(-(62*time.Minute + 5*time.Second)), Modified: now}), "match m_long · 1h02"},
+		{replayTitle(clientnet.ReplayInfo{Match: "m_copied", Started: now.Add(-14 * time.Hour), Modified: now}), "match m_copied"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%q, want %q", tc.got, tc.want)
