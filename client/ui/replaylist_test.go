@@ -71,6 +71,7 @@ func TestNativeReplayList(t *testing.T) {
 			press(g, func(in *inputState) { in.tab = true }) // → REPLAYS
 			press(g, func(in *inputState) { in.confirm = true })
 		} else {
+			artifact(t, "screen-menu.png", screenshot(g))
 			var at rect
 			runner.do(func() { at = g.menuLayout().replays })
 			press(g, func(in *inputState) { in.click, in.cursorX, in.cursorY = true, at.cx(), at.cy() })
