@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"strings"
 	"time"
 )
 
@@ -29,18 +27,11 @@ const maxMatchList = 1 << 20
 // is gameURL (ws://host:port/ws → http://host:port/v1/matches), through
 // the client's one small HTTP path (httpDo: no HTTP client in the wasm).
 func ListMatches(ctx context.Context, gameURL string) ([]MatchInfo, error) {
-	u, err := url.Parse(gameURL)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("clientnet: list matches: %w: %q", ErrAddress, gameURL)
+	u, err := siteURL(gameURL, "/v1/matches")
+	if err != nil {
+		return nil, fmt.Errorf("clientnet: list matches: %w", err)
 	}
-	switch u.Scheme {
-	case "ws":
-		u.Scheme = "http"
-	case "wss":
-		u.Scheme = "https"
-	}
-	u.Path = strings.TrimSuffix(u.Path, "/ws") + "/v1/matches"
-	status, body, err := httpDo(ctx, "GET", u.String(), nil, nil, maxMatchList)
+	status, body, err := httpDo(ctx, "GET", u, nil, nil, maxMatchList)
 	if err != nil {
 		return nil, fmt.Errorf("clientnet: list matches: %w", err)
 	}

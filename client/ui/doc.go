@@ -1,5 +1,7 @@
 // Package ui is Skirmish's player client, drawn with Ebitengine: the menu
-// (server address, player name, Play), the waiting screen, the match
+// (server address, player name, Play, WATCH A MATCH for the running
+// matches, REPLAYS for the server's recordings), the replay viewer, the
+// waiting screen, the match
 // (arena, walls, players with names and health, bullets with trails, hit
 // and death effects, a camera that follows the player, the scoreboard on
 // Tab), the results with "play again", a HUD (ping, FPS, tick, bandwidth)

@@ -32,10 +32,14 @@ type inputState struct {
 
 	// Pressed this Update.
 	confirm, back, tab, netgraph bool
-	anyKey                       bool // some other key or button pressed this Update
-	click                        bool // left button
-	backspace                    bool // with key repeat
-	chars                        []rune
+	// Lists: ↑/↓, Page Up/Down, Home/End (with key repeat), and the
+	// mouse wheel's vertical turn (positive: up).
+	navUp, navDown, pageUp, pageDown, home, end bool
+	wheel                                       float64
+	anyKey                                      bool // some other key or button pressed this Update
+	click                                       bool // left button
+	backspace                                   bool // with key repeat
+	chars                                       []rune
 
 	keys           []ebiten.Key // scratch
 	lastCX, lastCY float64
@@ -73,8 +77,11 @@ func (s *inputState) poll(auto bool) {
 		}
 	}
 	s.click = inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft)
-	d := inpututil.KeyPressDuration(ebiten.KeyBackspace)
-	s.backspace = d == 1 || (d >= 25 && d%3 == 0)
+	s.backspace = repeated(ebiten.KeyBackspace)
+	s.navUp, s.navDown = repeated(ebiten.KeyArrowUp), repeated(ebiten.KeyArrowDown)
+	s.pageUp, s.pageDown = repeated(ebiten.KeyPageUp), repeated(ebiten.KeyPageDown)
+	s.home, s.end = j(ebiten.KeyHome), j(ebiten.KeyEnd)
+	_, s.wheel = ebiten.Wheel()
 
 	s.chars = s.chars[:0]
 	for _, r := range ebiten.AppendInputChars(nil) {
@@ -108,6 +115,13 @@ func (s *inputState) poll(auto bool) {
 	if auto {
 		s.mouseMoved = false
 	}
+}
+
+// repeated reports a key pressed this Update, or held long enough to
+// repeat, as a text field's keys do.
+func repeated(k ebiten.Key) bool {
+	d := inpututil.KeyPressDuration(k)
+	return d == 1 || (d >= 25 && d%3 == 0)
 }
 
 // controls turns the input into the game's controls for a player standing

@@ -11,15 +11,30 @@ import (
 	"github.com/skirmishgg/skirmish/client/ui/play"
 )
 
+// field is what the menu's keyboard focus is on: a text field, or one of
+// the buttons under PLAY (Enter presses it).
 type field int
 
 const (
 	fieldServer field = iota
 	fieldName
+	fieldWatch
+	fieldReplays
 )
+
+// nextFocus is the focus after f on Tab, in the menu's order, skipping
+// the SERVER field when it is hidden.
+func nextFocus(f field, showServer bool) field {
+	f = (f + 1) % (fieldReplays + 1)
+	if f == fieldServer && !showServer {
+		f = fieldName
+	}
+	return f
+}
 
 type menuState struct {
 	watch    *play.WatchList // the list of matches to watch, while it shows
+	replays  *replayList     // the list of recordings, while it shows
 	advanced bool            // the SERVER field shows (always, unless Options.HideServer)
 	focus    field
 	typed    time.Time // last keystroke: the caret stays lit while typing
@@ -27,8 +42,8 @@ type menuState struct {
 
 // menuLayout places the menu's card, fields and button.
 type menuLayout struct {
-	s                                 float64
-	card, server, name, button, watch rect
+	s                                          float64
+	card, server, name, button, watch, replays rect
 }
 
 func (g *Game) menuLayout() menuLayout {
@@ -49,13 +64,19 @@ func (g *Game) menuLayout() menuLayout {
 		server: rect{card.x + pad, card.y + 150*s, fw, 44 * s},
 		name:   rect{card.x + pad, card.y + 234*s, fw, 44 * s},
 		button: rect{card.x + pad, card.y + 308*s, fw, 50 * s},
-		watch:  rect{card.x + pad, card.y + 366*s, fw, 36 * s},
+		// WATCH A MATCH and REPLAYS share a row under PLAY.
+		watch:   rect{card.x + pad, card.y + 366*s, (fw - 10*s) / 2, 36 * s},
+		replays: rect{card.x + pad + (fw+10*s)/2, card.y + 366*s, (fw - 10*s) / 2, 36 * s},
 	}
 }
 
 func (g *Game) updateMenu() {
 	if g.menu.watch != nil {
 		g.updateWatchList()
+		return
+	}
+	if g.menu.replays != nil {
+		g.updateReplayList()
 		return
 	}
 	l := g.menuLayout()
@@ -76,17 +97,23 @@ func (g *Game) updateMenu() {
 		case l.watch.contains(in.cursorX, in.cursorY):
 			g.menu.watch = m.OpenWatchList()
 			return
+		case l.replays.contains(in.cursorX, in.cursorY):
+			g.openReplayList()
+			return
 		}
 	}
-	if in.tab && showServer {
-		g.menu.focus = 1 - g.menu.focus
+	if in.tab {
+		g.menu.focus = nextFocus(g.menu.focus, showServer)
 	}
-	ptr := &m.Name
+	var ptr *string // the text field in focus, if one is
 	limit := 32
-	if g.menu.focus == fieldServer {
+	switch g.menu.focus {
+	case fieldName:
+		ptr = &m.Name
+	case fieldServer:
 		ptr, limit = &m.Server, 200
 	}
-	if len(in.chars) > 0 {
+	if ptr != nil && len(in.chars) > 0 {
 		*ptr += string(in.chars)
 		if g.menu.focus == fieldName {
 			*ptr = play.TruncateName(*ptr)
@@ -95,17 +122,31 @@ func (g *Game) updateMenu() {
 		}
 		g.menu.typed = time.Now()
 	}
-	if in.backspace && len(*ptr) > 0 {
+	if ptr != nil && in.backspace && len(*ptr) > 0 {
 		_, n := utf8.DecodeLastRuneInString(*ptr)
 		*ptr = (*ptr)[:len(*ptr)-n]
 		g.menu.typed = time.Now()
 	}
-	if in.confirm {
+	switch {
+	case in.confirm && g.menu.focus == fieldWatch:
+		g.menu.watch = m.OpenWatchList()
+		return
+	case in.confirm && g.menu.focus == fieldReplays:
+		g.openReplayList()
+		return
+	case in.confirm:
 		m.Play()
 	}
+	g.menuCursor(l)
+}
+
+// menuCursor shows what the mouse is over: a pointer on buttons, a text
+// cursor on fields.
+func (g *Game) menuCursor(l menuLayout) {
+	in := &g.in
 	hover := l.server.contains(in.cursorX, in.cursorY) || l.name.contains(in.cursorX, in.cursorY)
 	switch {
-	case l.button.contains(in.cursorX, in.cursorY), l.watch.contains(in.cursorX, in.cursorY):
+	case l.button.contains(in.cursorX, in.cursorY), l.watch.contains(in.cursorX, in.cursorY), l.replays.contains(in.cursorX, in.cursorY):
 		ebiten.SetCursorShape(ebiten.CursorShapePointer)
 	case hover:
 		ebiten.SetCursorShape(ebiten.CursorShapeText)
@@ -117,6 +158,10 @@ func (g *Game) updateMenu() {
 func (g *Game) drawMenu(dst *ebiten.Image, now time.Time) {
 	if g.menu.watch != nil {
 		g.drawWatchList(dst, now)
+		return
+	}
+	if g.menu.replays != nil {
+		g.drawReplayList(dst, now)
 		return
 	}
 	g.drawBackdrop(dst, now)
@@ -135,9 +180,11 @@ func (g *Game) drawMenu(dst *ebiten.Image, now time.Time) {
 	}
 	g.drawField(dst, l.name, "NAME", g.m.Name, "a random name", g.menu.focus == fieldName, now, s)
 	button(dst, l.button, "PLAY", s, true, l.button.contains(g.in.cursorX, g.in.cursorY))
-	button(dst, l.watch, "WATCH A MATCH", s, false, l.watch.contains(g.in.cursorX, g.in.cursorY))
+	focus := g.menu.focus
+	button(dst, l.watch, "WATCH A MATCH", s, false, focus == fieldWatch || l.watch.contains(g.in.cursorX, g.in.cursorY))
+	button(dst, l.replays, "REPLAYS", s, false, focus == fieldReplays || l.replays.contains(g.in.cursorX, g.in.cursorY))
 
-	hint := "Enter to play · Tab switches field"
+	hint := "Enter to play · Tab moves to the next field or button"
 	col := colMuted
 	if e := g.m.Err(); e != "" {
 		hint, col = e, colBad

@@ -42,6 +42,7 @@ type ReplayStatus struct {
 // then its player.
 type replayState struct {
 	src    string
+	cancel context.CancelFunc // stops the download when the viewer is left
 	loaded chan replayLoad
 	p      *replayview.Player
 	rules  *arena.Rules
@@ -63,8 +64,10 @@ type replayLoad struct {
 
 // startReplay loads src (a file, or an http(s) URL) in the background.
 func startReplay(ctx context.Context, src string) *replayState {
-	r := &replayState{src: src, loaded: make(chan replayLoad, 1)}
+	ctx, cancel := context.WithCancel(ctx)
+	r := &replayState{src: src, cancel: cancel, loaded: make(chan replayLoad, 1)}
 	go func() {
+		defer cancel()
 		data, err := loadReplay(ctx, src)
 		if err != nil {
 			r.loaded <- replayLoad{err: err}
@@ -122,12 +125,38 @@ func readBounded(r io.Reader, src string) ([]byte, error) {
 // second.
 const panSpeed = 900
 
+// replayBack is where the viewer's BACK button sits.
+func (g *Game) replayBack() rect {
+	s := g.ui()
+	return rect{12 * s, 12 * s, 92 * s, 34 * s}
+}
+
+// leaveReplay closes the viewer: back to the list it was opened from
+// (REPLAYS), or to the menu.
+func (g *Game) leaveReplay() {
+	g.replay.cancel()
+	g.replay = nil
+	g.match.reset()
+	ebiten.SetCursorShape(ebiten.CursorShapeDefault)
+	g.enter(g.m.Phase())
+}
+
 // updateReplay takes the replay's keys: Space plays or pauses, ←/→ seek
 // 5 s, [ ] (or - +) change the speed, Tab follows the next player and
 // 1-9 the n-th, F or 0 frees the camera, which WASD, ↑/↓ and dragging
-// pan.
+// pan; Esc or BACK leaves.
 func (g *Game) updateReplay() {
 	r := g.replay
+	back := g.replayBack()
+	if g.in.back || (g.in.click && back.contains(g.in.cursorX, g.in.cursorY)) {
+		g.leaveReplay()
+		return
+	}
+	if back.contains(g.in.cursorX, g.in.cursorY) {
+		ebiten.SetCursorShape(ebiten.CursorShapePointer)
+	} else {
+		ebiten.SetCursorShape(ebiten.CursorShapeDefault)
+	}
 	if r.p == nil && r.err == nil {
 		select {
 		case l := <-r.loaded:
@@ -263,6 +292,7 @@ func (g *Game) drawReplay(dst *ebiten.Image, now time.Time, dt float64) bool {
 			msg, col = "This recording cannot be played: "+r.err.Error(), colBad
 		}
 		drawWrapped(dst, msg, face(true, 18*s), g.w/2, g.h/2, min(g.w-40*s, 900*s), col)
+		g.drawReplayBack(dst)
 		return false
 	}
 	p := r.p
@@ -295,7 +325,14 @@ func (g *Game) drawReplay(dst *ebiten.Image, now time.Time, dt float64) bool {
 	g.drawEffects(dst)
 	g.drawReplayRoster(dst)
 	g.drawReplayBar(dst)
+	g.drawReplayBack(dst)
 	return true
+}
+
+// drawReplayBack draws the viewer's BACK button.
+func (g *Game) drawReplayBack(dst *ebiten.Image) {
+	b := g.replayBack()
+	button(dst, b, "‹ BACK", g.ui(), false, b.contains(g.in.cursorX, g.in.cursorY))
 }
 
 // drawReplayRoster lists the players at the top right with the number key
@@ -365,7 +402,7 @@ func (g *Game) drawReplayBar(dst *ebiten.Image) {
 	drawText(dst, fmt.Sprintf("%s×  ·  %s", speedLabel(p.Speed()), follow), f, b.x+b.w-16*s, top, colAccent, 2, 1)
 	k := float64(p.Tick()) / float64(max(p.Ticks(), 1))
 	bar(dst, rect{b.x + 16*s, b.y + 36*s, b.w - 32*s, 6 * s}, k, colAccent, rgba(0x1a2233, 0xff))
-	drawText(dst, "Space play/pause · ←/→ 5 s · [ ] speed · Tab or 1–9 follow · F free camera (WASD, drag)",
+	drawText(dst, "Space play/pause · ←/→ 5 s · [ ] speed · Tab or 1–9 follow · F free camera (WASD, drag) · Esc back",
 		face(false, 12*s), b.cx(), b.y+60*s, colMuted, 1, 1)
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/skirmishgg/skirmish/client/ui/play"
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/server/servertest"
 )
@@ -94,6 +95,14 @@ func TestNativeReplay(t *testing.T) {
 			t.Logf("screenshot: %d colours, %.0f%% not background: %s", colors, share*100, path)
 			if colors < 20 || share < 0.3 {
 				t.Fatalf("the frame looks blank: %d colours, %.0f%% drawn", colors, share*100)
+			}
+			// Esc leaves the viewer for the menu.
+			press(g, func(in *inputState) { in.back = true })
+			var viewer bool
+			var phase play.Phase
+			runner.do(func() { viewer, phase = g.replay != nil, g.Machine().Phase() })
+			if viewer || phase != play.PhaseMenu {
+				t.Fatalf("after Esc: viewer shown %v, screen %v; want the menu", viewer, phase)
 			}
 		})
 	}

@@ -61,6 +61,7 @@ type Options struct {
 
 // Game is the client as an ebiten.Game.
 type Game struct {
+	ctx   context.Context // bounds the client's connections and downloads
 	opts  Options
 	arena play.Arena // the server's, from the newest scene
 	m     *play.Machine
@@ -81,7 +82,7 @@ type Game struct {
 	shotQueue []func(*image.RGBA)
 	firstDone bool
 	inject    []func(*inputState) // tests press keys through these
-	replay    *replayState        // nil unless Options.Replay
+	replay    *replayState        // the replay viewer, while it shows (Options.Replay, or REPLAYS)
 }
 
 // New returns the client. ctx bounds its connections.
@@ -90,6 +91,7 @@ func New(ctx context.Context, opts Options) *Game {
 		opts.Rules = arena.New(nil)
 	}
 	g := &Game{
+		ctx:  ctx,
 		opts: opts,
 		m: play.NewMachine(ctx, play.Config{
 			URL: opts.Server, Name: opts.Name, Rules: opts.Rules, InterpDelay: opts.InterpDelay, Spectate: opts.Spectate,

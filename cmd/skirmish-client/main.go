@@ -9,7 +9,9 @@
 //
 // A replay plays a match recording: Space plays or pauses, ←/→ seek 5 s,
 // [ and ] (or - and +) change the speed from 0.25× to 4×, Tab or 1-9
-// follow a player, F or 0 frees the camera (WASD, ↑/↓ or dragging pan).
+// follow a player, F or 0 frees the camera (WASD, ↑/↓ or dragging pan),
+// Esc leaves. The menu's REPLAYS lists the recordings the server shares
+// (-record DIR -serve-replays) and opens the chosen one.
 //
 // In the browser the server defaults to the page's own host (ws or wss as
 // the page), and the page's query string takes the same options:

@@ -29,7 +29,7 @@ func addMatchFlags(fs *flag.FlagSet) *matchFlags {
 		view:         fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player (interest management); 'all' sends everything"),
 		maxRewind:    fs.Duration("max-rewind", 250*time.Millisecond, "lag compensation: how far back a player's shots are judged, where its screen showed the others (the view tick its inputs report, bounded by this); 0: off"),
 		recordDir:    fs.String("record", "", "directory to record every match into, one .skrec file each, read by skirmish replay; empty: no recordings"),
-		serveReplays: fs.Bool("serve-replays", false, "serve the recordings of -record at /replays/ on the player address too (a JSON listing and the files), for the browser client's replay viewer (?replay=/replays/NAME); without it they are on -admin-addr only"),
+		serveReplays: fs.Bool("serve-replays", false, "serve the recordings of -record at /replays/ on the player address too (a JSON listing and the files), for the clients' REPLAYS menu and replay viewer (?replay=/replays/NAME); without it they are on -admin-addr only"),
 	}
 }
 

@@ -147,5 +147,22 @@ func fileName(matchID string, start time.Time) string {
 	if len(id) > 64 {
 		id = id[:64]
 	}
-	return id + "-" + start.Format("20060102T150405.000Z") + Ext
+	return id + "-" + start.UTC().Format(nameTime) + Ext // "Z": always UTC
+}
+
+// nameTime is the layout of a file name's start time.
+const nameTime = "20060102T150405.000Z"
+
+// parseName reads back what fileName wrote: the match ID (as made safe)
+// and the start; ok is false for a name fileName did not write.
+func parseName(name string) (matchID string, start time.Time, ok bool) {
+	base, found := strings.CutSuffix(name, Ext)
+	if !found || len(base) < len(nameTime)+2 || base[len(base)-len(nameTime)-1] != '-' {
+		return "", time.Time{}, false
+	}
+	start, err := time.Parse(nameTime, base[len(base)-len(nameTime):])
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	return base[:len(base)-len(nameTime)-1], start.UTC(), true
 }

@@ -22,16 +22,21 @@ const (
 	maxName   = 128
 )
 
-// Listed is one recording of a listing.
+// Listed is one recording of a listing. Match and Started come from the
+// file's name, when the recorder wrote it (empty otherwise); Modified is
+// its last write, so Modified − Started is about how long the match ran
+// (so far, for a match still running).
 type Listed struct {
 	Name     string    `json:"name"`
 	Size     int64     `json:"size"`
 	Modified time.Time `json:"modified"`
+	Match    string    `json:"match,omitempty"`
+	Started  time.Time `json:"started,omitzero"`
 }
 
-// Handler serves the recordings of dir under /replays/ (the browser
-// client's replay viewer fetches them): GET /replays/ lists them as JSON,
-// newest first, at most MaxListed; GET or HEAD /replays/NAME.skrec sends
+// Handler serves the recordings of dir under /replays/ (the client's
+// REPLAYS menu and replay viewer fetch them): GET /replays/ lists them as
+// JSON (Listed), newest first, at most MaxListed; GET or HEAD /replays/NAME.skrec sends
 // one as application/octet-stream (ranges allowed). Only plain files of
 // dir itself with a recording's name are served: a name with a path,
 // "..", odd characters or another extension is a 400, an unknown one a
@@ -119,7 +124,11 @@ func serveList(w http.ResponseWriter, dir string) {
 		if err != nil {
 			continue // removed meanwhile
 		}
-		list = append(list, Listed{Name: e.Name(), Size: info.Size(), Modified: info.ModTime().UTC()})
+		l := Listed{Name: e.Name(), Size: info.Size(), Modified: info.ModTime().UTC()}
+		if id, start, ok := parseName(e.Name()); ok {
+			l.Match, l.Started = id, start
+		}
+		list = append(list, l)
 	}
 	slices.SortFunc(list, func(a, b Listed) int {
 		if c := b.Modified.Compare(a.Modified); c != 0 {

@@ -98,6 +98,10 @@ func TestHandler(t *testing.T) {
 	if list[0].Size != 9 {
 		t.Fatalf("size %d", list[0].Size)
 	}
+	// The match and its start, from the name the recorder gave the file.
+	if want := time.Date(2026, 12, 4, 13, 0, 0, 0, time.UTC); list[0].Match != "m2" || !list[0].Started.Equal(want) {
+		t.Fatalf("listed match %q started %v, want m2 at %v", list[0].Match, list[0].Started, want)
+	}
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/replays/link.skrec", nil))
 	if rec.Code != http.StatusNotFound {

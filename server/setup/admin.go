@@ -74,7 +74,7 @@ func AdminHandler(app http.Handler, token string) http.Handler {
 const replaysPath = "/replays/"
 
 // ReplaysForPlayers decides whether the player address serves the
-// recordings (/replays/, from app) to the browser client's replay viewer:
+// recordings (/replays/, from app) to the clients' REPLAYS menu and viewer:
 // only when serve is set (-serve-replays); otherwise they are an
 // operator's, on the admin address.
 func ReplaysForPlayers(h, app http.Handler, serve bool) http.Handler {

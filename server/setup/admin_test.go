@@ -1,15 +1,12 @@
 package setup_test
 
 import (
-	"context"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/skirmishgg/skirmish/game/arena"
 	"github.com/skirmishgg/skirmish/server"
@@ -27,44 +24,7 @@ func serveForTest(t *testing.T, opts setup.ServeOptions) (player, admin string) 
 // serveWith is serveForTest with the server's options.
 func serveWith(t *testing.T, opts setup.ServeOptions, so server.Options) (player, admin string) {
 	t.Helper()
-	so.Logger = servertest.Logger()
-	st, err := setup.New(setup.Options{
-		Server:    so,
-		Modes:     arena.Modes(nil),
-		PublicURL: "ws://elsewhere.invalid/ws",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if opts.AdminAddr != "" {
-		aln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		opts.AdminListener, admin = aln, "http://"+aln.Addr().String()
-	}
-	opts.Logger = servertest.Logger()
-	drain, stopDrain := context.WithCancel(context.Background())
-	now, stopNow := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- setup.Serve(setup.Stop{Drain: drain, Now: now}, ln, st, opts) }()
-	t.Cleanup(func() {
-		stopDrain()
-		stopNow()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop")
-		}
-	})
-	return "http://" + ln.Addr().String(), admin
+	return servertest.Serve(t, setup.Options{Server: so, Modes: arena.Modes(nil)}, opts)
 }
 
 func request(t *testing.T, url, token string) (int, string) {

@@ -1,15 +1,18 @@
 // Browser run of the replay viewer, driven by replay_test.go: the page
 // opens REPLAY_URL (?replay=…, a recording the server serves at
-// /replays/) and the script checks through window.skirmish.replay that
+// /replays/) or, without it, the newest recording of the menu's REPLAYS
+// list (Tab to the button, Enter, Enter; a screenshot of the list beside
+// SCREENSHOT.png), and the script checks through window.skirmish.replay that
 // it plays (the tick advances), pauses (Space), seeks (→ and ← move
 // exactly 5 s while paused), changes speed (] and [, and at 2× a second
 // moves about twice as many ticks), follows players (Tab, 2) and frees
-// the camera (F), then saves a screenshot while following a player.
+// the camera (F), then saves a screenshot while following a player; from
+// the menu, Esc then leaves the viewer for the menu.
 //
-//   REPLAY_URL=/replays/NAME node e2e/replay.mjs BASE_URL SCREENSHOT.png NAME
+//   [REPLAY_URL=/replays/NAME] node e2e/replay.mjs BASE_URL SCREENSHOT.png NAME
 //
 // Prints one JSON line: {ok, errors, ticks, tickRate, steps: [{what, ms,
-// before, after}], loadMs, shot}. Console errors fail the run, as do the
+// before, after}], loadMs, shot, fromMenu, listShot, left}. Console errors fail the run, as do the
 // lines chromium.mjs forbids.
 import { launchChromium, waitFor, watchConsole } from "./chromium.mjs";
 
@@ -28,7 +31,31 @@ try {
   const press = async (key) => { await page.keyboard.press(key, { delay: 60 }); await page.waitForTimeout(40); };
   const replay = () => page.evaluate(() => ({ ...(window.skirmish && window.skirmish.replay) }));
   const start = Date.now();
-  await page.goto(`${base}/?replay=${encodeURIComponent(replayURL)}`, { waitUntil: "load" });
+  result.fromMenu = !replayURL;
+  if (replayURL) {
+    await page.goto(`${base}/?replay=${encodeURIComponent(replayURL)}`, { waitUntil: "load" });
+  } else {
+    await page.goto(`${base}/`, { waitUntil: "load" });
+    await page.waitForFunction(() => window.skirmish && window.skirmish.phase === "menu", null, { timeout: 90000 });
+    await page.waitForTimeout(300); // a few frames of the menu
+    // The page's keys go to the canvas once it has the focus (a click in
+    // a corner, on no button); then NAME → WATCH A MATCH → REPLAYS, and
+    // Enter opens the list.
+    await page.mouse.click(4, 4);
+    await press("Tab");
+    await press("Tab");
+    await press("Enter");
+    await page.waitForTimeout(1000); // the list read and drawn
+    result.listShot = shotPath.replace(/\.png$/, "-list.png");
+    await page.screenshot({ path: result.listShot });
+    // Enter opens the selected (newest) recording, once the list is read.
+    await waitFor("the list's recording to open", 30000, async () => {
+      if ((await replay()).loading !== undefined) return true;
+      await press("Enter");
+      await page.waitForTimeout(200);
+      return false;
+    });
+  }
   await waitFor("the recording to load", 60000, async () => {
     const r = await replay();
     if (r.error) throw new Error("the page could not play the recording: " + r.error);
@@ -54,6 +81,8 @@ try {
 
   // It plays at once: the tick advances.
   await step("playing", () => page.waitForTimeout(1000), (b, a) => a.playing && a.tick >= b.tick + second / 2);
+  // The players join one a tick from tick 1: by now all are in.
+  result.players = (await replay()).players;
   // Space pauses; a paused replay stays put.
   await step("pause", () => press("Space"), (b, a) => !a.playing);
   const paused = (await replay()).tick;
@@ -83,6 +112,13 @@ try {
   result.shot = shotPath;
   await page.screenshot({ path: shotPath });
   result.final = await replay();
+  if (result.fromMenu) {
+    // Esc leaves the viewer, back to the list (the page shows the menu's
+    // phase again).
+    await press("Escape");
+    await waitFor("the menu after Esc", 10000, async () => page.evaluate(() => window.skirmish.phase === "menu"));
+    result.left = true;
+  }
   result.ok = errors.length === 0;
 } catch (e) {
   errors.push(String(e && e.stack || e));

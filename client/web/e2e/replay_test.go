@@ -14,10 +14,11 @@ import (
 )
 
 // TestBrowserReplay has the browser client watch a recording the server
-// serves from its -record directory at /replays/: it plays, pauses,
+// serves from its -record directory at /replays/, opened from the menu's
+// REPLAYS list by keyboard: it plays, pauses,
 // seeks, changes speed, follows players and frees the camera, checked
-// through window.skirmish.replay (replay.mjs), with a screenshot. Console
-// errors fail it.
+// through window.skirmish.replay (replay.mjs), with a screenshot; Esc
+// leaves the viewer. Console errors fail it.
 func TestBrowserReplay(t *testing.T) {
 	env := needBrowser(t)
 	dir := t.TempDir()
@@ -49,19 +50,25 @@ func TestBrowserReplay(t *testing.T) {
 			What string  `json:"what"`
 			Ms   float64 `json:"ms"`
 		} `json:"steps"`
-		Final struct {
+		FromMenu bool   `json:"fromMenu"`
+		ListShot string `json:"listShot"`
+		Left     bool   `json:"left"`
+		Final    struct {
 			Follow     uint32 `json:"follow"`
 			FollowName string `json:"followName"`
 			Playing    bool   `json:"playing"`
 		} `json:"final"`
 	}
 	start := time.Now()
-	shot := runNode(t, ctx, env, "replay.mjs", base, "browser-replay.png", "replay", &res, "REPLAY_URL=/replays/"+name)
+	shot := runNode(t, ctx, env, "replay.mjs", base, "browser-replay.png", "replay", &res)
 	t.Logf("the run took %v; the page loaded the client and the %d-byte recording in %.0f ms", time.Since(start).Round(time.Millisecond), len(rec), res.LoadMs)
 	for _, s := range res.Steps {
 		t.Logf("%s: %.0f ms", s.What, s.Ms)
 	}
-	t.Logf("at 2×: %.0f ticks a second (60 at 1×); screenshot %s", res.TicksPerSecondAt2x, shot)
+	t.Logf("at 2×: %.0f ticks a second (60 at 1×); screenshots %s, %s (the list)", res.TicksPerSecondAt2x, shot, res.ListShot)
+	if !res.FromMenu || !res.Left {
+		t.Errorf("opened from the menu %v, left by Esc %v", res.FromMenu, res.Left)
+	}
 	if res.Ticks != ticks || res.Players != 6 {
 		t.Errorf("the page shows %d ticks and %d players, the recording has %d and 6", res.Ticks, res.Players, ticks)
 	}
