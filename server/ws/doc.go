@@ -2,8 +2,11 @@
 // players at /ws, admits each one through an Admitter after its Hello, and
 // plays the match's Peer for it.
 //
-// Each connection has one goroutine of its own, its reader, which owns the
-// WebSocket's read side: the handshake, inputs (rate limited), pings.
+// The WebSocket library (coder/websocket) does the HTTP upgrade only; the
+// adapter then reads and writes the socket itself in RFC 6455 frames
+// (wsframe). Each connection has one goroutine of its own, its reader,
+// which owns the read side: the handshake, inputs (rate limited), control
+// frames (pings are answered through the senders).
 // Writing is the pool's: after a snapshot tick the match dispatches its
 // sessions to a few senders, and a sender encodes the delta the client
 // lacks and writes it, with the reliable messages queued since, in one

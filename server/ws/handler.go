@@ -53,18 +53,17 @@ func (h *Handler) Dispatcher() match.Dispatcher { return h.pool }
 
 // ServeHTTP upgrades a player's connection and hands it to a goroutine of
 // its own, letting this handler (and what net/http keeps for it: the
-// request, its buffers) go: a player's connection lives for minutes.
+// request, its buffers) go: a player's connection lives for minutes. The
+// WebSocket library does the upgrade only; the adapter reads and writes
+// the socket itself (netconn.go, wsframe).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	lean := &leanHijacker{ResponseWriter: w, batches: &h.batches}
-	ctl := &controlBudget{budget: netlimit.NewReadBudget(h.opts.ControlLimits, h.opts.Clock.Now()), clock: h.opts.Clock}
-	conn, err := websocket.Accept(lean, r, &websocket.AcceptOptions{
+	_, err := websocket.Accept(lean, r, &websocket.AcceptOptions{
 		CompressionMode: websocket.CompressionDisabled,
 		// Same origin and native clients (no Origin) only, unless the
 		// operator lists the origins of their web pages: a page elsewhere
 		// must not play on its visitors' behalf.
 		OriginPatterns: h.opts.OriginPatterns,
-		OnPingReceived: ctl.ping,
-		OnPongReceived: ctl.pong,
 	})
 	if err != nil {
 		return // Accept has written the HTTP error
@@ -73,28 +72,26 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
-		h.run(conn, lean.conn, ctl, ip)
+		h.run(lean.conn, lean.early, ip)
 	}()
 }
 
 // run runs one player's connection: handshake, admission, then this
 // goroutine reads while the senders write.
-func (h *Handler) run(conn *websocket.Conn, out *batchConn, ctl *controlBudget, ip string) {
-	defer conn.CloseNow()
-	conn.SetReadLimit(protocol.MaxClientFrame)
-
-	s := newSession(conn, h)
+func (h *Handler) run(out *batchConn, early []byte, ip string) {
+	s := newSession(h)
 	s.out, s.ip = out, ip
-	ctl.s = s // before the first read: control frames are read by reads
+	ctl := &controlBudget{budget: netlimit.NewReadBudget(h.opts.ControlLimits, h.opts.Clock.Now()), clock: h.opts.Clock, s: s}
+	s.rd = newConnReader(out.nc, early, ctl)
 	defer s.end()
-	var buf []byte // grows to the largest message read, at most MaxClientFrame+1
-	hello, sp, buf, err := s.readHello(buf)
+	defer s.awaitClose() // a close the server decided: wait for the answer first
+	hello, sp, err := s.readHello()
 	if err != nil {
 		return
 	}
 	s.spoke.Store(true)
 	if sp != nil {
-		h.watch(s, *sp, buf)
+		h.watch(s, *sp)
 		return
 	}
 	m, p, err := h.admitAside(hello, s)
@@ -108,6 +105,7 @@ func (h *Handler) run(conn *websocket.Conn, out *batchConn, ctl *controlBudget, 
 		return
 	}
 	defer func() {
+		s.awaitClose()
 		s.end()
 		s.stopSending()
 	}()
@@ -120,7 +118,7 @@ func (h *Handler) run(conn *websocket.Conn, out *batchConn, ctl *controlBudget, 
 	} else {
 		log.Info("player joined", matchAttr, playerAttr, "name", p.Name())
 	}
-	dropped := s.readLoop(buf, m, p)
+	dropped := s.readLoop(m, p)
 	s.leave(dropped)
 	if dropped {
 		log.Info("player dropped: the seat is held for the grace period", matchAttr, playerAttr)

@@ -3,39 +3,41 @@ package ws
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/skirmishgg/skirmish/server/ws/wsframe"
 )
 
-// Buffer sizes under the WebSocket library. A client sends small messages
-// (inputs are tens of bytes, nothing may exceed protocol.MaxClientFrame), so
-// a small read buffer costs one more read only for a rare large message. The
-// write buffer only has to hold a frame header: payloads pass through it
-// into the batch buffer below.
-const (
-	connReadBuffer  = 512
-	connWriteBuffer = 64
-)
+// connReadBuffer is the size of a connection's read buffer while its own
+// goroutine reads it. A client sends small messages (inputs are tens of
+// bytes, nothing may exceed protocol.MaxClientFrame), so a small buffer
+// costs one more read only for a rare large message (the parser keeps the
+// cut frame).
+const connReadBuffer = 512
 
-// leanHijacker hands the WebSocket library a connection that batches writes
-// and small bufio buffers of our own, in place of the 4 KiB reader and
-// writer net/http gives a hijacker: a player's connection lives for minutes
-// and its idle buffers are much of its memory.
+// leanHijacker hands the WebSocket library, which does the upgrade (origin
+// checks, 426 and 400 answers, the 101), a connection it cannot use, and
+// keeps the real one: after the upgrade the adapter reads and writes the
+// socket itself (wsframe). The library's Conn is dropped at once; its
+// finalizer closes what it was given, so it is given libConn, whose Close
+// does nothing: the socket's one owner is the batchConn.
 type leanHijacker struct {
 	http.ResponseWriter
 	batches *batchPool
 	conn    *batchConn // set by Hijack
+	// early holds the bytes net/http read past the request (a client
+	// that sent its first frame right behind the upgrade): the first
+	// bytes the session's parser is fed.
+	early []byte
 }
 
-// Hijack takes the connection from net/http. Bytes net/http has already
-// read past the request (a client that sent its first frame right behind
-// the upgrade) are moved into the new reader's buffer, where the WebSocket
-// library looks for them.
+// Hijack takes the connection from net/http.
 func (h *leanHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	hj, ok := h.ResponseWriter.(http.Hijacker)
 	if !ok {
@@ -45,40 +47,40 @@ func (h *leanHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if n := brw.Reader.Buffered(); n > 0 {
+		b, _ := brw.Reader.Peek(n)
+		h.early = bytes.Clone(b)
+	}
 	h.conn = newBatchConn(nc, h.batches)
-	var src io.Reader = h.conn
-	size := connReadBuffer
-	n := brw.Reader.Buffered()
-	if n > 0 {
-		early, _ := brw.Reader.Peek(n)
-		src = io.MultiReader(bytes.NewReader(bytes.Clone(early)), h.conn)
-		size = max(size, n)
-	}
-	br := bufio.NewReaderSize(src, size)
-	if n > 0 {
-		// The first reads come from the copy only: this fills the buffer
-		// with exactly those bytes and never touches the network.
-		if _, err := br.Peek(n); err != nil {
-			nc.Close()
-			return nil, nil, fmt.Errorf("server: keep early bytes: %w", err)
-		}
-	}
-	return h.conn, bufio.NewReadWriter(br, bufio.NewWriterSize(h.conn, connWriteBuffer)), nil
+	lib := libConn{nc}
+	// The smallest buffers bufio allows: the library never reads or
+	// writes through them after the upgrade.
+	return lib, bufio.NewReadWriter(bufio.NewReaderSize(lib, 16), bufio.NewWriterSize(lib, 16)), nil
 }
 
 // Unwrap lets http.ResponseController reach the original writer.
 func (h *leanHijacker) Unwrap() http.ResponseWriter { return h.ResponseWriter }
 
-// batchConn is a player's TCP connection under the WebSocket library. A
-// sender opens a batch, writes every message it has for the client through
-// the library (whose frames land here as appends), then flushes the batch
-// with one write: one system call and one TCP segment per snapshot,
-// however many events came with it. Outside a batch, writes (control
-// frames from other goroutines) go straight through, after any batch being
-// flushed, so frames never reorder or interleave. The batch buffer comes
-// from a pool, so an idle connection holds none.
+// libConn is the connection the WebSocket library holds after the
+// upgrade: addresses only. It neither reads, writes nor closes the socket.
+type libConn struct{ net.Conn }
+
+var errNotLibrarys = errors.New("server: the connection is the adapter's, not the WebSocket library's")
+
+func (libConn) Read([]byte) (int, error)  { return 0, errNotLibrarys }
+func (libConn) Write([]byte) (int, error) { return 0, errNotLibrarys }
+func (libConn) Close() error              { return nil }
+
+// batchConn is a player's TCP connection, written in WebSocket frames
+// (wsframe). A sender opens a batch, appends every message it has for the
+// client as a frame, then flushes the batch with one write: one system
+// call and one TCP segment per snapshot, however many events came with
+// it. Outside a batch, writes (close frames from other goroutines) go
+// straight through, after any batch being flushed, so frames never
+// reorder or interleave. The batch buffer comes from a pool, so an idle
+// connection holds none.
 type batchConn struct {
-	net.Conn
+	nc   net.Conn
 	raw  *rawWriter // for writes that must not wait; nil: every write may wait
 	pool *batchPool
 
@@ -89,7 +91,7 @@ type batchConn struct {
 }
 
 func newBatchConn(nc net.Conn, pool *batchPool) *batchConn {
-	c := &batchConn{Conn: nc, pool: pool}
+	c := &batchConn{nc: nc, pool: pool}
 	if sc, ok := nc.(syscall.Conn); ok {
 		if raw, err := sc.SyscallConn(); err == nil {
 			c.raw = newRawWriter(raw)
@@ -120,7 +122,7 @@ func (p *batchPool) put(b *[]byte) {
 	}
 }
 
-// Write appends to the open batch, or writes through.
+// Write appends encoded frames to the open batch, or writes them through.
 func (c *batchConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -128,7 +130,36 @@ func (c *batchConn) Write(p []byte) (int, error) {
 		*c.buf = append(*c.buf, p...)
 		return len(p), nil
 	}
-	return c.Conn.Write(p)
+	return c.nc.Write(p)
+}
+
+// writeMessage writes one binary message as a frame: into the open batch,
+// or through when none is open (a test's session without a sender).
+func (c *batchConn) writeMessage(msg []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.batching {
+		*c.buf = wsframe.AppendBinary(*c.buf, msg)
+		return nil
+	}
+	_, err := c.nc.Write(wsframe.AppendBinary(nil, msg))
+	return err
+}
+
+// writeFrames writes encoded frames outside the senders (a close frame
+// and its Bye): joined to an open batch, or written through, waiting
+// until deadline at most.
+func (c *batchConn) writeFrames(frames []byte, deadline time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.batching {
+		*c.buf = append(*c.buf, frames...)
+		return nil
+	}
+	c.nc.SetWriteDeadline(deadline)
+	defer c.nc.SetWriteDeadline(time.Time{})
+	_, err := c.nc.Write(frames)
+	return err
 }
 
 // tryBegin opens a batch unless another goroutine is writing to the
@@ -189,10 +220,10 @@ func (c *batchConn) flush(deadline time.Time) (int, error) {
 	var err error
 	if rest := (*c.buf)[c.sent:]; len(rest) > 0 {
 		if !deadline.IsZero() {
-			c.Conn.SetWriteDeadline(deadline)
-			defer c.Conn.SetWriteDeadline(time.Time{})
+			c.nc.SetWriteDeadline(deadline)
+			defer c.nc.SetWriteDeadline(time.Time{})
 		}
-		n, err = c.Conn.Write(rest)
+		n, err = c.nc.Write(rest)
 	}
 	c.close()
 	return n, err

@@ -1,16 +1,19 @@
 package ws
 
 import (
-	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server/match"
+	"github.com/skirmishgg/skirmish/server/ws/wsframe"
 )
+
+// errCloseWritten: no message may follow the server's close frame.
+var errCloseWritten = errors.New("server: the close frame is written")
 
 // A session's sending state. Exactly one party runs a session's sending at
 // a time: a sender, or the goroutine finishing a write that had to wait.
@@ -198,6 +201,9 @@ func (s *session) async(f func()) {
 // write leaves the batch as it is (it may hold another goroutine's close
 // frame, which must still go out) and ends the session's writing.
 func (s *session) fillBatch(w *senderScratch) (closing bool) {
+	if p := s.pong.Swap(nil); p != nil && !s.closeWritten.Load() {
+		s.out.Write(wsframe.AppendPong(nil, *p)) // joins the batch
+	}
 	v, lastSeq := s.take()
 	f := s.takeFrame() // before the drain, like v: its events are queued already
 	w.msgs = s.reliable.drain(w.msgs[:0])
@@ -250,7 +256,15 @@ func (s *session) writeSnapshot(w *senderScratch, v *match.View, lastSeq uint32)
 // write puts one binary message into the open batch. It fails once the
 // connection is closing or closed; nothing more is written then.
 func (s *session) write(b []byte) bool {
-	err := s.conn.Write(context.Background(), websocket.MessageBinary, b)
+	var err error
+	switch {
+	case s.closeWritten.Load():
+		err = errCloseWritten
+	case s.ended():
+		err = net.ErrClosed
+	default:
+		err = s.out.writeMessage(b)
+	}
 	if err != nil {
 		s.writeFailed.Store(true)
 		s.logger().Debug("write failed", "err", err)

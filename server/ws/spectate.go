@@ -135,7 +135,7 @@ func (s *session) writeFrame(f *frame) {
 
 // watch runs a spectator's connection after its Spectate: the match takes
 // it, then this goroutine reads (pings only) while the senders write.
-func (h *Handler) watch(s *session, sp protocol.Spectate, buf []byte) {
+func (h *Handler) watch(s *session, sp protocol.Spectate) {
 	w, ok := h.admit.(Watcher)
 	if !ok {
 		s.close(protocol.CloseUnknownMatch, "this server takes no spectators", handshakeInline)
@@ -154,25 +154,25 @@ func (h *Handler) watch(s *session, sp protocol.Spectate, buf []byte) {
 	}
 	s.m.Store(m)
 	defer func() {
+		s.awaitClose()
 		s.end()
 		s.stopSending()
 	}()
 	log := h.opts.Logger.With("match", m.ID())
 	log.Info("spectator joined")
-	s.readSpectator(buf, m)
+	s.readSpectator(m)
 	m.Unspectate(s)
 	log.Info("spectator left")
 }
 
 // readSpectator reads a spectator's messages until the connection ends:
 // pings are answered; anything a player would send closes it with 4002.
-func (s *session) readSpectator(buf []byte, m *match.Match) {
+func (s *session) readSpectator(m *match.Match) {
 	clock := s.h.opts.Clock
 	limit := ratelimit.New(s.h.opts.InputRate, s.h.opts.InputBurst, clock.Now())
 	var ping protocol.Ping
 	for {
-		var err error
-		buf, err = s.readMessage(buf)
+		buf, err := s.readMessage()
 		if err != nil {
 			return
 		}
