@@ -76,23 +76,39 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 }
 
-// run runs one player's connection: handshake, admission, then this
-// goroutine reads while the senders write.
+// run runs one connection: the handshake and admission on this
+// goroutine, then its reads, here or (linux) on an event loop, while the
+// senders write.
 func (h *Handler) run(out *batchConn, early []byte, ip string) {
 	s := newSession(h)
 	s.out, s.ip = out, ip
 	ctl := &controlBudget{budget: netlimit.NewReadBudget(h.opts.ControlLimits, h.opts.Clock.Now()), clock: h.opts.Clock, s: s}
 	s.rd = newConnReader(out.nc, early, ctl)
-	defer s.end()
-	defer s.awaitClose() // a close the server decided: wait for the answer first
+	if !h.seat(s) {
+		s.awaitClose() // a close the server decided: wait for the answer first
+		s.end()
+		return
+	}
+	if h.handOver(s) {
+		return // the loop reads it from now on, and ends it
+	}
+	err := s.readSeated()
+	h.leaveMatch(s, s.dropped(err))
+	s.awaitClose()
+	s.end()
+	s.stopSending()
+}
+
+// seat reads the client's Hello (or Spectate) and seats it in a match.
+// false: the connection was refused or ended, and closed.
+func (h *Handler) seat(s *session) bool {
 	hello, sp, err := s.readHello()
 	if err != nil {
-		return
+		return false
 	}
 	s.spoke.Store(true)
 	if sp != nil {
-		h.watch(s, *sp)
-		return
+		return h.seatSpectator(s, *sp)
 	}
 	m, p, err := h.admitAside(hello, s)
 	if err != nil {
@@ -102,28 +118,35 @@ func (h *Handler) run(out *batchConn, early []byte, ip string) {
 			ce = protocol.CloseError{Code: protocol.CloseTryAgainLater, Reason: "no match could take the player"}
 		}
 		s.close(ce.Code, ce.Reason, handshakeInline)
-		return
+		return false
 	}
-	defer func() {
-		s.awaitClose()
-		s.end()
-		s.stopSending()
-	}()
+	s.seated(m, p)
 	// Attributes per line rather than a logger made With them: a logger
 	// kept for the whole connection costs every player memory.
-	matchAttr, playerAttr := slog.String("match", m.ID()), slog.Uint64("player", uint64(p.ID()))
-	log := h.opts.Logger
 	if p.Resumed() {
-		log.Info("player resumed", matchAttr, playerAttr)
+		h.opts.Logger.Info("player resumed", slog.String("match", m.ID()), slog.Uint64("player", uint64(p.ID())))
 	} else {
-		log.Info("player joined", matchAttr, playerAttr, "name", p.Name())
+		h.opts.Logger.Info("player joined", slog.String("match", m.ID()), slog.Uint64("player", uint64(p.ID())), "name", p.Name())
 	}
-	dropped := s.readLoop(m, p)
-	s.leave(dropped)
+	return true
+}
+
+// leaveMatch takes a seated session out of its match once its reads are
+// over; dropped keeps a player's seat for the grace period. It may wait
+// on the match: never on an event loop.
+func (h *Handler) leaveMatch(s *session, dropped bool) {
+	r := s.rd
+	if r.player == nil {
+		r.m.Unspectate(s)
+		h.opts.Logger.Info("spectator left", "match", r.m.ID())
+		return
+	}
+	r.m.Leave(r.player, dropped)
+	matchAttr, playerAttr := slog.String("match", r.m.ID()), slog.Uint64("player", uint64(r.player.ID()))
 	if dropped {
-		log.Info("player dropped: the seat is held for the grace period", matchAttr, playerAttr)
+		h.opts.Logger.Info("player dropped: the seat is held for the grace period", matchAttr, playerAttr)
 	} else {
-		log.Info("player left", matchAttr, playerAttr)
+		h.opts.Logger.Info("player left", matchAttr, playerAttr)
 	}
 }
 

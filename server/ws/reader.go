@@ -26,12 +26,23 @@ func (e peerClosed) Error() string {
 }
 
 // connReader is a connection's read side: its socket, read buffer, frame
-// parser and control frame budget. Its reader's only.
+// parser, control frame budget and, once seated, what its messages go to.
+// Its reader's only: the connection's goroutine, then (linux) the event
+// loop it is handed to.
 type connReader struct {
 	nc  net.Conn
-	buf []byte
+	buf []byte // the goroutine's read buffer; a loop reads into its own
 	p   wsframe.Parser
 	ctl *controlBudget
+
+	// Set when seated (seatedReader).
+	m      *match.Match
+	player *match.Player // nil for a spectator
+	limit  ratelimit.Bucket
+	in     protocol.Input
+	ping   protocol.Ping
+	// peerCode is the client's close code once its close frame came.
+	peerCode uint16
 }
 
 func newConnReader(nc net.Conn, early []byte, ctl *controlBudget) *connReader {
@@ -181,11 +192,32 @@ func (s *session) readHello() (h protocol.Hello, sp *protocol.Spectate, _ error)
 	return h, nil, nil
 }
 
-// readLoop handles the client's messages after the handshake until the
-// connection ends. It reports whether the connection dropped (rather than
-// being closed on purpose by either side), which keeps the seat for resuming.
-func (s *session) readLoop(m *match.Match, p *match.Player) (dropped bool) {
-	err := s.readMessages(m, p)
+// seated prepares the reader for the messages of a seated player (p set)
+// or spectator of m.
+func (s *session) seated(m *match.Match, p *match.Player) {
+	r := s.rd
+	r.m, r.player = m, p
+	r.limit = ratelimit.New(s.h.opts.InputRate, s.h.opts.InputBurst, s.h.opts.Clock.Now())
+}
+
+// readSeated reads a seated session's messages on its own goroutine until
+// the connection ends, and returns why it ended.
+func (s *session) readSeated() error {
+	for {
+		buf, err := s.readMessage()
+		if err != nil {
+			return err
+		}
+		if err := s.onMessage(buf); err != nil {
+			return err
+		}
+	}
+}
+
+// dropped reports whether a connection whose reads ended with err dropped
+// (rather than being closed on purpose by either side), which keeps the
+// seat for resuming.
+func (s *session) dropped(err error) bool {
 	// 1000 is a player quitting; 1001 a browser tab closing or navigating
 	// away. Anything else (no close frame, 1006) is a drop.
 	var pc peerClosed
@@ -195,42 +227,76 @@ func (s *session) readLoop(m *match.Match, p *match.Player) (dropped bool) {
 	return s.keepsSeat()
 }
 
-func (s *session) readMessages(m *match.Match, p *match.Player) error {
-	clock := s.h.opts.Clock
-	limit := ratelimit.New(s.h.opts.InputRate, s.h.opts.InputBurst, clock.Now())
-	var in protocol.Input
-	var ping protocol.Ping
-	for {
-		buf, err := s.readMessage()
-		if err != nil {
-			return err
-		}
-		if !limit.Allow(clock.Now()) {
-			s.close(protocol.ClosePolicyViolation, "input rate limit exceeded", handshakeInline)
-			return errClosed
-		}
-		typ, err := protocol.PeekType(buf)
-		if err != nil {
+// onMessage handles one message of a seated player or spectator: inputs
+// (rate limited) to the match, pings answered. Anything else closes the
+// connection (errClosed). It never waits: the event loop calls it.
+func (s *session) onMessage(buf []byte) error {
+	r := s.rd
+	if !r.limit.Allow(s.h.opts.Clock.Now()) {
+		s.close(protocol.ClosePolicyViolation, "input rate limit exceeded", handshakeInline)
+		return errClosed
+	}
+	typ, err := protocol.PeekType(buf)
+	if err != nil {
+		return s.closeForDecode(err)
+	}
+	switch {
+	case typ == protocol.MsgPing:
+		if err := r.ping.Decode(buf); err != nil {
 			return s.closeForDecode(err)
 		}
-		switch typ {
-		case protocol.MsgInput:
-			if err := in.Decode(buf); err != nil {
-				return s.closeForDecode(err)
+		s.Send((&protocol.Pong{ClientTime: r.ping.ClientTime, ServerTick: r.m.Tick()}).Append(nil))
+	case r.player == nil && typ == protocol.MsgInput:
+		s.close(protocol.CloseUnexpected, "spectators cannot send input", handshakeInline)
+		return errClosed
+	case r.player == nil:
+		s.close(protocol.CloseUnexpected, fmt.Sprintf("unexpected message type %d from a spectator", typ), handshakeInline)
+		return errClosed
+	case typ == protocol.MsgInput:
+		in := &r.in
+		if err := in.Decode(buf); err != nil {
+			return s.closeForDecode(err)
+		}
+		r.player.PushViewed(game.Input{Seq: in.Seq, MoveX: in.MoveX, MoveY: in.MoveY, Aim: in.Aim, Buttons: in.Buttons}, in.Ack)
+		if in.Ack > s.acked.Load() && in.Ack <= s.written.Load() {
+			s.acked.Store(in.Ack)
+		}
+	default:
+		s.close(protocol.CloseUnexpected, fmt.Sprintf("unexpected message type %d after the handshake", typ), handshakeInline)
+		return errClosed
+	}
+	return nil
+}
+
+// consume handles every complete message the parser holds, without
+// reading: the event loop's side of readMessage. over means reading is
+// over (the client's close frame came, or a frame the RFC refuses); a
+// message the server closed the connection for leaves it open for the
+// client's answer, ignoring everything else.
+func (s *session) consume() (over bool, err error) {
+	r := s.rd
+	for {
+		m, ok, err := r.p.Next()
+		if err != nil {
+			var ce *wsframe.CloseError
+			if errors.As(err, &ce) {
+				s.close(protocol.CloseCode(ce.Code), ce.Reason, handshakeInline)
 			}
-			p.PushViewed(game.Input{Seq: in.Seq, MoveX: in.MoveX, MoveY: in.MoveY, Aim: in.Aim, Buttons: in.Buttons}, in.Ack)
-			if in.Ack > s.acked.Load() && in.Ack <= s.written.Load() {
-				s.acked.Store(in.Ack)
+			return true, errClosed
+		}
+		if !ok {
+			return false, nil
+		}
+		msg, err, done := s.handleFrame(m)
+		switch {
+		case !done:
+		case err != nil:
+			var pc peerClosed
+			if errors.As(err, &pc) {
+				return true, err
 			}
-		case protocol.MsgPing:
-			if err := ping.Decode(buf); err != nil {
-				return s.closeForDecode(err)
-			}
-			pong := protocol.Pong{ClientTime: ping.ClientTime, ServerTick: m.Tick()}
-			s.Send(pong.Append(nil))
 		default:
-			s.close(protocol.CloseUnexpected, fmt.Sprintf("unexpected message type %d after the handshake", typ), handshakeInline)
-			return errClosed
+			s.onMessage(msg) // a close it decides leaves the rest ignored
 		}
 	}
 }
