@@ -40,6 +40,10 @@ type Options struct {
 	// Senders is how many goroutines write every client's snapshots.
 	// Default GOMAXPROCS, at least 2.
 	Senders int
+	// EventLoops is how many event loops read the seated players'
+	// connections (linux; see ws.Options.EventLoops). Default 1; -1: none,
+	// a goroutine per connection.
+	EventLoops int
 	// HandshakeTimeout bounds the wait for a client's Hello. Default 5s.
 	HandshakeTimeout time.Duration
 	// WriteTimeout is how long one write to a client may take before the

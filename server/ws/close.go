@@ -86,6 +86,15 @@ func (s *session) closeWith(o *closeOrder) {
 			s.leave(o.keepSeat)
 			s.closeHandshake(o, true)
 		}()
+	case how == handshakeInline && s.looped():
+		// On the event loop: the handshake's writes never wait there,
+		// but a log line may.
+		s.closeHandshake(o, true)
+		s.h.wg.Add(1)
+		go func() {
+			defer s.h.wg.Done()
+			s.record(o)
+		}()
 	case how == handshakeInline:
 		s.record(o)
 		s.closeHandshake(o, true)

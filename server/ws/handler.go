@@ -34,6 +34,7 @@ type Handler struct {
 	wg      sync.WaitGroup // connection goroutines and close handshakes
 	batches batchPool      // write batch buffers of every connection
 	pool    *senderPool
+	loops   loops // the event loops connections are read on once seated (linux)
 }
 
 // New returns the adapter for admit's matches; admit may be set later,
@@ -158,6 +159,7 @@ func (h *Handler) Close(ctx context.Context) error {
 	go func() {
 		h.wg.Wait()
 		h.pool.close() // after the sessions: their last words go through it
+		h.stopLoops()
 		close(done)
 	}()
 	select {

@@ -2,6 +2,7 @@ package ws
 
 import (
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -47,6 +48,13 @@ type Options struct {
 	// sender. Default GOMAXPROCS, at least 2.
 	Senders int
 
+	// EventLoops is how many event loops read the seated players' and
+	// spectators' connections (linux; elsewhere each connection is read by
+	// a goroutine of its own, as it is on every system until its Hello
+	// is admitted). Default 1; -1: none, every connection on its own
+	// goroutine. More than GOMAXPROCS is GOMAXPROCS.
+	EventLoops int
+
 	// HandshakeTimeout bounds the wait for a client's Hello. Default 5s.
 	HandshakeTimeout time.Duration
 
@@ -84,6 +92,13 @@ func (o *Options) withDefaults() Options {
 	if c.ReliableQueue <= 0 {
 		c.ReliableQueue = 64
 	}
+	switch {
+	case c.EventLoops == 0:
+		c.EventLoops = 1
+	case c.EventLoops < 0:
+		c.EventLoops = 0
+	}
+	c.EventLoops = min(c.EventLoops, runtime.GOMAXPROCS(0))
 	if c.HandshakeTimeout <= 0 {
 		c.HandshakeTimeout = 5 * time.Second
 	}

@@ -94,10 +94,13 @@ func (s *session) end() {
 	s.endOnce.Do(func() {
 		close(s.done)
 		if s.out != nil {
-			s.out.nc.Close()
+			s.out.shutdown()
 		}
 	})
 }
+
+// looped reports whether the connection was handed to an event loop.
+func (s *session) looped() bool { return s.out != nil && s.out.lc.Load() != nil }
 
 // ended reports whether end was called.
 func (s *session) ended() bool {
