@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"os"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -48,6 +49,11 @@ type loop struct {
 	events []unix.EpollEvent
 	ready  []*loopConn // the connections of events, looked up under mu
 	due    []*loopConn // scratch for the deadline scan
+
+	serveFn       func(uintptr) bool // serve, made once
+	file          *os.File           // epfd on Go's poller; nil: a blocking epoll_wait
+	deadlineArmed bool
+	scanned       time.Time // the last look at parked writes' deadlines
 
 	mu      sync.Mutex
 	conns   map[uint64]*loopConn   // by token: an event of a closed connection finds nothing
@@ -105,6 +111,7 @@ func newLoop(h *Handler) (*loop, error) {
 		pending: make(map[*loopConn]struct{}),
 		done:    make(chan struct{}),
 	}
+	l.serveFn = l.serve
 	go l.run()
 	return l, nil
 }
@@ -166,21 +173,35 @@ func (l *loop) close() {
 	l.mu.Unlock()
 	l.wake()
 	<-l.done
-	unix.Close(l.epfd)
+	if l.file != nil {
+		l.file.Close() // epfd
+	} else {
+		unix.Close(l.epfd)
+	}
 	unix.Close(l.wakefd)
 }
 
 func (l *loop) run() {
 	defer close(l.done)
-	for {
-		l.mu.Lock()
-		stop, timeout := l.stop, -1
-		if len(l.pending) > 0 {
-			timeout = int(pendingScan / time.Millisecond)
-		}
-		l.mu.Unlock()
-		if stop {
+	// The loop waits on Go's own poller: the epoll descriptor, made
+	// non-blocking, is readable whenever one of its connections is ready,
+	// so the loop goroutine parks like any reader, is woken by the
+	// scheduler's netpoll, and takes the events with an epoll_wait that
+	// does not wait. See the type's comment for why not a blocking
+	// epoll_wait (the fallback when the descriptor cannot be polled).
+	if err := unix.SetNonblock(l.epfd, true); err == nil {
+		file := os.NewFile(uintptr(l.epfd), "epoll")
+		if file.SetReadDeadline(time.Time{}) == nil { // pollable
+			l.file = file
+			l.runPolled()
 			return
+		}
+		unix.SetNonblock(l.epfd, false)
+	}
+	for !l.stopping() {
+		timeout := -1
+		if l.parked() {
+			timeout = int(pendingScan / time.Millisecond)
 		}
 		n, err := unix.EpollWait(l.epfd, l.events, timeout)
 		if err != nil {
@@ -190,28 +211,103 @@ func (l *loop) run() {
 			l.h.opts.Logger.Error("event loop failed", "err", err)
 			return
 		}
-		wake := false
-		l.mu.Lock()
-		for i := range n {
-			t := token(&l.events[i])
-			if t == wakeToken {
-				wake = true
-			}
-			l.ready[i] = l.conns[t]
-		}
-		l.mu.Unlock()
-		for i := range n {
-			if lc := l.ready[i]; lc != nil && !lc.dropped {
-				l.handle(lc, l.events[i].Events)
-			}
-			l.ready[i] = nil
-		}
-		if wake {
-			var b [8]byte
-			unix.Read(l.wakefd, b[:])
-		}
-		if timeout >= 0 || wake {
+		l.handleEvents(n)
+	}
+}
+
+// runPolled is the loop on Go's poller. RawConn.Read calls serve, and
+// parks the goroutine whenever serve asks to wait, until the poller sees
+// the epoll descriptor readable again: serve takes and handles the ready
+// events, once per wake-up. An event that comes while serve runs makes
+// the descriptor readable again, so the next park returns at once: none
+// is lost.
+func (l *loop) runPolled() {
+	rc, err := l.file.SyscallConn()
+	if err != nil {
+		l.h.opts.Logger.Error("event loop failed", "err", err)
+		return
+	}
+	for {
+		l.armDeadline()
+		err := rc.Read(l.serveFn)
+		switch {
+		case l.stopping():
+			return
+		case errors.Is(err, os.ErrDeadlineExceeded):
 			l.expire(time.Now())
+		case err != nil:
+			l.h.opts.Logger.Error("event loop failed", "err", err)
+			return
+		}
+	}
+}
+
+// armDeadline has the wait return after pendingScan while writes are
+// parked, so their deadlines are looked at.
+func (l *loop) armDeadline() {
+	var d time.Time
+	l.deadlineArmed = l.parked()
+	if l.deadlineArmed {
+		d = time.Now().Add(pendingScan)
+	}
+	l.file.SetReadDeadline(d)
+}
+
+// serve takes the ready events without waiting and handles them; true
+// ends the Read: the loop stops.
+func (l *loop) serve(uintptr) bool {
+	n, err := unix.EpollWait(l.epfd, l.events, 0)
+	if err != nil || n <= 0 {
+		return l.stopping()
+	}
+	l.handleEvents(n)
+	if l.stopping() {
+		return true
+	}
+	if l.parked() != l.deadlineArmed {
+		l.armDeadline()
+	}
+	return false
+}
+
+func (l *loop) stopping() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.stop
+}
+
+func (l *loop) parked() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.pending) > 0
+}
+
+// handleEvents handles the n events epoll_wait put in l.events.
+func (l *loop) handleEvents(n int) {
+	wake := false
+	l.mu.Lock()
+	for i := range n {
+		t := token(&l.events[i])
+		if t == wakeToken {
+			wake = true
+		}
+		l.ready[i] = l.conns[t]
+	}
+	l.mu.Unlock()
+	for i := range n {
+		if lc := l.ready[i]; lc != nil && !lc.dropped {
+			l.handle(lc, l.events[i].Events)
+		}
+		l.ready[i] = nil
+	}
+	if wake {
+		var b [8]byte
+		unix.Read(l.wakefd, b[:])
+	}
+	if wake || l.parked() {
+		if now := time.Now(); wake || now.Sub(l.scanned) >= pendingScan {
+			l.scanned = now
+			l.expire(now)
 		}
 	}
 }
