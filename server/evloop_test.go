@@ -25,7 +25,16 @@ func TestSeatedPlayersAreReadByTheEventLoop(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the event loop is linux only")
 	}
-	srv, url := startServer(t, &server.Options{})
+	for _, tt := range []struct {
+		name   string
+		thread bool
+	}{{"on Go's poller", false}, {"on a thread of its own", true}} {
+		t.Run(tt.name, func(t *testing.T) { testEventLoop(t, &server.Options{EventLoopThread: tt.thread}) })
+	}
+}
+
+func testEventLoop(t *testing.T, opts *server.Options) {
+	srv, url := startServer(t, opts)
 	looped := func() float64 {
 		return servertest.Metric(t, srv.Registry(), "skirmish_event_loop_connections")
 	}

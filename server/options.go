@@ -44,6 +44,9 @@ type Options struct {
 	// connections (linux; see ws.Options.EventLoops). Default 1; -1: none,
 	// a goroutine per connection.
 	EventLoops int
+	// EventLoopThread runs each event loop on an OS thread of its own
+	// that keeps a P (ws.Options.LoopThread). Default off.
+	EventLoopThread bool
 	// HandshakeTimeout bounds the wait for a client's Hello. Default 5s.
 	HandshakeTimeout time.Duration
 	// WriteTimeout is how long one write to a client may take before the

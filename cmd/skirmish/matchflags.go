@@ -22,6 +22,7 @@ type matchFlags struct {
 	recordDir    *string
 	serveReplays *bool
 	eventLoops   *int
+	loopThread   *bool
 }
 
 func addMatchFlags(fs *flag.FlagSet) *matchFlags {
@@ -32,6 +33,7 @@ func addMatchFlags(fs *flag.FlagSet) *matchFlags {
 		maxRewind:    fs.Duration("max-rewind", 200*time.Millisecond, "lag compensation: how far back a player's shots are judged, where its screen showed the others (its round trip plus the interpolation delay, bounded by this); 0: off"),
 		recordDir:    fs.String("record", "", "directory to record every match into, one .skrec file each, read by skirmish replay; empty: no recordings"),
 		eventLoops:   fs.Int("event-loops", 1, "event loops that read the players' connections once they are seated (linux; at most GOMAXPROCS); 0: none, every connection read by a goroutine of its own"),
+		loopThread:   fs.Bool("event-loop-thread", false, "run each event loop on an OS thread of its own blocked in epoll_wait, which keeps one of GOMAXPROCS's Ps for good: less CPU per wake-up at low load (bench/results/evloop-2026-12-05.md)"),
 		serveReplays: fs.Bool("serve-replays", false, "serve the recordings of -record at /replays/ on the player address too (a JSON listing and the files), for the browser client's replay viewer (?replay=/replays/NAME); without it they are on -admin-addr only"),
 	}
 }
@@ -54,7 +56,7 @@ func (f *matchFlags) options(o *server.Options) error {
 	}
 	o.SnapshotRate, o.ResumeGrace, o.Interest = *f.snapshotRate, *f.grace, interest
 	o.RecordDir, o.MaxRewind = *f.recordDir, rewindOption(*f.maxRewind)
-	o.EventLoops = *f.eventLoops
+	o.EventLoops, o.EventLoopThread = *f.eventLoops, *f.loopThread
 	if o.EventLoops == 0 {
 		o.EventLoops = -1 // the option's "none"
 	}

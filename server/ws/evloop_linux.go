@@ -7,10 +7,12 @@ import (
 	"errors"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -189,6 +191,10 @@ func (l *loop) run() {
 	// scheduler's netpoll, and takes the events with an epoll_wait that
 	// does not wait. See the type's comment for why not a blocking
 	// epoll_wait (the fallback when the descriptor cannot be polled).
+	if l.h.opts.LoopThread {
+		l.runOnThread()
+		return
+	}
 	if err := unix.SetNonblock(l.epfd, true); err == nil {
 		file := os.NewFile(uintptr(l.epfd), "epoll")
 		if file.SetReadDeadline(time.Time{}) == nil { // pollable
@@ -212,6 +218,31 @@ func (l *loop) run() {
 			return
 		}
 		l.handleEvents(n)
+	}
+}
+
+// runOnThread is the loop on an OS thread of its own, blocked in a raw
+// epoll_pwait as the floor's is: no scheduler work per wake-up, but the
+// thread keeps its P while it waits (Options.LoopThread). A preemption
+// signal (GC) cuts the wait short with EINTR, so it never holds up a
+// stop-the-world.
+func (l *loop) runOnThread() {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	for !l.stopping() {
+		timeout := -1
+		if l.parked() {
+			timeout = int(pendingScan / time.Millisecond)
+		}
+		r, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(l.epfd), uintptr(unsafe.Pointer(&l.events[0])), uintptr(len(l.events)), uintptr(timeout), 0, 0)
+		switch e {
+		case 0:
+			l.handleEvents(int(r))
+		case unix.EINTR:
+		default:
+			l.h.opts.Logger.Error("event loop failed", "err", e)
+			return
+		}
 	}
 }
 
