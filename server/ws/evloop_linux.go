@@ -441,7 +441,15 @@ func (l *loop) expire(now time.Time) {
 	l.mu.Unlock()
 	for i, lc := range l.due {
 		l.due[i] = nil
-		if lc.dropped || lc.expired {
+		switch {
+		case lc.dropped:
+			continue
+		case lc.expired:
+			// Its end's shutdown brings a hang-up; should that event not
+			// come, the next scan drops it all the same.
+			if lc.s.ended() {
+				l.drop(lc, errWriteTimeout)
+			}
 			continue
 		}
 		c := lc.s.out
@@ -545,7 +553,10 @@ func (h *Handler) pickLoop() (*loop, error) {
 	return ls.all[int(ls.next.Add(1))%len(ls.all)], nil
 }
 
-var errNoLoop = errors.New("server: no event loop")
+var (
+	errNoLoop       = errors.New("server: no event loop")
+	errWriteTimeout = errors.New("server: write timed out")
+)
 
 // stopLoops stops the loops once every connection has ended.
 func (h *Handler) stopLoops() {

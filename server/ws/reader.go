@@ -41,8 +41,6 @@ type connReader struct {
 	limit  ratelimit.Bucket
 	in     protocol.Input
 	ping   protocol.Ping
-	// peerCode is the client's close code once its close frame came.
-	peerCode uint16
 }
 
 func newConnReader(nc net.Conn, early []byte, ctl *controlBudget) *connReader {

@@ -10,8 +10,9 @@ import (
 )
 
 // session is one connected player: the match's Peer for it. Three parties
-// touch it: its reader (a goroutine of its own), whichever sender of the
-// pool writes it, and its match's tick. Each field says who owns it.
+// touch it: its reader (a goroutine of its own, then maybe an event loop:
+// one at a time, handed over through the loop's lock), whichever sender of
+// the pool writes it, and its match's tick. Each field says who owns it.
 type session struct {
 	out *batchConn  // the network connection; nil in tests without one
 	rd  *connReader // the read side: its reader's only
