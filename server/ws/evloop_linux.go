@@ -79,7 +79,7 @@ type loopConn struct {
 }
 
 const (
-	loopReadBuffer = 64 << 10
+	loopReadBuffer = 16 << 10 // a read takes one connection's bytes, usually a few inputs; a full one is followed by another
 	loopEvents     = 256
 	wakeToken      = 0 // the eventfd's key; connections' tokens start at 1
 	// pendingScan is how often a loop with parked writes looks at their
