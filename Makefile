@@ -21,7 +21,7 @@ GOROOT   := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
 # Packages with fuzz targets; every Fuzz* function in them runs for FUZZTIME.
-FUZZ_PKGS := ./protocol ./protocol/msgp ./matchmaking ./replay ./game/arena ./server/identity ./bench/loadbench/floor
+FUZZ_PKGS := ./protocol ./protocol/msgp ./matchmaking ./replay ./game/arena ./server/identity ./bench/loadbench/floor ./server/ws/wsframe
 
 # The player client: native (make client) and browser (make web, served by
 # `skirmish serve` from WEB_DIR). Client tests save screenshots to ARTIFACTS.

@@ -40,6 +40,14 @@ type Options struct {
 	// Senders is how many goroutines write every client's snapshots.
 	// Default GOMAXPROCS, at least 2.
 	Senders int
+	// EventLoops is how many event loops read the seated players'
+	// connections (linux; see ws.Options.EventLoops). Default 1; -1: none,
+	// a goroutine per connection.
+	EventLoops int
+	// EventLoopThread runs each event loop on an OS thread of its own
+	// blocked in epoll_wait, one more P each (ws.Options.LoopThread).
+	// Default off; the serve and host commands turn it on.
+	EventLoopThread bool
 	// HandshakeTimeout bounds the wait for a client's Hello. Default 5s.
 	HandshakeTimeout time.Duration
 	// WriteTimeout is how long one write to a client may take before the

@@ -50,7 +50,7 @@ func New(rules game.Rules, opts *Options) (*Server, error) {
 		gridCell = o.Interest.Cell
 	}
 	srv.ws = ws.New(nil, &ws.Options{
-		InputRate: o.InputRate, InputBurst: o.InputBurst, ReliableQueue: queue, Senders: o.Senders,
+		InputRate: o.InputRate, InputBurst: o.InputBurst, ReliableQueue: queue, Senders: o.Senders, EventLoops: o.EventLoops, LoopThread: o.EventLoopThread,
 		HandshakeTimeout: o.HandshakeTimeout, WriteTimeout: o.WriteTimeout, Interest: o.Interest,
 		OriginPatterns: o.AllowedOrigins, Registry: o.Registry, Clock: o.Clock, Logger: o.Logger,
 	})

@@ -94,6 +94,7 @@ func runSteps(ctx context.Context, o *Options, run *benchRun, stdout, stderr io.
 		NoConnCaps: flags["max-conns-per-ip"],
 		NoAddrCap:  flags["max-seats-per-ip"],
 		NoGuestCap: flags["guest-rate"],
+		SeatCap:    flags["capacity"],
 		ServerCPUs: run.ServerCPUs,
 		Syscalls:   o.Syscalls,
 		BotLogger:  slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.BotLogLevel})),

@@ -47,7 +47,10 @@ type stepConfig struct {
 	NoGuestCap bool // pass -guest-rate=0: every bot gets a guest identity from one address
 	// NoAddrCap passes -max-seats-per-ip 0: every bot comes from
 	// loopback, one address. The server has the flag.
-	NoAddrCap  bool
+	NoAddrCap bool
+	// SeatCap passes -capacity CCU when it is above serve's default of
+	// 1024 seats: the server has the flag, and would refuse the rest.
+	SeatCap    bool
 	ServerCPUs []int // run the server on these CPUs only (-pin); nil: anywhere
 	Syscalls   bool  // count the server's system calls over the window
 	BotLogger  *slog.Logger
@@ -77,6 +80,9 @@ func (c *stepConfig) serveArgs() []string {
 	}
 	if c.NoGuestCap {
 		args = append(args, "-guest-rate=0")
+	}
+	if c.SeatCap && c.CCU > 1024 {
+		args = append(args, "-capacity", strconv.Itoa(c.CCU))
 	}
 	return args
 }

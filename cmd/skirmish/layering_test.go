@@ -131,6 +131,14 @@ func TestLayering(t *testing.T) {
 			ownAllows: []string{"server/ws", "server/match", "server/clock", "server/netlimit", "server/ratelimit", "game", "protocol"},
 		},
 		{
+			name:      "WebSocket framing is pure",
+			why:       "the frame parser and writers (server/ws/wsframe/doc.go) do no I/O: the adapter's readers (a goroutine, an event loop) and the loadbench floor can all drive them",
+			pkgs:      "server/ws/wsframe",
+			noDirect:  []string{"time", "os", "syscall"},
+			noDeep:    []string{"net", websocket, ebiten},
+			ownAllows: []string{"server/ws/wsframe"},
+		},
+		{
 			name:      "server never names a concrete game",
 			why:       "the host serves whatever games setup is given (server/setup/setup.go); only cmd/ and tests name the arena",
 			pkgs:      "server",

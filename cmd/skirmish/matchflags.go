@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/skirmishgg/skirmish/game/arena"
@@ -20,6 +21,8 @@ type matchFlags struct {
 	maxRewind    *time.Duration
 	recordDir    *string
 	serveReplays *bool
+	eventLoops   *int
+	loopThread   *bool
 }
 
 func addMatchFlags(fs *flag.FlagSet) *matchFlags {
@@ -29,6 +32,8 @@ func addMatchFlags(fs *flag.FlagSet) *matchFlags {
 		view:         fs.String("view", "2000x1200", "area each client is sent, WIDTHxHEIGHT in world units around its player (interest management); 'all' sends everything"),
 		maxRewind:    fs.Duration("max-rewind", 250*time.Millisecond, "lag compensation: how far back a player's shots are judged, where its screen showed the others (the view tick its inputs report, bounded by this); 0: off"),
 		recordDir:    fs.String("record", "", "directory to record every match into, one .skrec file each, read by skirmish replay; empty: no recordings"),
+		eventLoops:   fs.Int("event-loops", 1, "event loops that read the players' connections once they are seated (linux; at most GOMAXPROCS); 0: none, every connection read by a goroutine of its own"),
+		loopThread:   fs.Bool("event-loop-thread", true, "run each event loop on an OS thread of its own blocked in epoll_wait (each adds one to GOMAXPROCS, as its thread holds a P while it waits) rather than parked on Go's poller: less CPU per wake-up (bench/results/evloop-2026-12-05.md); false: parked on Go's poller"),
 		serveReplays: fs.Bool("serve-replays", false, "serve the recordings of -record at /replays/ on the player address too (a JSON listing and the files), for the clients' REPLAYS menu and replay viewer (?replay=/replays/NAME); without it they are on -admin-addr only"),
 	}
 }
@@ -42,6 +47,8 @@ func (f *matchFlags) options(o *server.Options) error {
 		return errors.New("-serve-replays serves the recordings of -record DIR: set -record too")
 	case *f.maxRewind < 0 || *f.maxRewind > time.Second:
 		return errors.New("-max-rewind must be in 0..1s")
+	case *f.eventLoops < 0 || *f.eventLoops > runtime.GOMAXPROCS(0):
+		return fmt.Errorf("-event-loops must be in 0..%d (GOMAXPROCS)", runtime.GOMAXPROCS(0))
 	}
 	interest, err := setup.ParseView(*f.view, arena.ViewUnitsPerUnit)
 	if err != nil {
@@ -49,5 +56,9 @@ func (f *matchFlags) options(o *server.Options) error {
 	}
 	o.SnapshotRate, o.ResumeGrace, o.Interest = *f.snapshotRate, *f.grace, interest
 	o.RecordDir, o.MaxRewind = *f.recordDir, rewindOption(*f.maxRewind)
+	o.EventLoops, o.EventLoopThread = *f.eventLoops, *f.loopThread
+	if o.EventLoops == 0 {
+		o.EventLoops = -1 // the option's "none"
+	}
 	return nil
 }

@@ -86,37 +86,69 @@ func (w *RawWebSocket) WriteFrame(op byte, p []byte) error {
 	return err
 }
 
+// ClientFrame is a masked client frame with first byte b0 (FIN, reserved
+// bits and opcode exactly as given) carrying p, with the shortest length
+// encoding: for frames no library would send (reserved bits, fragments
+// split around a ping).
+func ClientFrame(b0 byte, p []byte) []byte {
+	f := []byte{b0}
+	switch {
+	case len(p) < 126:
+		f = append(f, 0x80|byte(len(p)))
+	case len(p) <= 0xFFFF:
+		f = binary.BigEndian.AppendUint16(append(f, 0x80|126), uint16(len(p)))
+	default:
+		f = binary.BigEndian.AppendUint64(append(f, 0x80|127), uint64(len(p)))
+	}
+	var mask [4]byte
+	rand.Read(mask[:])
+	f = append(f, mask[:]...)
+	for i, c := range p {
+		f = append(f, c^mask[i%4])
+	}
+	return f
+}
+
+// ReadFrame reads the server's next frame: its opcode and payload.
+func (w *RawWebSocket) ReadFrame(deadline time.Time) (op byte, payload []byte, err error) {
+	w.Conn.SetReadDeadline(deadline)
+	defer w.Conn.SetReadDeadline(time.Time{})
+	var h [2]byte
+	if _, err := io.ReadFull(w.R, h[:]); err != nil {
+		return 0, nil, err
+	}
+	n := int(h[1] & 0x7f)
+	switch n {
+	case 126:
+		var l [2]byte
+		if _, err := io.ReadFull(w.R, l[:]); err != nil {
+			return 0, nil, err
+		}
+		n = int(binary.BigEndian.Uint16(l[:]))
+	case 127:
+		var l [8]byte
+		if _, err := io.ReadFull(w.R, l[:]); err != nil {
+			return 0, nil, err
+		}
+		n = int(binary.BigEndian.Uint64(l[:]))
+	}
+	p := make([]byte, n)
+	if _, err := io.ReadFull(w.R, p); err != nil {
+		return 0, nil, err
+	}
+	return h[0] & 0x0f, p, nil
+}
+
 // ReadClose reads the server's frames until its close frame and returns
 // its code and reason; an error when the connection ends first or
 // nothing arrives before the deadline.
 func (w *RawWebSocket) ReadClose(deadline time.Time) (int, string, error) {
-	w.Conn.SetReadDeadline(deadline)
-	defer w.Conn.SetReadDeadline(time.Time{})
 	for {
-		var h [2]byte
-		if _, err := io.ReadFull(w.R, h[:]); err != nil {
+		op, p, err := w.ReadFrame(deadline)
+		if err != nil {
 			return 0, "", fmt.Errorf("no close frame: %w", err)
 		}
-		n := int(h[1] & 0x7f)
-		switch n {
-		case 126:
-			var l [2]byte
-			if _, err := io.ReadFull(w.R, l[:]); err != nil {
-				return 0, "", err
-			}
-			n = int(binary.BigEndian.Uint16(l[:]))
-		case 127:
-			var l [8]byte
-			if _, err := io.ReadFull(w.R, l[:]); err != nil {
-				return 0, "", err
-			}
-			n = int(binary.BigEndian.Uint64(l[:]))
-		}
-		p := make([]byte, n)
-		if _, err := io.ReadFull(w.R, p); err != nil {
-			return 0, "", err
-		}
-		if h[0]&0x0f == 0x8 {
+		if op == 0x8 {
 			if len(p) < 2 {
 				return 0, "", nil
 			}

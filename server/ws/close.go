@@ -1,12 +1,11 @@
 package ws
 
 import (
-	"context"
 	"strconv"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
+	"github.com/skirmishgg/skirmish/server/ws/wsframe"
 )
 
 // closeHow is how a close is carried out.
@@ -57,7 +56,7 @@ func (s *session) lag(reason string, how closeHow) {
 }
 
 func (s *session) closeWith(o *closeOrder) {
-	code, reason, how := o.code, o.reason, o.how
+	how := o.how
 	won := s.closing.CompareAndSwap(nil, o)
 	if prev := s.closing.Load(); !won && prev.how == afterQueued && how != afterQueued {
 		won = s.closing.CompareAndSwap(prev, o)
@@ -82,23 +81,61 @@ func (s *session) closeWith(o *closeOrder) {
 		go func() {
 			defer s.h.wg.Done()
 			s.record(o)
-			// The player leaves the match now: the handshake may wait
-			// seconds for a stalled client's answer.
+			// The player leaves the match now: the close frame's write
+			// may wait for a stalled client.
 			s.leave(o.keepSeat)
-			s.writeBye(o)
-			s.conn.Close(websocket.StatusCode(code), reason)
-			s.end()
+			s.closeHandshake(o, true)
+		}()
+	case how == handshakeInline && s.looped():
+		// On the event loop: the handshake's writes never wait there,
+		// but a log line may.
+		s.closeHandshake(o, true)
+		s.h.wg.Add(1)
+		go func() {
+			defer s.h.wg.Done()
+			s.record(o)
 		}()
 	case how == handshakeInline:
 		s.record(o)
-		s.writeBye(o)
-		s.conn.Close(websocket.StatusCode(code), reason)
+		s.closeHandshake(o, true)
 	}
 }
 
-// byeTimeout bounds the write of a Bye outside the senders: a client that
-// takes nothing gets its close frame (or a dropped connection) soon after.
+// byeTimeout bounds the write of a close frame (and its Bye) outside the
+// senders: a client that takes nothing gets its close frame, or a dropped
+// connection, soon after.
 const byeTimeout = time.Second
+
+// closeWait bounds the close handshake: a client that has not answered
+// the server's close frame by then has its connection dropped.
+const closeWait = 5 * time.Second
+
+// closeHandshake starts the close handshake of o: it writes the close
+// frame (after o's Bye when withBye), waiting byeTimeout at most, and
+// leaves the wait for the client's answer to the reader, which ends the
+// session when it comes; the session ends after closeWait anyway. It
+// never waits for the client's answer itself.
+func (s *session) closeHandshake(o *closeOrder, withBye bool) {
+	if !s.closeWritten.CompareAndSwap(false, true) {
+		return // the client closed first and was answered, or a close is out
+	}
+	var frames []byte
+	if withBye {
+		if b := s.bye(o); b != nil {
+			frames = wsframe.AppendBinary(frames, b)
+		}
+	}
+	frames = wsframe.AppendClose(frames, uint16(o.code), o.reason)
+	if s.out == nil {
+		s.end()
+		return
+	}
+	if err := s.out.writeFrames(frames, time.Now().Add(byeTimeout)); err != nil {
+		s.end()
+		return
+	}
+	time.AfterFunc(closeWait, s.end)
+}
 
 // bye is the Bye message of a close, or nil before the client's Hello was
 // accepted (it may not speak this version).
@@ -107,16 +144,6 @@ func (s *session) bye(o *closeOrder) []byte {
 		return nil
 	}
 	return (&protocol.Bye{Code: uint16(o.code), Reason: o.reason}).Append(nil)
-}
-
-// writeBye writes a close's Bye now, for closes that do not go through
-// the queue.
-func (s *session) writeBye(o *closeOrder) {
-	if b := s.bye(o); b != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
-		s.conn.Write(ctx, websocket.MessageBinary, b)
-		cancel()
-	}
 }
 
 // record logs a close and counts it by code. Closes the server makes on
@@ -146,14 +173,16 @@ func (s *session) stopWriting() bool {
 }
 
 // carryOutClose closes the connection with the close order's code and
-// reason, once everything before it has been written. The close handshake
-// may wait seconds for the client: never on a sender.
+// reason, once everything before it (its Bye included) has been written.
+// The close frame's write may wait for the client: never on a sender.
 func (s *session) carryOutClose() {
-	if o := s.closing.Load(); o != nil {
-		s.record(o)
-		s.conn.Close(websocket.StatusCode(o.code), o.reason)
+	o := s.closing.Load()
+	if o == nil {
+		s.end()
+		return
 	}
-	s.end()
+	s.record(o)
+	s.closeHandshake(o, false)
 }
 
 // leave takes the session's player out of its match, if it joined.

@@ -12,7 +12,7 @@ import (
 // full, is still carried out: its marker always fits.
 func TestCloseAfterAFullQueueIsNotLost(t *testing.T) {
 	h := New(nil, &Options{ReliableQueue: 4})
-	s := newSession(nil, h)
+	s := newSession(h)
 	for range 4 {
 		s.Queue([]byte{1}) // 4 of 4: no overflow yet
 	}
@@ -34,7 +34,7 @@ func TestCloseAfterAFullQueueIsNotLost(t *testing.T) {
 // queue, and only closes the server decides on its own count.
 func TestCloseNowOverridesAPlannedClose(t *testing.T) {
 	h := New(nil, &Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	s := newSession(nil, h)
+	s := newSession(h)
 	s.Close(protocol.CloseNormal, "match over")
 	if s.stopWriting() {
 		t.Fatal("a planned close stopped writing before the queue was out")

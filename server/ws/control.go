@@ -1,7 +1,6 @@
 package ws
 
 import (
-	"context"
 	"time"
 
 	"github.com/skirmishgg/skirmish/protocol"
@@ -15,9 +14,8 @@ import (
 const controlGrace = time.Second
 
 // controlBudget charges the ping and pong frames of one connection, which
-// the WebSocket library reads (and answers) inside the session's reads,
-// to a read budget; past it, the session is closed with 1008. Called by
-// the library on whichever goroutine reads.
+// the reader handles inside the session's reads, to a read budget; past
+// it, the session is closed with 1008. Reader only.
 type controlBudget struct {
 	budget *netlimit.ReadBudget
 	clock  clock.Clock
@@ -25,12 +23,7 @@ type controlBudget struct {
 	over   time.Time
 }
 
-func (c *controlBudget) ping(_ context.Context, payload []byte) bool {
-	return c.spend(len(payload)) // no pong for a client over its budget
-}
-
-func (c *controlBudget) pong(_ context.Context, payload []byte) { c.spend(len(payload)) }
-
+// spend charges a control frame of n payload bytes; false past the budget.
 func (c *controlBudget) spend(n int) bool {
 	now := c.clock.Now()
 	if c.budget.Spend(now, n) {

@@ -34,6 +34,7 @@ type Handler struct {
 	wg      sync.WaitGroup // connection goroutines and close handshakes
 	batches batchPool      // write batch buffers of every connection
 	pool    *senderPool
+	loops   loops // the event loops connections are read on once seated (linux)
 }
 
 // New returns the adapter for admit's matches; admit may be set later,
@@ -53,18 +54,17 @@ func (h *Handler) Dispatcher() match.Dispatcher { return h.pool }
 
 // ServeHTTP upgrades a player's connection and hands it to a goroutine of
 // its own, letting this handler (and what net/http keeps for it: the
-// request, its buffers) go: a player's connection lives for minutes.
+// request, its buffers) go: a player's connection lives for minutes. The
+// WebSocket library does the upgrade only; the adapter reads and writes
+// the socket itself (netconn.go, wsframe).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	lean := &leanHijacker{ResponseWriter: w, batches: &h.batches}
-	ctl := &controlBudget{budget: netlimit.NewReadBudget(h.opts.ControlLimits, h.opts.Clock.Now()), clock: h.opts.Clock}
-	conn, err := websocket.Accept(lean, r, &websocket.AcceptOptions{
+	_, err := websocket.Accept(lean, r, &websocket.AcceptOptions{
 		CompressionMode: websocket.CompressionDisabled,
 		// Same origin and native clients (no Origin) only, unless the
 		// operator lists the origins of their web pages: a page elsewhere
 		// must not play on its visitors' behalf.
 		OriginPatterns: h.opts.OriginPatterns,
-		OnPingReceived: ctl.ping,
-		OnPongReceived: ctl.pong,
 	})
 	if err != nil {
 		return // Accept has written the HTTP error
@@ -73,29 +73,43 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
-		h.run(conn, lean.conn, ctl, ip)
+		h.run(lean.conn, lean.early, ip)
 	}()
 }
 
-// run runs one player's connection: handshake, admission, then this
-// goroutine reads while the senders write.
-func (h *Handler) run(conn *websocket.Conn, out *batchConn, ctl *controlBudget, ip string) {
-	defer conn.CloseNow()
-	conn.SetReadLimit(protocol.MaxClientFrame)
-
-	s := newSession(conn, h)
+// run runs one connection: the handshake and admission on this
+// goroutine, then its reads, here or (linux) on an event loop, while the
+// senders write.
+func (h *Handler) run(out *batchConn, early []byte, ip string) {
+	s := newSession(h)
 	s.out, s.ip = out, ip
-	ctl.s = s // before the first read: control frames are read by reads
-	defer s.end()
-	var buf []byte // grows to the largest message read, at most MaxClientFrame+1
-	hello, sp, buf, err := s.readHello(buf)
-	if err != nil {
+	ctl := &controlBudget{budget: netlimit.NewReadBudget(h.opts.ControlLimits, h.opts.Clock.Now()), clock: h.opts.Clock, s: s}
+	s.rd = newConnReader(out.nc, early, ctl)
+	if !h.seat(s) {
+		s.awaitClose() // a close the server decided: wait for the answer first
+		s.end()
 		return
+	}
+	if h.handOver(s) {
+		return // the loop reads it from now on, and ends it
+	}
+	err := s.readSeated()
+	h.leaveMatch(s, s.dropped(err))
+	s.awaitClose()
+	s.end()
+	s.stopSending()
+}
+
+// seat reads the client's Hello (or Spectate) and seats it in a match.
+// false: the connection was refused or ended, and closed.
+func (h *Handler) seat(s *session) bool {
+	hello, sp, err := s.readHello()
+	if err != nil {
+		return false
 	}
 	s.spoke.Store(true)
 	if sp != nil {
-		h.watch(s, *sp, buf)
-		return
+		return h.seatSpectator(s, *sp)
 	}
 	m, p, err := h.admitAside(hello, s)
 	if err != nil {
@@ -105,27 +119,43 @@ func (h *Handler) run(conn *websocket.Conn, out *batchConn, ctl *controlBudget, 
 			ce = protocol.CloseError{Code: protocol.CloseTryAgainLater, Reason: "no match could take the player"}
 		}
 		s.close(ce.Code, ce.Reason, handshakeInline)
-		return
+		return false
 	}
-	defer func() {
-		s.end()
-		s.stopSending()
-	}()
+	s.seated(m, p)
 	// Attributes per line rather than a logger made With them: a logger
 	// kept for the whole connection costs every player memory.
-	matchAttr, playerAttr := slog.String("match", m.ID()), slog.Uint64("player", uint64(p.ID()))
-	log := h.opts.Logger
 	if p.Resumed() {
-		log.Info("player resumed", matchAttr, playerAttr)
+		h.opts.Logger.Info("player resumed", slog.String("match", m.ID()), slog.Uint64("player", uint64(p.ID())))
 	} else {
-		log.Info("player joined", matchAttr, playerAttr, "name", p.Name())
+		h.opts.Logger.Info("player joined", slog.String("match", m.ID()), slog.Uint64("player", uint64(p.ID())), "name", p.Name())
 	}
-	dropped := s.readLoop(buf, m, p)
-	s.leave(dropped)
+	return true
+}
+
+// leaveMatch takes a seated session out of its match once its reads are
+// over; dropped keeps a player's seat for the grace period. It may wait
+// on the match: never on an event loop.
+func (h *Handler) leaveMatch(s *session, dropped bool) {
+	r := s.rd
+	if r.player == nil {
+		// The admission counts spectators by address: Unwatch lets this
+		// one go there too, once whatever the exit path.
+		if s.unwatched.CompareAndSwap(false, true) {
+			if w, ok := h.admit.(Watcher); ok {
+				w.Unwatch(r.m, s)
+			} else {
+				r.m.Unspectate(s)
+			}
+		}
+		h.opts.Logger.Info("spectator left", "match", r.m.ID())
+		return
+	}
+	r.m.Leave(r.player, dropped)
+	matchAttr, playerAttr := slog.String("match", r.m.ID()), slog.Uint64("player", uint64(r.player.ID()))
 	if dropped {
-		log.Info("player dropped: the seat is held for the grace period", matchAttr, playerAttr)
+		h.opts.Logger.Info("player dropped: the seat is held for the grace period", matchAttr, playerAttr)
 	} else {
-		log.Info("player left", matchAttr, playerAttr)
+		h.opts.Logger.Info("player left", matchAttr, playerAttr)
 	}
 }
 
@@ -137,6 +167,7 @@ func (h *Handler) Close(ctx context.Context) error {
 	go func() {
 		h.wg.Wait()
 		h.pool.close() // after the sessions: their last words go through it
+		h.stopLoops()
 		close(done)
 	}()
 	select {

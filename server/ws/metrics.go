@@ -9,6 +9,8 @@ type metrics struct {
 	bytesOut  prometheus.Counter
 	stalled   prometheus.Counter
 	closed    *prometheus.CounterVec
+	// looped is how many connections an event loop reads now.
+	looped prometheus.Gauge
 	// spectatorEncodes counts the shared spectator frames encoded, by
 	// kind (delta, key): about one a snapshot a watched match, however
 	// many watch it.
@@ -27,6 +29,8 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 	m.spectatorEncodes = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "skirmish_spectator_encodes_total",
 		Help: "Spectator snapshots encoded, by kind (delta, key): each is shared by every spectator of its match."}, []string{"kind"})
-	reg.MustRegister(m.snapshots, m.skipped, m.bytesOut, m.stalled, m.closed, m.spectatorEncodes)
+	m.looped = prometheus.NewGauge(prometheus.GaugeOpts{Name: "skirmish_event_loop_connections",
+		Help: "Seated players' and spectators' connections read by an event loop now (the others by a goroutine each)."})
+	reg.MustRegister(m.snapshots, m.skipped, m.bytesOut, m.stalled, m.closed, m.spectatorEncodes, m.looped)
 	return m
 }

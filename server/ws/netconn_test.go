@@ -15,7 +15,7 @@ import (
 // the batch rather than overtaking it or landing inside it.
 func TestBatchConn(t *testing.T) {
 	rec := &writeRecorder{}
-	c := &batchConn{Conn: rec, pool: &batchPool{}}
+	c := &batchConn{nc: rec, pool: &batchPool{}}
 
 	c.Write([]byte("direct"))
 	c.begin()
@@ -49,7 +49,7 @@ func TestBatchConn(t *testing.T) {
 // TestBatchConnPoolsBuffers checks that a connection holds no buffer
 // between batches and that a huge batch's buffer is not kept.
 func TestBatchConnPoolsBuffers(t *testing.T) {
-	c := &batchConn{Conn: discardConn{}, pool: &batchPool{}}
+	c := &batchConn{nc: discardConn{}, pool: &batchPool{}}
 	c.begin()
 	c.Write(bytes.Repeat([]byte{1}, maxPooledBatch+1))
 	c.flush(time.Time{})

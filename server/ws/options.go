@@ -2,6 +2,7 @@ package ws
 
 import (
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -47,6 +48,23 @@ type Options struct {
 	// sender. Default GOMAXPROCS, at least 2.
 	Senders int
 
+	// EventLoops is how many event loops read the seated players' and
+	// spectators' connections (linux; elsewhere each connection is read by
+	// a goroutine of its own, as it is on every system until its Hello
+	// is admitted). Default 1; -1: none, every connection on its own
+	// goroutine. More than GOMAXPROCS is GOMAXPROCS.
+	EventLoops int
+
+	// LoopThread runs each event loop on an OS thread of its own, blocked
+	// in epoll_wait as the loadbench floor's loop is, rather than parked on
+	// Go's poller: less CPU per wake-up (measured 0.37 against 0.54 ms per
+	// client-second at 64 players; bench/results/evloop-2026-12-05.md).
+	// The thread holds a P while it waits, so each loop adds one to
+	// GOMAXPROCS while it runs (given back when the handler closes).
+	// Default off here; the serve and host commands turn it on
+	// (-event-loop-thread).
+	LoopThread bool
+
 	// HandshakeTimeout bounds the wait for a client's Hello. Default 5s.
 	HandshakeTimeout time.Duration
 
@@ -84,6 +102,13 @@ func (o *Options) withDefaults() Options {
 	if c.ReliableQueue <= 0 {
 		c.ReliableQueue = 64
 	}
+	switch {
+	case c.EventLoops == 0:
+		c.EventLoops = 1
+	case c.EventLoops < 0:
+		c.EventLoops = 0
+	}
+	c.EventLoops = min(c.EventLoops, runtime.GOMAXPROCS(0))
 	if c.HandshakeTimeout <= 0 {
 		c.HandshakeTimeout = 5 * time.Second
 	}

@@ -1,16 +1,19 @@
 package ws
 
 import (
-	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server/match"
+	"github.com/skirmishgg/skirmish/server/ws/wsframe"
 )
+
+// errCloseWritten: no message may follow the server's close frame.
+var errCloseWritten = errors.New("server: the close frame is written")
 
 // A session's sending state. Exactly one party runs a session's sending at
 // a time: a sender, or the goroutine finishing a write that had to wait.
@@ -124,7 +127,8 @@ type snapshotState struct {
 
 // runSender writes what a queued session has, on a sender of the pool. It
 // never waits on the network: what the kernel does not take at once is
-// finished by a goroutine of the session's own, which also ends the run.
+// finished by a goroutine of the session's own or, once the connection is
+// an event loop's, by the loop; either also ends the run.
 func (s *session) runSender(w *senderScratch) {
 	if !s.sendState.CompareAndSwap(sendQueued, sendRunning) {
 		return // closed while queued
@@ -133,41 +137,55 @@ func (s *session) runSender(w *senderScratch) {
 		s.doneSending()
 		return
 	}
-	if !s.out.tryBegin() {
+	opened, busy := s.out.tryOpen()
+	switch {
+	case busy:
 		// Another goroutine is writing (a close frame to a client that
 		// stopped reading): write this batch once it is done.
-		s.async(func() {
-			s.out.begin()
-			s.finishBatch(s.fillBatch(&senderScratch{}))
+		s.async(func() bool {
+			if !s.out.begin() {
+				return false
+			}
+			return s.finishBatch(s.fillBatch(&senderScratch{}))
 		})
+		return
+	case !opened:
+		s.doneSending() // a close frame is parked: nothing more goes out
 		return
 	}
 	closing := s.fillBatch(w)
-	n, done, err := s.out.tryFlush()
+	n, st, err := s.out.flushNow(time.Now().Add(s.h.opts.WriteTimeout), closing)
 	s.countOut(n)
 	switch {
 	case err != nil:
 		s.fail(err)
-	case !done:
+	case st == flushParked:
+		s.h.metrics.stalled.Inc() // the loop finishes the batch and the run
+		return
+	case st == flushPending:
 		if s.out.raw != nil {
 			// The client's socket buffer is full: a slow client.
 			s.h.metrics.stalled.Inc()
 		}
-		s.async(func() { s.finishBatch(closing) })
+		s.async(func() bool { return s.finishBatch(closing) })
 		return
 	case closing:
-		s.async(s.carryOutClose)
+		s.async(func() bool { s.carryOutClose(); return false })
 		return
 	}
 	s.doneSending()
 }
 
 // finishBatch writes the rest of the open batch, waiting at most
-// WriteTimeout, then carries out a close order found in it.
-func (s *session) finishBatch(closing bool) {
-	n, err := s.out.flush(time.Now().Add(s.h.opts.WriteTimeout))
+// WriteTimeout, then carries out a close order found in it. parked: the
+// connection went to an event loop meanwhile, which finishes the batch
+// and the run.
+func (s *session) finishBatch(closing bool) (parked bool) {
+	n, parked, err := s.out.finish(time.Now().Add(s.h.opts.WriteTimeout), closing)
 	s.countOut(n)
 	switch {
+	case parked:
+		return true
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		// The client took nothing for WriteTimeout: it is not reading,
 		// and would not read a close frame either.
@@ -177,17 +195,20 @@ func (s *session) finishBatch(closing bool) {
 	case closing:
 		s.carryOutClose()
 	}
+	return false
 }
 
 // async runs the rest of a session's run on a goroutine of its own, which
-// may wait on the network; the run ends when f returns. Senders only: the
-// pool waits for these after its senders.
-func (s *session) async(f func()) {
+// may wait on the network; the run ends when f returns, unless f parked
+// it for an event loop. Senders and loops only: the pool waits for these
+// after its senders.
+func (s *session) async(f func() (parked bool)) {
 	s.h.pool.async.Add(1)
 	go func() {
 		defer s.h.pool.async.Done()
-		f()
-		s.doneSending()
+		if !f() {
+			s.doneSending()
+		}
 	}()
 }
 
@@ -198,6 +219,9 @@ func (s *session) async(f func()) {
 // write leaves the batch as it is (it may hold another goroutine's close
 // frame, which must still go out) and ends the session's writing.
 func (s *session) fillBatch(w *senderScratch) (closing bool) {
+	if p := s.pong.Swap(nil); p != nil && !s.closeWritten.Load() {
+		s.out.Write(wsframe.AppendPong(nil, *p)) // joins the batch
+	}
 	v, lastSeq := s.take()
 	f := s.takeFrame() // before the drain, like v: its events are queued already
 	w.msgs = s.reliable.drain(w.msgs[:0])
@@ -250,7 +274,15 @@ func (s *session) writeSnapshot(w *senderScratch, v *match.View, lastSeq uint32)
 // write puts one binary message into the open batch. It fails once the
 // connection is closing or closed; nothing more is written then.
 func (s *session) write(b []byte) bool {
-	err := s.conn.Write(context.Background(), websocket.MessageBinary, b)
+	var err error
+	switch {
+	case s.closeWritten.Load():
+		err = errCloseWritten
+	case s.ended():
+		err = net.ErrClosed
+	default:
+		err = s.out.writeMessage(b)
+	}
 	if err != nil {
 		s.writeFailed.Store(true)
 		s.logger().Debug("write failed", "err", err)

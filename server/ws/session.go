@@ -5,19 +5,19 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/coder/websocket"
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server/match"
 )
 
 // session is one connected player: the match's Peer for it. Three parties
-// touch it: its reader (a goroutine of its own), whichever sender of the
-// pool writes it, and its match's tick. Each field says who owns it.
+// touch it: its reader (a goroutine of its own, then maybe an event loop:
+// one at a time, handed over through the loop's lock), whichever sender of
+// the pool writes it, and its match's tick. Each field says who owns it.
 type session struct {
-	conn *websocket.Conn
-	out  *batchConn // conn's network connection; nil in tests without one
-	h    *Handler
-	ip   string // the client's address (RemoteIP)
+	out *batchConn  // the network connection; nil in tests without one
+	rd  *connReader // the read side: its reader's only
+	h   *Handler
+	ip  string // the client's address (RemoteIP)
 
 	done    chan struct{} // closed when the session ends
 	endOnce sync.Once
@@ -41,6 +41,9 @@ type session struct {
 	// watcher: the session is a spectator (set before it is handed to its
 	// match), not a player.
 	watcher atomic.Bool
+	// unwatched: a spectator was let go of (Watcher.Unwatch), which
+	// must happen once.
+	unwatched atomic.Bool
 
 	// reliable carries encoded messages that must all arrive, in order; a
 	// nil one is the order to close with closing's code and reason once
@@ -59,7 +62,14 @@ type session struct {
 	nextQueued *session // guarded by pool.mu
 	snap       snapshotState
 
-	closeSent   atomic.Bool   // the close order was reached: nothing more is written
+	closeSent atomic.Bool // the close order was reached: nothing more is written
+	// closeWritten: our close frame is out (or being written); only the
+	// client's answer is awaited, every other frame is ignored.
+	closeWritten atomic.Bool
+	// pong is the payload of the newest ping not answered yet: the next
+	// sender run writes its pong (RFC 6455 lets a pong answer only the
+	// newest ping). Set by the reader, taken by the sender.
+	pong        atomic.Pointer[[]byte]
 	writeFailed atomic.Bool   // the connection refused a write: nothing more is written
 	written     atomic.Uint32 // tick of the newest snapshot written
 	first       atomic.Uint32 // tick of the first: the acknowledgement clock starts there
@@ -76,29 +86,27 @@ type sessionStats struct {
 
 var _ match.Peer = (*session)(nil)
 
-func newSession(conn *websocket.Conn, h *Handler) *session {
+func newSession(h *Handler) *session {
 	return &session{
-		conn:     conn,
 		h:        h,
 		done:     make(chan struct{}),
 		reliable: reliableQueue{limit: h.opts.ReliableQueue},
 	}
 }
 
-// end ends the session: its reads (which wait without a context) and
-// writes fail, its waits return. It closes the network connection under
-// the WebSocket library, not the library's: that may wait for a close
-// handshake in progress, and end runs on senders too. The reader's
-// goroutine closes the library's side when it returns. Idempotent; never
-// blocks. Any goroutine.
+// end ends the session: its reads and writes fail, its waits return, the
+// socket is closed. Idempotent; never blocks. Any goroutine.
 func (s *session) end() {
 	s.endOnce.Do(func() {
 		close(s.done)
 		if s.out != nil {
-			s.out.Conn.Close()
+			s.out.shutdown()
 		}
 	})
 }
+
+// looped reports whether the connection was handed to an event loop.
+func (s *session) looped() bool { return s.out != nil && s.out.lc.Load() != nil }
 
 // ended reports whether end was called.
 func (s *session) ended() bool {

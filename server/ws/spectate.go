@@ -2,13 +2,11 @@ package ws
 
 import (
 	"errors"
-	"fmt"
 	"sync"
 	"sync/atomic"
 
 	"github.com/skirmishgg/skirmish/protocol"
 	"github.com/skirmishgg/skirmish/server/match"
-	"github.com/skirmishgg/skirmish/server/ratelimit"
 )
 
 // Watcher takes spectators: the admission side of spectating, which an
@@ -256,13 +254,13 @@ func (s *session) writeFrame(f *frame) {
 	s.h.metrics.snapshots.Inc()
 }
 
-// watch runs a spectator's connection after its Spectate: the match takes
-// it, then this goroutine reads (pings only) while the senders write.
-func (h *Handler) watch(s *session, sp protocol.Spectate, buf []byte) {
+// seatSpectator hands a spectator to the match its Spectate names. false:
+// refused, and closed.
+func (h *Handler) seatSpectator(s *session, sp protocol.Spectate) bool {
 	w, ok := h.admit.(Watcher)
 	if !ok {
 		s.close(protocol.CloseUnknownMatch, "this server takes no spectators", handshakeInline)
-		return
+		return false
 	}
 	s.watcher.Store(true)
 	m, err := w.Watch(sp, s, s.done)
@@ -273,54 +271,10 @@ func (h *Handler) watch(s *session, sp protocol.Spectate, buf []byte) {
 			ce = protocol.CloseError{Code: protocol.CloseTryAgainLater, Reason: "the match could not take a spectator"}
 		}
 		s.close(ce.Code, ce.Reason, handshakeInline)
-		return
+		return false
 	}
 	s.m.Store(m)
-	defer func() {
-		s.end()
-		s.stopSending()
-	}()
-	log := h.opts.Logger.With("match", m.ID())
-	log.Info("spectator joined")
-	s.readSpectator(buf, m)
-	w.Unwatch(m, s)
-	log.Info("spectator left")
-}
-
-// readSpectator reads a spectator's messages until the connection ends:
-// pings are answered; anything a player would send closes it with 4002.
-func (s *session) readSpectator(buf []byte, m *match.Match) {
-	clock := s.h.opts.Clock
-	limit := ratelimit.New(s.h.opts.InputRate, s.h.opts.InputBurst, clock.Now())
-	var ping protocol.Ping
-	for {
-		var err error
-		buf, err = s.readMessage(buf)
-		if err != nil {
-			return
-		}
-		if !limit.Allow(clock.Now()) {
-			s.close(protocol.ClosePolicyViolation, "input rate limit exceeded", handshakeInline)
-			return
-		}
-		typ, err := protocol.PeekType(buf)
-		if err != nil {
-			s.closeForDecode(err)
-			return
-		}
-		switch typ {
-		case protocol.MsgPing:
-			if err := ping.Decode(buf); err != nil {
-				s.closeForDecode(err)
-				return
-			}
-			s.Send((&protocol.Pong{ClientTime: ping.ClientTime, ServerTick: m.Tick()}).Append(nil))
-		case protocol.MsgInput:
-			s.close(protocol.CloseUnexpected, "spectators cannot send input", handshakeInline)
-			return
-		default:
-			s.close(protocol.CloseUnexpected, fmt.Sprintf("unexpected message type %d from a spectator", typ), handshakeInline)
-			return
-		}
-	}
+	s.seated(m, nil)
+	h.opts.Logger.Info("spectator joined", "match", m.ID())
+	return true
 }

@@ -49,7 +49,7 @@ func BenchmarkSpectatorFanout(b *testing.B) {
 	b.Run("shared", func(b *testing.B) {
 		specs := make([]match.Spectator, spectators)
 		for i := range specs {
-			specs[i] = newSession(nil, h)
+			specs[i] = newSession(h)
 		}
 		var base *match.View
 		b.ReportAllocs()

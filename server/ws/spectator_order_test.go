@@ -23,14 +23,14 @@ import (
 func TestSpectatorEventsNeverFollowTheirFrame(t *testing.T) {
 	scene, counts := spectatorScene(1)
 	h := New(nil, &Options{ReliableQueue: 1 << 16})
-	srvConn := make(chan *websocket.Conn, 1)
+	srvConn := make(chan *batchConn, 1)
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := websocket.Accept(w, r, nil)
-		if err != nil {
+		lean := &leanHijacker{ResponseWriter: w, batches: &h.batches}
+		if _, err := websocket.Accept(lean, r, nil); err != nil {
 			return
 		}
-		srvConn <- c
+		srvConn <- lean.conn
 		<-release
 	}))
 	defer srv.Close()
@@ -40,7 +40,11 @@ func TestSpectatorEventsNeverFollowTheirFrame(t *testing.T) {
 		t.Fatal(err)
 	}
 	cli.SetReadLimit(1 << 24)
-	s := newSession(<-srvConn, h)
+	s := newSession(h)
+	s.out = <-srvConn
+	// The sender below is the session's only one: marked running, it is
+	// never queued to the pool (as a session without a connection was not).
+	s.sendState.Store(sendRunning)
 
 	var stop atomic.Bool
 	violations := make(chan string, 1)
@@ -100,14 +104,14 @@ func TestSpectatorEventsNeverFollowTheirFrame(t *testing.T) {
 func TestSpectatorMessagesKeepTheirPlace(t *testing.T) {
 	scene, counts := spectatorScene(1)
 	h := New(nil, &Options{ReliableQueue: 1 << 16})
-	srvConn := make(chan *websocket.Conn, 1)
+	srvConn := make(chan *batchConn, 1)
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := websocket.Accept(w, r, nil)
-		if err != nil {
+		lean := &leanHijacker{ResponseWriter: w, batches: &h.batches}
+		if _, err := websocket.Accept(lean, r, nil); err != nil {
 			return
 		}
-		srvConn <- c
+		srvConn <- lean.conn
 		<-release
 	}))
 	defer srv.Close()
@@ -117,7 +121,11 @@ func TestSpectatorMessagesKeepTheirPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	cli.SetReadLimit(1 << 24)
-	s := newSession(<-srvConn, h)
+	s := newSession(h)
+	s.out = <-srvConn
+	// The sender below is the session's only one: marked running, it is
+	// never queued to the pool.
+	s.sendState.Store(sendRunning)
 	s.watcher.Store(true)
 
 	violations := make(chan string, 1)

@@ -2,7 +2,10 @@
 
 package ws
 
-import "syscall"
+import (
+	"errors"
+	"syscall"
+)
 
 // rawWriter writes nothing where a socket cannot portably be written
 // without waiting: every batch is finished by a write that may wait.
@@ -11,3 +14,7 @@ type rawWriter struct{}
 func newRawWriter(syscall.RawConn) *rawWriter { return nil }
 
 func (*rawWriter) writeNow(b []byte) (int, error) { return 0, nil }
+
+func writeFD(int, []byte) (int, error) { return 0, errors.ErrUnsupported }
+
+func shutdownFD(int) {}

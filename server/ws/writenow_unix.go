@@ -48,3 +48,24 @@ func (w *rawWriter) writeNow(b []byte) (int, error) {
 	}
 	return max(n, 0), werr
 }
+
+// writeFD makes one write to a non-blocking socket outside Go's poller
+// (an event loop's): EAGAIN is no error, just nothing written.
+func writeFD(fd int, b []byte) (int, error) {
+	for {
+		n, err := syscall.Write(fd, b)
+		switch err {
+		case nil:
+			return n, nil
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			return 0, nil
+		}
+		return 0, err
+	}
+}
+
+// shutdownFD shuts a socket down both ways: the peer gets its FIN, and
+// its event loop a hang-up, while the descriptor stays the loop's to close.
+func shutdownFD(fd int) { syscall.Shutdown(fd, syscall.SHUT_RDWR) }

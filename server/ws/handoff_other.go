@@ -1,0 +1,16 @@
+//go:build !linux
+
+package ws
+
+// loopConn is an event loop's side of a connection: there is no event
+// loop here (evloop_linux.go), every connection is read on its own
+// goroutine and nothing is ever parked.
+type loopConn struct{}
+
+type loops struct{}
+
+func (*loopConn) park() {}
+
+func (h *Handler) handOver(*session) bool { return false }
+
+func (h *Handler) stopLoops() {}
