@@ -17,16 +17,7 @@ import (
 // quiet.
 func Serve(t testing.TB, opts setup.Options, so setup.ServeOptions) (player, admin string) {
 	t.Helper()
-	if opts.Server.Logger == nil {
-		opts.Server.Logger = Logger()
-	}
-	if opts.PublicURL == "" {
-		opts.PublicURL = "ws://elsewhere.invalid/ws" // the local host is reached as "here"
-	}
-	st, err := setup.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := newStack(t, opts)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

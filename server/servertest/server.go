@@ -31,16 +31,7 @@ type Stack struct {
 // A nil Logger is quiet.
 func StartStack(t testing.TB, opts setup.Options) *Stack {
 	t.Helper()
-	if opts.Server.Logger == nil {
-		opts.Server.Logger = Logger()
-	}
-	if opts.PublicURL == "" {
-		opts.PublicURL = "ws://elsewhere.invalid/ws" // the local host is reached as "here"
-	}
-	st, err := setup.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := newStack(t, opts)
 	hs := httptest.NewServer(st.Handler)
 	var once sync.Once
 	stop := func() {
@@ -94,4 +85,21 @@ func GuestOf(t testing.TB, url string) (player, token string) {
 		t.Fatalf("guest identity: %s, %v", resp.Status, err)
 	}
 	return g.Player, g.Token
+}
+
+// newStack is setup.New(opts) with the tests' defaults: a quiet logger,
+// and a public URL elsewhere, so the local host is reached as "here".
+func newStack(t testing.TB, opts setup.Options) *setup.Stack {
+	t.Helper()
+	if opts.Server.Logger == nil {
+		opts.Server.Logger = Logger()
+	}
+	if opts.PublicURL == "" {
+		opts.PublicURL = "ws://elsewhere.invalid/ws"
+	}
+	st, err := setup.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

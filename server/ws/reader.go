@@ -53,6 +53,20 @@ func newConnReader(nc net.Conn, early []byte, ctl *controlBudget) *connReader {
 	return r
 }
 
+// nextFrame returns the parser's next complete frame, if it holds one. A
+// frame the RFC refuses closes the connection with its code (errClosed).
+func (s *session) nextFrame() (wsframe.Message, bool, error) {
+	m, ok, err := s.rd.p.Next()
+	if err != nil {
+		var ce *wsframe.CloseError
+		if errors.As(err, &ce) {
+			s.close(protocol.CloseCode(ce.Code), ce.Reason, handshakeInline)
+		}
+		return m, false, errClosed
+	}
+	return m, ok, nil
+}
+
 // readMessage returns the next binary message, valid until the next call.
 // Control frames are handled on the way: pings answered (through the
 // senders), pings and pongs charged to the control budget, the client's
@@ -61,13 +75,9 @@ func newConnReader(nc net.Conn, early []byte, ctl *controlBudget) *connReader {
 func (s *session) readMessage() ([]byte, error) {
 	r := s.rd
 	for {
-		m, ok, err := r.p.Next()
+		m, ok, err := s.nextFrame()
 		if err != nil {
-			var ce *wsframe.CloseError
-			if errors.As(err, &ce) {
-				s.close(protocol.CloseCode(ce.Code), ce.Reason, handshakeInline)
-			}
-			return nil, errClosed
+			return nil, err
 		}
 		if !ok {
 			n, err := r.nc.Read(r.buf)
@@ -272,15 +282,10 @@ func (s *session) onMessage(buf []byte) error {
 // message the server closed the connection for leaves it open for the
 // client's answer, ignoring everything else.
 func (s *session) consume() (over bool, err error) {
-	r := s.rd
 	for {
-		m, ok, err := r.p.Next()
+		m, ok, err := s.nextFrame()
 		if err != nil {
-			var ce *wsframe.CloseError
-			if errors.As(err, &ce) {
-				s.close(protocol.CloseCode(ce.Code), ce.Reason, handshakeInline)
-			}
-			return true, errClosed
+			return true, err
 		}
 		if !ok {
 			return false, nil

@@ -22,29 +22,7 @@ import (
 // of tick T's events, which the client then counted twice).
 func TestSpectatorEventsNeverFollowTheirFrame(t *testing.T) {
 	scene, counts := spectatorScene(1)
-	h := New(nil, &Options{ReliableQueue: 1 << 16})
-	srvConn := make(chan *batchConn, 1)
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		lean := &leanHijacker{ResponseWriter: w, batches: &h.batches}
-		if _, err := websocket.Accept(lean, r, nil); err != nil {
-			return
-		}
-		srvConn <- lean.conn
-		<-release
-	}))
-	defer srv.Close()
-	defer close(release)
-	cli, _, err := websocket.Dial(context.Background(), "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cli.SetReadLimit(1 << 24)
-	s := newSession(h)
-	s.out = <-srvConn
-	// The sender below is the session's only one: marked running, it is
-	// never queued to the pool (as a session without a connection was not).
-	s.sendState.Store(sendRunning)
+	h, s, cli := wiredSession(t)
 
 	var stop atomic.Bool
 	violations := make(chan string, 1)
@@ -103,29 +81,7 @@ func TestSpectatorEventsNeverFollowTheirFrame(t *testing.T) {
 // A message only held for a frame in flight was written ahead of it.
 func TestSpectatorMessagesKeepTheirPlace(t *testing.T) {
 	scene, counts := spectatorScene(1)
-	h := New(nil, &Options{ReliableQueue: 1 << 16})
-	srvConn := make(chan *batchConn, 1)
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		lean := &leanHijacker{ResponseWriter: w, batches: &h.batches}
-		if _, err := websocket.Accept(lean, r, nil); err != nil {
-			return
-		}
-		srvConn <- lean.conn
-		<-release
-	}))
-	defer srv.Close()
-	defer close(release)
-	cli, _, err := websocket.Dial(context.Background(), "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cli.SetReadLimit(1 << 24)
-	s := newSession(h)
-	s.out = <-srvConn
-	// The sender below is the session's only one: marked running, it is
-	// never queued to the pool.
-	s.sendState.Store(sendRunning)
+	h, s, cli := wiredSession(t)
 	s.watcher.Store(true)
 
 	violations := make(chan string, 1)
@@ -196,4 +152,33 @@ func TestSpectatorMessagesKeepTheirPlace(t *testing.T) {
 	if frames.Load() == 0 {
 		t.Fatal("no frame reached the client")
 	}
+}
+
+// wiredSession is a session on a real connection from a coder/websocket
+// client, with the server's own batchConn under it, for tests that drive
+// its sender themselves: marked running, it is never queued to the pool.
+func wiredSession(t *testing.T) (*Handler, *session, *websocket.Conn) {
+	t.Helper()
+	h := New(nil, &Options{ReliableQueue: 1 << 16})
+	srvConn := make(chan *batchConn, 1)
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lean := &leanHijacker{ResponseWriter: w, batches: &h.batches}
+		if _, err := websocket.Accept(lean, r, nil); err != nil {
+			return
+		}
+		srvConn <- lean.conn
+		<-release
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	cli, _, err := websocket.Dial(context.Background(), "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli.SetReadLimit(1 << 24)
+	s := newSession(h)
+	s.out = <-srvConn
+	s.sendState.Store(sendRunning)
+	return h, s, cli
 }
