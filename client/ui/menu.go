@@ -32,7 +32,46 @@ func nextFocus(f field, showServer bool) field {
 	return f
 }
 
+// MenuStatus is where the menu is, for Options.OnMenu: the field or
+// button in focus ("server", "name", "watch", "replays") and the list
+// open over it ("", "watch", "replays").
+type MenuStatus struct {
+	Focus, List string
+}
+
+func (f field) String() string {
+	switch f {
+	case fieldServer:
+		return "server"
+	case fieldName:
+		return "name"
+	case fieldWatch:
+		return "watch"
+	default:
+		return "replays"
+	}
+}
+
+// reportMenu tells Options.OnMenu where the menu is, when that changed.
+func (g *Game) reportMenu() {
+	if g.opts.OnMenu == nil {
+		return
+	}
+	st := MenuStatus{Focus: g.menu.focus.String()}
+	switch {
+	case g.menu.watch != nil:
+		st.List = "watch"
+	case g.menu.replays != nil:
+		st.List = "replays"
+	}
+	if st != g.menu.reported {
+		g.menu.reported = st
+		g.opts.OnMenu(st)
+	}
+}
+
 type menuState struct {
+	reported MenuStatus      // what OnMenu was last told
 	watch    *play.WatchList // the list of matches to watch, while it shows
 	replays  *replayList     // the list of recordings, while it shows
 	advanced bool            // the SERVER field shows (always, unless Options.HideServer)
@@ -71,6 +110,7 @@ func (g *Game) menuLayout() menuLayout {
 }
 
 func (g *Game) updateMenu() {
+	defer g.reportMenu()
 	if g.menu.watch != nil {
 		g.updateWatchList()
 		return

@@ -57,6 +57,10 @@ type Options struct {
 	// replay's status changes (the browser build mirrors it into the
 	// page).
 	OnReplay func(ReplayStatus)
+	// OnMenu, when set, is called on the game goroutine whenever the
+	// menu's focus or the list open over it changes (the browser build
+	// mirrors it into the page, for tests that drive the menu by keys).
+	OnMenu func(MenuStatus)
 }
 
 // Game is the client as an ebiten.Game.

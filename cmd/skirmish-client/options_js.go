@@ -55,7 +55,7 @@ func options() (ui.Options, error) {
 // found), ping (ms, the HUD's PING), fps, tps, firstFrameAt
 // (performance.now() of the first frame showing a snapshot), replay (with
 // ?replay=: {loading, error, tick, ticks, playing, speed, follow,
-// followName, players})},
+// followName, players}), menu ({focus, list}: where the menu's keys are)},
 // calls window.skirmishPhase(phase) when the page defines it, and keeps the
 // player's name in localStorage. The returned function binds the game.
 func hook(o *ui.Options) func(*ui.Game) {
@@ -98,6 +98,12 @@ func hook(o *ui.Options) func(*ui.Game) {
 		r.Set("players", st.Players)
 		state.Set("replay", r)
 		state.Set("phase", "replay")
+	}
+	o.OnMenu = func(st ui.MenuStatus) {
+		m := js.Global().Get("Object").New()
+		m.Set("focus", st.Focus)
+		m.Set("list", st.List)
+		state.Set("menu", m)
 	}
 	o.OnFirstFrame = func() {
 		state.Set("firstFrameAt", js.Global().Get("performance").Call("now"))

@@ -39,12 +39,25 @@ try {
     await page.waitForFunction(() => window.skirmish && window.skirmish.phase === "menu", null, { timeout: 90000 });
     await page.waitForTimeout(300); // a few frames of the menu
     // The page's keys go to the canvas once it has the focus (a click in
-    // a corner, on no button); then NAME → WATCH A MATCH → REPLAYS, and
-    // Enter opens the list.
+    // a corner, on no button); then Tab to REPLAYS and Enter opens the
+    // list. Each step waits for the menu to show it took the key
+    // (window.skirmish.menu): on a loaded machine a frame can take longer
+    // than a key is held, and a press the game did not see is pressed
+    // again.
+    const menu = () => page.evaluate(() => ({ ...(window.skirmish && window.skirmish.menu) }));
     await page.mouse.click(4, 4);
-    await press("Tab");
-    await press("Tab");
-    await press("Enter");
+    await waitFor("the focus on REPLAYS", 30000, async () => {
+      if ((await menu()).focus === "replays") return true;
+      await press("Tab");
+      await page.waitForTimeout(150);
+      return (await menu()).focus === "replays";
+    });
+    await waitFor("the REPLAYS list to open", 30000, async () => {
+      if ((await menu()).list === "replays") return true;
+      await press("Enter");
+      await page.waitForTimeout(150);
+      return (await menu()).list === "replays";
+    });
     await page.waitForTimeout(1000); // the list read and drawn
     result.listShot = shotPath.replace(/\.png$/, "-list.png");
     await page.screenshot({ path: result.listShot });
