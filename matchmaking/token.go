@@ -1,16 +1,16 @@
 package matchmaking
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/skirmishgg/skirmish/matchmaking/signed"
 )
 
 // A join token is base64url(payload) "." base64url(signature), unpadded.
@@ -102,13 +102,11 @@ func (s *TokenSigner) Issue(playerID, matchID, hostID string, expires time.Time)
 	}
 	p := tokenPayload{V: tokenVersion, P: playerID, M: matchID, H: hostID, E: expires.Unix(),
 		N: base64.RawURLEncoding.EncodeToString(nonce[:])}
-	body, err := json.Marshal(p)
+	tok, err := signed.Seal(s.key, tokenDomain, p)
 	if err != nil {
-		return "", Claims{}, fmt.Errorf("matchmaking: token payload: %w", err)
+		return "", Claims{}, fmt.Errorf("matchmaking: token: %w", err)
 	}
-	payload := base64.RawURLEncoding.EncodeToString(body)
-	sig := ed25519.Sign(s.key, []byte(tokenDomain+payload))
-	return payload + "." + base64.RawURLEncoding.EncodeToString(sig), p.claims(), nil
+	return tok, p.claims(), nil
 }
 
 func (p *tokenPayload) claims() Claims {
@@ -167,33 +165,12 @@ func (v *TokenVerifier) Signed(token string) (Claims, error) {
 	if len(token) > maxTokenLen {
 		return Claims{}, fmt.Errorf("%w: %d bytes", ErrTokenMalformed, len(token))
 	}
-	payload, sigText, ok := strings.Cut(token, ".")
-	if !ok || strings.Contains(sigText, ".") {
-		return Claims{}, fmt.Errorf("%w: want two dot-separated parts", ErrTokenMalformed)
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(sigText)
-	if err != nil || len(sig) != ed25519.SignatureSize {
-		return Claims{}, fmt.Errorf("%w: bad signature encoding", ErrTokenMalformed)
-	}
-	body, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil {
-		return Claims{}, fmt.Errorf("%w: bad payload encoding", ErrTokenMalformed)
-	}
-	msg := []byte(tokenDomain + payload)
-	signed := false
-	for _, k := range v.keys {
-		if ed25519.Verify(k, msg, sig) {
-			signed = true
-			break
-		}
-	}
-	if !signed {
-		return Claims{}, ErrTokenBadSignature
-	}
 	var p tokenPayload
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&p); err != nil || dec.More() {
-		return Claims{}, fmt.Errorf("%w: payload is not a JSON object", ErrTokenMalformed)
+	switch err := signed.Open(v.keys, tokenDomain, token, &p); {
+	case errors.Is(err, signed.ErrBadSignature):
+		return Claims{}, ErrTokenBadSignature
+	case err != nil:
+		return Claims{}, fmt.Errorf("%w: %w", ErrTokenMalformed, err)
 	}
 	if p.V != tokenVersion || p.P == "" || p.M == "" || p.N == "" || p.E <= 0 {
 		return Claims{}, fmt.Errorf("%w: version %d or missing fields", ErrTokenMalformed, p.V)

@@ -117,11 +117,11 @@ func TestLayering(t *testing.T) {
 		},
 		{
 			name:      "identity is verification logic",
-			why:       "guest tokens and JWTs are checked by the matchmaker API, the queue socket and host admission alike; HTTP and WebSockets stay with their adapters (server/identity/doc.go)",
+			why:       "guest tokens and JWTs are checked by the matchmaker API, the queue socket and host admission alike; HTTP and WebSockets stay with their adapters (server/identity/doc.go); guest tokens share the signed envelope of join tokens (matchmaking/signed, pure)",
 			pkgs:      "server/identity",
 			noDirect:  []string{"net/http"},
 			noDeep:    []string{websocket, ebiten},
-			ownAllows: []string{"server/identity"},
+			ownAllows: []string{"server/identity", "matchmaking/signed"},
 		},
 		{
 			name:      "the WebSocket adapter knows matches only through the runtime",

@@ -1,16 +1,17 @@
 package identity
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/skirmishgg/skirmish/matchmaking/signed"
 )
 
 // A guest token is "g1." base64url(payload) "." base64url(signature),
@@ -82,41 +83,18 @@ func (i *Issuer) Guest(now time.Time) (Identity, string, error) {
 
 // sign makes the token for id.
 func (i *Issuer) sign(id Identity) string {
-	body, _ := json.Marshal(guestPayload{V: guestVersion, P: id.Player, E: id.Expires.Unix()})
-	payload := base64.RawURLEncoding.EncodeToString(body)
-	sig := ed25519.Sign(i.key, []byte(guestDomain+payload))
-	return guestPrefix + payload + "." + base64.RawURLEncoding.EncodeToString(sig)
+	tok, _ := signed.Seal(i.key, guestDomain, guestPayload{V: guestVersion, P: id.Player, E: id.Expires.Unix()})
+	return guestPrefix + tok
 }
 
 // verifyGuest checks a guest token against keys at now.
 func verifyGuest(keys []ed25519.PublicKey, token string, now time.Time) (Identity, error) {
-	payload, sigText, ok := strings.Cut(strings.TrimPrefix(token, guestPrefix), ".")
-	if !ok || strings.Contains(sigText, ".") {
-		return Identity{}, fmt.Errorf("%w: want g1.payload.signature", ErrMalformed)
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(sigText)
-	if err != nil || len(sig) != ed25519.SignatureSize {
-		return Identity{}, fmt.Errorf("%w: bad signature encoding", ErrMalformed)
-	}
-	body, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil {
-		return Identity{}, fmt.Errorf("%w: bad payload encoding", ErrMalformed)
-	}
-	msg := []byte(guestDomain + payload)
-	signed := false
-	for _, k := range keys {
-		if ed25519.Verify(k, msg, sig) {
-			signed = true
-			break
-		}
-	}
-	if !signed {
-		return Identity{}, ErrBadSignature
-	}
 	var p guestPayload
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&p); err != nil || dec.More() {
-		return Identity{}, fmt.Errorf("%w: payload is not a JSON object", ErrMalformed)
+	switch err := signed.Open(keys, guestDomain, strings.TrimPrefix(token, guestPrefix), &p); {
+	case errors.Is(err, signed.ErrBadSignature):
+		return Identity{}, ErrBadSignature
+	case err != nil:
+		return Identity{}, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	if p.V != guestVersion || !strings.HasPrefix(p.P, GuestPrefix) || !validPlayer(p.P) || p.E <= 0 {
 		return Identity{}, fmt.Errorf("%w: version %d or bad fields", ErrMalformed, p.V)
