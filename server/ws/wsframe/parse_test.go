@@ -238,20 +238,22 @@ func TestAppendClose(t *testing.T) {
 }
 
 func TestAppendHeader(t *testing.T) {
-	for _, n := range []int{0, 125, 126, 65535, 65536} {
-		b := AppendBinary(nil, make([]byte, n))
-		hdr := len(b) - n
-		want := map[bool]int{true: 2}[n < 126]
-		switch {
-		case n < 126:
-			want = 2
-		case n <= 0xFFFF:
-			want = 4
-		default:
-			want = 10
+	tests := []struct {
+		n   int
+		hdr []byte
+	}{
+		{0, []byte{0x82, 0}},
+		{125, []byte{0x82, 125}},
+		{126, []byte{0x82, 126, 0, 126}},
+		{65535, []byte{0x82, 126, 0xFF, 0xFF}},
+		{65536, []byte{0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0}},
+	}
+	for _, tt := range tests {
+		if got := AppendHeader(nil, OpBinary, tt.n); !bytes.Equal(got, tt.hdr) {
+			t.Errorf("header of %d bytes: %x, want %x", tt.n, got, tt.hdr)
 		}
-		if hdr != want || b[0] != 0x82 {
-			t.Errorf("%d bytes: header %d bytes (%x), want %d", n, hdr, b[:2], want)
+		if b := AppendBinary(nil, make([]byte, tt.n)); !bytes.Equal(b[:len(tt.hdr)], tt.hdr) || len(b) != len(tt.hdr)+tt.n {
+			t.Errorf("binary frame of %d bytes: %d bytes, header %x", tt.n, len(b), b[:len(tt.hdr)])
 		}
 	}
 }
