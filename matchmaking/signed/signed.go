@@ -16,6 +16,13 @@ import (
 	"strings"
 )
 
+// strict refuses non-zero bits after the last full byte: without it a
+// token has several spellings (the last character of the signature can
+// change and still decode to the same bytes), so a token a client was
+// given could be replayed as a different string, past any check keyed on
+// the text.
+var strict = base64.RawURLEncoding.Strict()
+
 // Errors of Open. Callers wrap them in their own.
 var (
 	ErrMalformed    = errors.New("malformed")
@@ -41,11 +48,11 @@ func Open(keys []ed25519.PublicKey, domain, token string, payload any) error {
 	if !ok || strings.Contains(sigText, ".") {
 		return fmt.Errorf("%w: want payload.signature", ErrMalformed)
 	}
-	sig, err := base64.RawURLEncoding.DecodeString(sigText)
+	sig, err := strict.DecodeString(sigText)
 	if err != nil || len(sig) != ed25519.SignatureSize {
 		return fmt.Errorf("%w: bad signature encoding", ErrMalformed)
 	}
-	body, err := base64.RawURLEncoding.DecodeString(text)
+	body, err := strict.DecodeString(text)
 	if err != nil {
 		return fmt.Errorf("%w: bad payload encoding", ErrMalformed)
 	}

@@ -32,6 +32,7 @@ func TestSealOpen(t *testing.T) {
 		{"three parts", "a.", tok + ".x", []ed25519.PublicKey{pub}, ErrMalformed},
 		{"short signature", "a.", tok[:len(tok)-4], []ed25519.PublicKey{pub}, ErrMalformed},
 		{"payload not base64", "a.", "!!." + sig, []ed25519.PublicKey{pub}, ErrMalformed},
+		{"signature respelled", "a.", tok[:len(tok)-1] + respell(tok[len(tok)-1]), []ed25519.PublicKey{pub}, ErrMalformed},
 		{"payload swapped", "a.", "eyJwIjoieSJ9." + sig, []ed25519.PublicKey{pub}, ErrBadSignature},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,4 +55,13 @@ func TestOpenRefusesTrailingJSON(t *testing.T) {
 	if err := Open([]ed25519.PublicKey{pub}, "a.", tok, &p); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("err %v, want malformed", err)
 	}
+}
+
+// respell gives another base64url character that differs from c only in
+// the low bits the last character of a 64-byte signature leaves unused
+// (86 characters carry 516 bits; the last 4 are padding).
+func respell(c byte) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	i := strings.IndexByte(alphabet, c)
+	return string(alphabet[i^1])
 }
