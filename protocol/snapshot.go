@@ -139,10 +139,27 @@ func AppendSnapshot(b []byte, tick, baseTick, lastSeq uint32, base, cur []Entity
 	if base == nil {
 		baseTick = 0
 	}
+	b = AppendSnapshotHeader(b, tick, baseTick, lastSeq)
+	return AppendSnapshotBody(b, base, cur, counts)
+}
+
+// AppendSnapshotHeader appends the part of a snapshot message that names
+// it: its tick, its baseline's (0: full) and the client's last input. The
+// body that follows (AppendSnapshotBody) depends only on the two entity
+// lists, so peers sent the same delta can share one encoded body and each
+// get a header of its own. baseTick must be 0 exactly when the body was
+// encoded from a nil base.
+func AppendSnapshotHeader(b []byte, tick, baseTick, lastSeq uint32) []byte {
 	b = header(b, MsgSnapshot, 7)
 	b = appendUint(b, uint64(tick))
 	b = appendUint(b, uint64(baseTick))
-	b = appendUint(b, uint64(lastSeq))
+	return appendUint(b, uint64(lastSeq))
+}
+
+// AppendSnapshotBody appends the sections of the snapshot that turns base
+// into cur (nil base: a full snapshot), as AppendSnapshot does after its
+// header.
+func AppendSnapshotBody(b []byte, base, cur []Entity, counts *FieldCounts) []byte {
 	// Three merge-joins of base and cur, one per section, since each section
 	// is one contiguous array.
 	b, kept := appendCreated(b, base, cur, counts)

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"math"
@@ -122,7 +123,7 @@ func TestSnapshotProperty(t *testing.T) {
 	if testing.Short() {
 		rounds = 300
 	}
-	var buf []byte
+	var buf, parts []byte
 	var dst []Entity
 	for round := range rounds {
 		var a, b []Entity
@@ -137,6 +138,11 @@ func TestSnapshotProperty(t *testing.T) {
 		client := wireView(a, testCounts) // what the client holds at tick 7
 
 		buf = AppendSnapshot(buf[:0], 8, 7, 99, a, b, testCounts)
+		// A shared body behind a header of one's own is the same message.
+		parts = AppendSnapshotBody(AppendSnapshotHeader(parts[:0], 8, 7, 99), a, b, testCounts)
+		if !bytes.Equal(parts, buf) {
+			t.Fatalf("round %d: header+body %x, AppendSnapshot %x", round, parts, buf)
+		}
 		s := decodeSnapshot(t, buf)
 		if s.Tick != 8 || s.Base != 7 || s.LastSeq != 99 {
 			t.Fatalf("round %d: header %d %d %d", round, s.Tick, s.Base, s.LastSeq)

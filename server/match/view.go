@@ -7,7 +7,8 @@ import (
 )
 
 // View is an immutable world view at one snapshot tick, shared by every
-// peer of a match. A transport keeps the view it last wrote as the baseline
+// peer of a match (only its memo of encoded deltas fills in as peers ask
+// for them). A transport keeps the view it last wrote as the baseline
 // of its next delta, so views are reference counted and go back to their
 // match's pool when the last holder lets go.
 type View struct {
@@ -16,6 +17,7 @@ type View struct {
 	// Counts is the match's schema, to encode the entities with.
 	Counts *protocol.FieldCounts
 	grid   grid // over Entities, when interest management is on
+	deltas sharedDeltas
 	refs   atomic.Int32
 	pool   *viewPool
 }
@@ -56,6 +58,7 @@ func (p *viewPool) get() *View {
 
 func (p *viewPool) put(v *View) {
 	v.Entities = v.Entities[:0]
+	v.deltas.reset()
 	select {
 	case p.free <- v:
 	default:

@@ -314,19 +314,24 @@ func (s *session) over() bool {
 
 // encode returns, in w's buffer, the snapshot that brings the client from
 // the last one written (none: it holds nothing) to v: everything, or what
-// its interest filter keeps.
+// its interest filter keeps. Without a filter every client of the match
+// that holds the same baseline is sent the same body, which the view
+// encodes once for all of them; only the header (the client's last input)
+// is the client's own.
 func (s *session) encode(w *senderScratch, v *match.View, lastSeq uint32) []byte {
 	st := &s.snap
 	if st.filter == nil && s.h.opts.Interest != nil {
 		st.filter = match.NewFilter(s.h.opts.Interest)
 	}
-	var baseTick uint32
-	from, to := []protocol.Entity(nil), v.Entities
-	if st.filter != nil {
-		from, to = st.filter.Filter(&w.scratch, st.base, v, s.playerID())
-	} else if st.base != nil {
-		from = st.base.Entities
+	if st.filter == nil {
+		var baseTick uint32
+		if st.base != nil {
+			baseTick = st.base.Tick // 0 encodes a full body, as it must
+		}
+		return v.AppendDeltaBody(protocol.AppendSnapshotHeader(w.buf[:0], v.Tick, baseTick, lastSeq), st.base)
 	}
+	var baseTick uint32
+	from, to := st.filter.Filter(&w.scratch, st.base, v, s.playerID())
 	if st.base == nil {
 		from = nil
 	} else {

@@ -50,13 +50,13 @@ func (f *frame) release() {
 func (f *frame) bytes(last uint32) []byte {
 	if f.base != nil && last == f.base.Tick {
 		f.deltaOnce.Do(func() {
-			f.delta = protocol.AppendSnapshot(nil, f.view.Tick, f.base.Tick, 0, f.base.Entities, f.view.Entities, f.view.Counts)
+			f.delta = f.view.AppendDeltaBody(protocol.AppendSnapshotHeader(nil, f.view.Tick, f.base.Tick, 0), f.base)
 			f.h.metrics.spectatorEncodes.WithLabelValues("delta").Inc()
 		})
 		return f.delta
 	}
 	f.keyOnce.Do(func() {
-		f.key = protocol.AppendSnapshot(nil, f.view.Tick, 0, 0, nil, f.view.Entities, f.view.Counts)
+		f.key = f.view.AppendDeltaBody(protocol.AppendSnapshotHeader(nil, f.view.Tick, 0, 0), nil)
 		f.h.metrics.spectatorEncodes.WithLabelValues("key").Inc()
 	})
 	return f.key
