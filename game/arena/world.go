@@ -156,10 +156,20 @@ func (w *World) takeInputs(inputs []game.PlayerInput) {
 	for i := range w.players {
 		w.players[i].in = game.Input{}
 	}
+	// Inputs come in the world's order as a rule (players are given
+	// rising IDs and join in that order): the next player is tried before
+	// a search, which handles any other order.
+	next := 0
 	for _, pi := range inputs {
-		if i, ok := w.find(pi.Player); ok {
-			w.players[i].in = pi.Input
+		i := next
+		if i >= len(w.players) || w.players[i].id != pi.Player {
+			var ok bool
+			if i, ok = w.find(pi.Player); !ok {
+				continue
+			}
 		}
+		w.players[i].in = pi.Input
+		next = i + 1
 	}
 }
 

@@ -76,6 +76,17 @@ type loopConn struct {
 	fd    int    // the loop's descriptor: immutable; the loop closes it
 	token uint64 // its epoll key: never reused, unlike the descriptor's number
 
+	// outPending: the connection's open batch (batchConn) is unfinished
+	// and parked for the loop. A writer sets it under batchConn.mu before
+	// its write attempt, so the loop's lock-free check after an EPOLLOUT
+	// edge cannot miss a batch whose write failed with EAGAIN after the
+	// edge (the lost wake-up): either the loop sees it and takes mu, or
+	// the EAGAIN came after the edge and the kernel sends another when
+	// room frees up. It lives here, not in batchConn, because the loop
+	// checks it on every event (EPOLLOUT comes with nearly every edge),
+	// and here it shares the cache line the loop has just read.
+	outPending atomic.Bool
+
 	// Loop goroutine only.
 	dropped bool // closed and forgotten: later events for it are ignored
 	left    bool // its leave from the match was started
@@ -354,7 +365,7 @@ func (l *loop) handleEvents(n int) {
 
 // handle answers one readiness event of a connection.
 func (l *loop) handle(lc *loopConn, events uint32) {
-	if events&unix.EPOLLOUT != 0 && lc.s.out.outPending.Load() {
+	if events&unix.EPOLLOUT != 0 && lc.outPending.Load() {
 		l.finishWrite(lc)
 	}
 	if events&(unix.EPOLLIN|unix.EPOLLRDHUP|unix.EPOLLHUP|unix.EPOLLERR) != 0 {
@@ -403,7 +414,7 @@ func (l *loop) read(lc *loopConn, hangup bool) {
 func (l *loop) finishWrite(lc *loopConn) {
 	s, c := lc.s, lc.s.out
 	c.mu.Lock()
-	if !c.outPending.Load() || c.state != onLoop {
+	if !lc.outPending.Load() || c.state != onLoop {
 		c.mu.Unlock()
 		return
 	}
@@ -415,7 +426,7 @@ func (l *loop) finishWrite(lc *loopConn) {
 		return // the next edge brings more room
 	}
 	run, closing := c.outRun, c.outClosing
-	c.outPending.Store(false)
+	lc.outPending.Store(false)
 	c.close()
 	c.mu.Unlock()
 	l.unpark(lc)
@@ -463,7 +474,7 @@ func (l *loop) expire(now time.Time) {
 		}
 		c := lc.s.out
 		c.mu.Lock()
-		late := c.outPending.Load() && now.After(c.outDeadline)
+		late := lc.outPending.Load() && now.After(c.outDeadline)
 		run := c.outRun
 		c.mu.Unlock()
 		if !late {
@@ -506,9 +517,9 @@ func (l *loop) drop(lc *loopConn, why error) {
 	c.mu.Lock()
 	unix.Close(lc.fd)
 	c.state = loopClosed
-	parkedRun := c.outPending.Load() && c.outRun
-	if c.outPending.Load() {
-		c.outPending.Store(false)
+	parkedRun := lc.outPending.Load() && c.outRun
+	if lc.outPending.Load() {
+		lc.outPending.Store(false)
 		c.close()
 	}
 	c.mu.Unlock()

@@ -96,14 +96,6 @@ type batchConn struct {
 	// hand-over (under mu) and never changed.
 	lc atomic.Pointer[loopConn]
 
-	// outPending: the open batch is unfinished and parked for the loop. A
-	// writer sets it (under mu) before its write attempt, so the loop's
-	// lock-free check after an EPOLLOUT edge cannot miss a batch whose
-	// write failed with EAGAIN after the edge (the lost wake-up): either
-	// the loop sees it and takes mu, or the EAGAIN came after the edge and
-	// the kernel sends another when room frees up.
-	outPending atomic.Bool
-
 	// Guarded by mu: every writer (senders, close handshakes, the loop on
 	// EPOLLOUT), end's shutdown and the loop's close of fd. Held across a
 	// write that may wait only before the hand-over.
@@ -249,17 +241,18 @@ const (
 // writeLooped makes the one write attempt of a looped connection's open
 // batch and parks what the kernel does not take. Under mu.
 func (c *batchConn) writeLooped(deadline time.Time, run, closing bool) (n int, st flushState, err error) {
-	c.outPending.Store(true) // before the attempt: see outPending
+	lc := c.lc.Load()
+	lc.outPending.Store(true) // before the attempt: see loopConn.outPending
 	if rest := (*c.buf)[c.sent:]; len(rest) > 0 {
 		n, err = writeFD(c.fd, rest)
 		c.sent += n
 	}
 	if err == nil && c.sent < len(*c.buf) {
 		c.outDeadline, c.outRun, c.outClosing = deadline, run, closing
-		c.lc.Load().park()
+		lc.park()
 		return n, flushParked, nil
 	}
-	c.outPending.Store(false)
+	lc.outPending.Store(false)
 	c.close()
 	return n, flushDone, err
 }

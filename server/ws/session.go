@@ -21,6 +21,10 @@ type session struct {
 
 	done    chan struct{} // closed when the session ends
 	endOnce sync.Once
+	// isEnded is set just before done is closed: what ended() reads on
+	// every message and write, one load of a line the caller holds rather
+	// than a look into the channel's own allocation.
+	isEnded atomic.Bool
 
 	// The player's match and place in it: set by the match before anything
 	// is sent (Joined), read by senders after taking what was sent and by
@@ -98,6 +102,7 @@ func newSession(h *Handler) *session {
 // socket is closed. Idempotent; never blocks. Any goroutine.
 func (s *session) end() {
 	s.endOnce.Do(func() {
+		s.isEnded.Store(true)
 		close(s.done)
 		if s.out != nil {
 			s.out.shutdown()
@@ -109,14 +114,7 @@ func (s *session) end() {
 func (s *session) looped() bool { return s.out != nil && s.out.lc.Load() != nil }
 
 // ended reports whether end was called.
-func (s *session) ended() bool {
-	select {
-	case <-s.done:
-		return true
-	default:
-		return false
-	}
-}
+func (s *session) ended() bool { return s.isEnded.Load() }
 
 // playerID is the session's player in its match, 0 before it joined.
 func (s *session) playerID() uint32 {
