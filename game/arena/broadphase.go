@@ -91,15 +91,25 @@ func (w *World) firstHit(b *bullet, px, py, dx, dy int64) (victim int, ix, iy in
 			victim, best, ix, iy = i, along, cx, cy
 		}
 	}
+	// A rewound target is at most rewind steps from where it is now (and
+	// from where the grid has it; never further back than its spawn), so
+	// a player whose current position is farther than rad from the box
+	// around the bullet's path cannot be hit.
+	rad := w.r.hitR + int64(b.rewind)*int64(w.r.moveStep)*2
 	if !w.cellsOn {
+		// The same reach rules out most players before their trail is
+		// read and the segment test run.
+		x0, x1 := min(px, px+dx)-rad, max(px, px+dx)+rad
+		y0, y1 := min(py, py+dy)-rad, max(py, py+dy)+rad
 		for i := range w.players {
+			if x, y := int64(w.players[i].x), int64(w.players[i].y); (x < x0 || x > x1 || y < y0 || y > y1) && !w.bruteForce {
+				continue
+			}
 			test(i)
 		}
 		return victim, ix, iy
 	}
-	// A rewound target is at most rewind steps from where the grid has
-	// it (never further back than its spawn).
-	g, rad := &w.cells, w.r.hitR+int64(b.rewind)*int64(w.r.moveStep)*2
+	g := &w.cells
 	c0, c1 := g.col(min(px, px+dx)-rad), g.col(max(px, px+dx)+rad)
 	r0, r1 := g.row(min(py, py+dy)-rad), g.row(max(py, py+dy)+rad)
 	for r := r0; r <= r1; r++ {

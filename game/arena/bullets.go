@@ -71,7 +71,7 @@ func (w *World) newBulletID() uint32 {
 // advanceBullets moves every bullet to where it is at tick, resolving what
 // it meets on the way, and drops the spent ones.
 func (w *World) advanceBullets(tick uint32) {
-	w.cellsOn = len(w.players) >= gridMinPlayers && !w.noCells
+	w.cellsOn = len(w.players) >= gridMinPlayers && !w.noCells && !w.bruteForce
 	if w.cellsOn {
 		w.cells.build(w.r.width, w.r.height, w.players)
 		defer func() { w.cellsOn = false }()

@@ -125,7 +125,7 @@ func (w *World) RestoreState(src []byte) error {
 	}
 	d.b = d.b[1:]
 	nw := newWorld(w.r, 0)
-	nw.noCells = w.noCells
+	nw.noCells, nw.bruteForce = w.noCells, w.bruteForce
 	nw.rng.state = d.u(1<<64 - 1)
 	flags := d.u(3)
 	nw.started, nw.ended = flags&1 != 0, flags&2 != 0

@@ -44,10 +44,12 @@ type World struct {
 	winner game.PlayerID
 
 	// cells index the players while bullets advance, in big worlds;
-	// noCells turns them off (tests compare both ways).
-	cells   playerCells
-	cellsOn bool
-	noCells bool
+	// noCells turns them off, and bruteForce also the reach test of
+	// small worlds (tests compare every way with the plain scan).
+	cells      playerCells
+	cellsOn    bool
+	noCells    bool
+	bruteForce bool
 
 	events    []game.Event // of the last Step
 	pending   []game.Event // spawns of players added since, for the next Step
