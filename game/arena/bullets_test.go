@@ -236,3 +236,19 @@ func isSpawn(r *Rules, x, y int32) bool {
 	}
 	return false
 }
+
+// TestWallBoundingBoxRejectsOnlyMisses: boundsMissBox, which advance runs
+// before segmentEntersBox, never skips a wall the segment enters, wherever
+// the segment lies (inside, along an edge, through a corner, outside).
+func TestWallBoundingBoxRejectsOnlyMisses(t *testing.T) {
+	rng := splitmix{9}
+	coord := func() int64 { return int64(rng.next()%40) - 10 } // around a 0..20 box: edges and corners often
+	wb := box{x0: 0, y0: 0, x1: 20, y1: 20}
+	for range 200000 {
+		px, py := coord(), coord()
+		dx, dy := coord()-px, coord()-py
+		if _, _, ok := segmentEntersBox(px, py, dx, dy, wb); ok && boundsMissBox(px, py, dx, dy, wb) {
+			t.Fatalf("segment (%d,%d)+(%d,%d) enters %+v but its bounding box was rejected", px, py, dx, dy, wb)
+		}
+	}
+}
