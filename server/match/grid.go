@@ -66,12 +66,36 @@ func (g *grid) cellOf(x, y int32) int32 {
 	return int32(cy)*g.cols + int32(cx)
 }
 
-// mark sets, in bits, the index of every entity in a cell that overlaps
-// the rectangle [x0, x1]×[y0, y1]; callers test exact bounds themselves.
+// mark sets, in bits (cleared), the index of every entity in a cell that
+// overlaps the rectangle [x0, x1]×[y0, y1]; callers test exact bounds
+// themselves. When the rectangle spans most of the grid's cells, it marks
+// every entity instead: the exact tests then cost less than walking the
+// cells (a client's area often covers most of a small arena).
 func (g *grid) mark(x0, y0, x1, y1 int32, bits []uint64) {
 	if g.cols == 0 {
 		return
 	}
+	if g.spans(x0, y0, x1, y1)*2 >= int(g.cols*g.rows) {
+		n := len(g.items)
+		for w := range bits {
+			bits[w] = ^uint64(0)
+		}
+		if r := n % 64; r != 0 {
+			bits[n/64] = 1<<r - 1
+		}
+		return
+	}
+	g.markCells(x0, y0, x1, y1, bits)
+}
+
+// spans returns how many cells the rectangle overlaps.
+func (g *grid) spans(x0, y0, x1, y1 int32) int {
+	c0, c1 := g.cellOf(x0, y0), g.cellOf(x1, y1)
+	return int((c1%g.cols-c0%g.cols+1)*(c1/g.cols-c0/g.cols+1))
+}
+
+// markCells is mark by the cells.
+func (g *grid) markCells(x0, y0, x1, y1 int32, bits []uint64) {
 	c0 := g.cellOf(x0, y0)
 	c1 := g.cellOf(x1, y1)
 	cx0, cy0 := c0%g.cols, c0/g.cols

@@ -108,11 +108,18 @@ func (f *Filter) inArea(sc *FilterScratch, dst []protocol.Entity, cur *View, sel
 			i := w*64 + trailingZeros(word)
 			word &= word - 1
 			e := &cur.Entities[i]
+			if e.ID == self || within(e, inner) {
+				dst = append(dst, *e)
+				continue
+			}
+			if !within(e, outer) {
+				continue
+			}
+			// Between the borders: kept only if the client holds it.
 			for k < len(known) && known[k] < e.ID {
 				k++
 			}
-			held := k < len(known) && known[k] == e.ID
-			if e.ID == self || within(e, inner) || (held && within(e, outer)) {
+			if k < len(known) && known[k] == e.ID {
 				dst = append(dst, *e)
 			}
 		}

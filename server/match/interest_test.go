@@ -50,7 +50,19 @@ func (c *client) apply(t *testing.T, b []byte) {
 }
 
 func TestInterestPropertyClientSeesExactlyItsArea(t *testing.T) {
-	cfg := (&Interest{HalfWidth: 300, HalfHeight: 200, Margin: 40, Cell: 128}).WithDefaults()
+	for _, tc := range []struct {
+		name string
+		cfg  Interest
+	}{
+		{"area of a few cells", Interest{HalfWidth: 300, HalfHeight: 200, Margin: 40, Cell: 128}},
+		// The grid then marks every entity and the exact tests decide.
+		{"area over most of the world", Interest{HalfWidth: 900, HalfHeight: 600, Margin: 100, Cell: 700}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testClientSeesExactlyItsArea(t, tc.cfg.WithDefaults()) })
+	}
+}
+
+func testClientSeesExactlyItsArea(t *testing.T, cfg *Interest) {
 	for seed := range uint64(20) {
 		rng := rand.New(rand.NewPCG(seed, 1))
 		ents := make([]protocol.Entity, 120)
