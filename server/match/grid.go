@@ -91,7 +91,7 @@ func (g *grid) mark(x0, y0, x1, y1 int32, bits []uint64) {
 // spans returns how many cells the rectangle overlaps.
 func (g *grid) spans(x0, y0, x1, y1 int32) int {
 	c0, c1 := g.cellOf(x0, y0), g.cellOf(x1, y1)
-	return int((c1%g.cols-c0%g.cols+1)*(c1/g.cols-c0/g.cols+1))
+	return int((c1%g.cols - c0%g.cols + 1) * (c1/g.cols - c0/g.cols + 1))
 }
 
 // markCells is mark by the cells.
