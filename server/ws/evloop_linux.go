@@ -5,6 +5,7 @@ package ws
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"runtime"
@@ -65,6 +66,7 @@ type loop struct {
 	conns   map[uint64]*loopConn   // by token: an event of a closed connection finds nothing
 	pending map[*loopConn]struct{} // connections with a parked write
 	next    uint64                 // the last token given
+	failed  []failedConn           // registrations that failed: dropped on the next wake-up
 	stop    bool
 	done    chan struct{}
 }
@@ -152,18 +154,31 @@ func (l *loop) add(lc *loopConn) error {
 	lc.token = l.next
 	l.conns[lc.token] = lc
 	l.mu.Unlock()
+	l.h.metrics.looped.Inc()
 	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET}
 	setToken(&ev, lc.token)
 	// Registering reports what is ready already: bytes that came after
 	// the last read of the connection's goroutine are not lost.
 	if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, lc.fd, &ev); err != nil {
+		// Nothing will report on it, yet it is the loop's now: a sender
+		// may have parked a write for it already. The loop drops it
+		// as any other (drop is the loop's alone: it closes the
+		// descriptor once, ends a parked run and the hand-over's count).
+		err = fmt.Errorf("event loop registration: %w", err)
 		l.mu.Lock()
-		delete(l.conns, lc.token)
+		l.failed = append(l.failed, failedConn{lc, err})
 		l.mu.Unlock()
+		l.wake()
 		return err
 	}
-	l.h.metrics.looped.Inc()
 	return nil
+}
+
+// failedConn is a connection whose registration failed, for the loop to
+// drop.
+type failedConn struct {
+	lc  *loopConn
+	err error
 }
 
 // park has the loop finish a write the kernel did not take at once and
@@ -354,6 +369,13 @@ func (l *loop) handleEvents(n int) {
 	if wake {
 		var b [8]byte
 		unix.Read(l.wakefd, b[:])
+		l.mu.Lock()
+		failed := l.failed
+		l.failed = nil
+		l.mu.Unlock()
+		for _, f := range failed {
+			l.drop(f.lc, f.err)
+		}
 	}
 	if wake || l.parked() {
 		if now := time.Now(); wake || now.Sub(l.scanned) >= pendingScan {
@@ -640,6 +662,15 @@ func (h *Handler) handOver(s *session) bool {
 	if err := raw.Control(func(f uintptr) { fd, err = unix.FcntlInt(f, unix.F_DUPFD_CLOEXEC, 0) }); err != nil || fd < 0 {
 		return false
 	}
+	return h.adopt(l, s, fd)
+}
+
+// adopt gives the session's socket, duplicated as fd, to loop l: from
+// here the loop reads it and ends it (a registration that fails is
+// dropped by the loop too). false: the session ended meanwhile, fd is
+// closed and its goroutine goes on.
+func (h *Handler) adopt(l *loop, s *session, fd int) bool {
+	c := s.out
 	lc := &loopConn{l: l, s: s, fd: fd}
 	c.mu.Lock()
 	if c.ended {
@@ -654,20 +685,7 @@ func (h *Handler) handOver(s *session) bool {
 	s.rd.nc, s.rd.buf = nil, nil // the loop reads into its own buffer
 	h.wg.Add(1)                  // released when the loop drops it
 	if err := l.add(lc); err != nil {
-		h.opts.Logger.Warn("event loop registration failed", "err", err)
-		// Nothing reads it: end it as a drop, as the loop would.
-		h.wg.Add(1)
-		go func() {
-			defer h.wg.Done()
-			c.mu.Lock()
-			unix.Close(fd)
-			c.state = loopClosed
-			c.mu.Unlock()
-			s.end()
-			h.leaveMatch(s, s.keepsSeat())
-			s.stopSending()
-			h.wg.Done()
-		}()
+		h.opts.Logger.Warn("event loop registration failed: the connection is dropped", "err", err)
 	}
 	return true
 }

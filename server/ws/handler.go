@@ -137,6 +137,9 @@ func (h *Handler) seat(s *session) bool {
 // on the match: never on an event loop.
 func (h *Handler) leaveMatch(s *session, dropped bool) {
 	r := s.rd
+	if r.m == nil {
+		return // never seated: nothing to leave
+	}
 	if r.player == nil {
 		// The admission counts spectators by address: Unwatch lets this
 		// one go there too, once whatever the exit path.
