@@ -62,6 +62,11 @@ type Options struct {
 	// AllSteps runs every CCU step of a mode even after one is not held:
 	// for the floor ratio on a machine too noisy to hold the tick.
 	AllSteps bool
+	// FloorRounds runs each step and its floor this many times (at least
+	// 1), alternating, and judges the floor ratio by the rounds' median:
+	// on a shared machine either figure can move by a fifth between two
+	// runs.
+	FloorRounds int
 	// Syscalls counts the server's and the floor's system calls over each
 	// window with perf (Linux; root or perf_event_paranoid ≤ -1).
 	Syscalls bool
@@ -89,6 +94,7 @@ func ParseFlags(args []string, stderr io.Writer) (*Options, error) {
 	floorOn := fs.Bool("floor", true, "after each step, serve the same bots and bytes from a bare epoll WebSocket server (the floor: no simulation) and report Skirmish's CPU as a ratio to it (Linux)")
 	serveFloor := fs.String("serve-floor", "", "serve the floor on this address (host:port) and do nothing else: how the harness starts its floor child")
 	floorFrame := fs.Int("floor-frame-bytes", 200, "with -serve-floor: bytes of each snapshot frame, WebSocket header included")
+	floorRounds := fs.Int("floor-rounds", 1, "run each step and its floor this many times, alternating, and judge Skirmish ÷ floor by the median of the rounds (a shared machine moves either figure by a fifth between runs)")
 	allSteps := fs.Bool("all-steps", false, "run every -ccu step even after one is not held (the floor ratio on a noisy machine)")
 	syscalls := fs.Bool("syscalls", false, "count the system calls of the server and the floor over each window (perf stat -e raw_syscalls:sys_enter; needs perf and root)")
 	pin := fs.Bool("pin", false, "run the server on the first CPU and the load tool on the others (Linux, at least 2 CPUs), so neither takes the other's time slices; the report goes to arena-v1-<date>-pinned.md")
@@ -104,7 +110,7 @@ func ParseFlags(args []string, stderr io.Writer) (*Options, error) {
 		Window: *window, Ramp: *ramp, Out: *out, Bin: *bin, Big: *big, Smoke: *smoke,
 		Seed: *seed, Retries: *retries, Note: *note, Pin: *pin,
 		Floor: *floorOn, ServeFloor: *serveFloor, FloorFrameBytes: *floorFrame,
-		AllSteps: *allSteps, Syscalls: *syscalls,
+		AllSteps: *allSteps, Syscalls: *syscalls, FloorRounds: *floorRounds,
 		Command: strings.TrimSpace("skirmish loadbench " + strings.Join(args, " ")),
 	}
 	if o.Smoke {
@@ -155,6 +161,9 @@ func (o *Options) validate() error {
 	}
 	if o.Window < time.Second || o.Ramp < 0 || o.Retries < 0 {
 		return errors.New("-window must be at least 1s, -ramp and -retries not negative")
+	}
+	if o.FloorRounds < 1 {
+		return errors.New("-floor-rounds must be at least 1")
 	}
 	if len(o.CCUs) == 0 || len(o.Interest) == 0 {
 		return errors.New("no step to run: -ccu and -interest must name at least one")

@@ -29,7 +29,13 @@ func TestLoadbenchFlags(t *testing.T) {
 	if err != nil || f.ServeFloor != "127.0.0.1:0" || f.FloorFrameBytes != 230 {
 		t.Errorf("-serve-floor: %+v, %v", f, err)
 	}
-	for _, bad := range [][]string{{"-ccu", "256,x"}, {"-ccu", "0"}, {"-interest", "maybe"}, {"-window", "10ms"}, {"extra"}} {
+	if f, err = ParseFlags([]string{"-floor-rounds", "3"}, io.Discard); err != nil || f.FloorRounds != 3 {
+		t.Errorf("-floor-rounds 3: %+v, %v", f, err)
+	}
+	if f, err = ParseFlags(nil, io.Discard); err != nil || f.FloorRounds != 1 {
+		t.Errorf("default rounds: %+v, %v", f, err)
+	}
+	for _, bad := range [][]string{{"-ccu", "256,x"}, {"-ccu", "0"}, {"-interest", "maybe"}, {"-window", "10ms"}, {"-floor-rounds", "0"}, {"extra"}} {
 		if _, err := ParseFlags(bad, io.Discard); err == nil {
 			t.Errorf("flags %q accepted", bad)
 		}

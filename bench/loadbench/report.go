@@ -35,6 +35,18 @@ type stepOutcome struct {
 	Result  stepResult
 	Err     error
 	Retried bool // not held, and run again (the next row)
+	// Round is which of the -floor-rounds runs of its step this is (1:
+	// the first, or the only one).
+	Round int
+}
+
+// ccuCell is the CCU column of a step's rows: the CCU, and which round
+// it is when -floor-rounds ran it more than once.
+func (o *stepOutcome) ccuCell() string {
+	if o.Round > 1 {
+		return fmt.Sprintf("%d (round %d)", o.Result.Config.CCU, o.Round)
+	}
+	return strconv.Itoa(o.Result.Config.CCU)
 }
 
 // modeLabel names a step's interest setting and, for the big match, its
@@ -146,8 +158,8 @@ func (b *benchRun) writeResults(s *strings.Builder) {
 		if o.Retried {
 			verdict += " (run again: next row)"
 		}
-		fmt.Fprintf(s, "| %s | %d | %.0f | %.0f | %.3f | %s | %.1f | %.2f / %.2f | %.1f | %s / %s / %s | %s | %.0f | %d | %s |\n",
-			modeLabel(c), c.CCU, r.Matches, r.CPUPercent(), r.CPUPerClientSec(), r.floorRatioText(), r.RSSPerClient(),
+		fmt.Fprintf(s, "| %s | %s | %.0f | %.0f | %.3f | %s | %.1f | %.2f / %.2f | %.1f | %s / %s / %s | %s | %.0f | %d | %s |\n",
+			modeLabel(c), o.ccuCell(), r.Matches, r.CPUPercent(), r.CPUPerClientSec(), r.floorRatioText(), r.RSSPerClient(),
 			r.BotKBps(), r.ServerKBps(), r.Bots.SnapshotsPerSecP50,
 			msText(r.Tick.Quantile(0.5)), msText(r.Tick.Quantile(0.99)), maxText(r.Tick),
 			msText(r.Lateness.Quantile(0.99)), r.Skipped, r.Bots.Disconnects, verdict)
@@ -162,8 +174,8 @@ func (b *benchRun) writeDetails(s *strings.Builder) {
 		if o.Err != nil {
 			continue
 		}
-		fmt.Fprintf(s, "| %s | %d | %.1f | %.0f | %.0f | %s | %s / %s | %.0f | %.0f | %.0f | %.1f / %.1f | %d (%d) | %d |\n",
-			modeLabel(&r.Config), r.Config.CCU, r.windowSecs(), r.LoadgenPercent(), r.OthersPercent(), msText(r.Tick.Mean()),
+		fmt.Fprintf(s, "| %s | %s | %.1f | %.0f | %.0f | %s | %s / %s | %.0f | %.0f | %.0f | %.1f / %.1f | %d (%d) | %d |\n",
+			modeLabel(&r.Config), o.ccuCell(), r.windowSecs(), r.LoadgenPercent(), r.OthersPercent(), msText(r.Tick.Mean()),
 			msText(r.Lateness.Quantile(0.5)), maxText(r.Lateness), r.Overruns, r.Dropped,
 			r.SnapshotsSent/r.windowSecs(), r.Bots.RTTP50Ms, r.Bots.RTTP99Ms,
 			r.Bots.Connects, r.Bots.ConnectFailures, r.ServerLog)
@@ -221,8 +233,8 @@ over the window, every thread.
 			}
 			return fmt.Sprintf("%.1f", float64(n)/float64(ccu)/window.Seconds())
 		}
-		fmt.Fprintf(s, "| %s | %d | %d | %.3f / %.3f | %s | %.0f | %.1f / %.1f | %s / %s | %.2f / %.2f | %.1f / %.1f | %.0f / %.0f |\n",
-			modeLabel(&r.Config), ccu, fr.FrameBytes, r.CPUPerClientSec(), fr.CPUPerClientSec(ccu), r.floorRatioText(),
+		fmt.Fprintf(s, "| %s | %s | %d | %.3f / %.3f | %s | %.0f | %.1f / %.1f | %s / %s | %.2f / %.2f | %.1f / %.1f | %.0f / %.0f |\n",
+			modeLabel(&r.Config), o.ccuCell(), fr.FrameBytes, r.CPUPerClientSec(), fr.CPUPerClientSec(ccu), r.floorRatioText(),
 			100*fr.CPU.Seconds()/fr.Window.Seconds(),
 			r.CtxSwitchesPerClientSec(), float64(fr.CtxSwitches)/float64(ccu)/fr.Window.Seconds(),
 			perSec(r.Syscalls, r.Window), perSec(fr.Syscalls, fr.Window),

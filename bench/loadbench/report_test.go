@@ -83,3 +83,55 @@ func TestLoadbenchMarkdown(t *testing.T) {
 		}
 	}
 }
+
+// TestFloorRoundsMedian: with -floor-rounds, a step's floor ratio is
+// judged by the median of its rounds, each round is its own row, and the
+// step's verdict stays the first round's.
+func TestFloorRoundsMedian(t *testing.T) {
+	round := func(floorCPU time.Duration, n int) stepOutcome {
+		r := heldStep(false, 1024) // 0.195 ms per client-second
+		r.Floor = &floorResult{FrameBytes: 150, Window: 10 * time.Second, CPU: floorCPU, Bots: bot.Summary{SnapshotsPerSecP50: 20}}
+		return stepOutcome{Result: r, Round: n}
+	}
+	next := heldStep(false, 2048)
+	next.Floor = &floorResult{FrameBytes: 150, Window: 10 * time.Second, CPU: 4 * time.Second, Bots: bot.Summary{SnapshotsPerSecP50: 20}}
+	run := &benchRun{Started: time.Now(), Command: "skirmish loadbench -floor-rounds 3", HZ: 100, Window: 10 * time.Second}
+	run.Steps = []stepOutcome{
+		round(1250*time.Millisecond, 1), // 1.60×
+		round(1538*time.Millisecond, 2), // 1.30×
+		round(1429*time.Millisecond, 3), // 1.40×
+		{Result: next, Round: 1},        // a step of one round after them
+	}
+	var b strings.Builder
+	if err := run.writeMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, want := range []string{
+		"  - interest off, 1024 CCU (rounds 1.60, 1.30, 1.40): 1.4 × ≤ 1.5 ×: **met**",
+		"| off | 1024 (round 2) |",
+		"| off | 1024 (round 3) |",
+		"  - interest off, 2048 CCU: ",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "2048 CCU (rounds") {
+		t.Errorf("the next step took the rounds of the one before:\n%s", md)
+	}
+	if r := run.find(false, 1024, 0); r != &run.Steps[0].Result {
+		t.Error("the verdict does not stand on the first round")
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, tc := range []struct {
+		in   []float64
+		want float64
+	}{{[]float64{3}, 3}, {[]float64{3, 1}, 2}, {[]float64{5, 1, 3}, 3}, {[]float64{4, 1, 3, 2}, 2.5}} {
+		if got := median(tc.in); got != tc.want {
+			t.Errorf("median(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}

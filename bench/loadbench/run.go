@@ -99,6 +99,23 @@ func runSteps(ctx context.Context, o *Options, run *benchRun, stdout, stderr io.
 		Syscalls:   o.Syscalls,
 		BotLogger:  slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.BotLogLevel})),
 	}
+	// moreRounds runs a step and its floor again, -floor-rounds times in
+	// all, for the median ratio; the step's verdict stays the first
+	// round's.
+	moreRounds := func(ctx context.Context, cfg stepConfig) error {
+		var broken error
+		for round := 2; round <= o.FloorRounds && ctx.Err() == nil; round++ {
+			fmt.Fprintf(stdout, "  round %d of %d:\n", round, o.FloorRounds)
+			res, err := runStep(ctx, cfg)
+			run.Steps = append(run.Steps, stepOutcome{Result: res, Err: err, Round: round})
+			if err != nil {
+				return errors.Join(broken, fmt.Errorf("interest %s, %d CCU, round %d: %w", modeLabel(&cfg), cfg.CCU, round, err))
+			}
+			fmt.Fprintf(stdout, "  %s\n", progressLine(&res))
+			broken = errors.Join(broken, runFloor(ctx, self, o.Smoke, &run.Steps[len(run.Steps)-1].Result, stdout, stderr))
+		}
+		return broken
+	}
 	// record runs a step, again while it is not held and retries are
 	// left, and reports whether it held in the end.
 	record := func(cfg stepConfig) bool {
@@ -122,7 +139,9 @@ func runSteps(ctx context.Context, o *Options, run *benchRun, stdout, stderr io.
 			fmt.Fprintf(stdout, "  %s\n", progressLine(&res))
 			if !retry {
 				if o.Floor && cfg.MaxPlayers == 0 {
+					run.Steps[len(run.Steps)-1].Round = 1
 					broken = errors.Join(broken, runFloor(ctx, self, o.Smoke, &run.Steps[len(run.Steps)-1].Result, stdout, stderr))
+					broken = errors.Join(broken, moreRounds(ctx, cfg))
 				}
 				return res.Held()
 			}
