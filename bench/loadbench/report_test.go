@@ -61,12 +61,8 @@ func TestLoadbenchMarkdown(t *testing.T) {
 		{Result: starved},
 		{Result: stepResult{Config: stepConfig{Interest: true, CCU: 2048}}, Err: io.ErrUnexpectedEOF},
 	}
-	var b strings.Builder
-	if err := run.writeMarkdown(&b); err != nil {
-		t.Fatal(err)
-	}
-	md := b.String()
-	for _, want := range []string{
+	md := markdown(t, run)
+	reportHas(t, md,
 		"| off | 1024 | 64 | 20 | 0.195 | 2.00× | 20.0 | 2.10 / 2.00 | 20.0 |",
 		"| on | 2048 | | | | | | | | | | | | harness error: unexpected EOF |",
 		"| off | 1024 | 230 | 0.195 / 0.098 | 2.00× | 10 | 50.0 / 20.0 | – / 30.0 | 2.10 / 4.50 | 20.0 / 20.0 |",
@@ -77,11 +73,7 @@ func TestLoadbenchMarkdown(t *testing.T) {
 		"server CPU per client-second: 0.195 ms ≤ 0.2 ms: **met**",
 		"KB/s per client (the larger of bots p50 and server): 2.1 KB/s ≤ 2.5 KB/s: **met**",
 		"one 256-player match: not measured",
-	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("report lacks %q:\n%s", want, md)
-		}
-	}
+	)
 }
 
 // TestFloorRoundsMedian: with -floor-rounds, a step's floor ratio is
@@ -102,21 +94,13 @@ func TestFloorRoundsMedian(t *testing.T) {
 		round(1429*time.Millisecond, 3), // 1.40×
 		{Result: next, Round: 1},        // a step of one round after them
 	}
-	var b strings.Builder
-	if err := run.writeMarkdown(&b); err != nil {
-		t.Fatal(err)
-	}
-	md := b.String()
-	for _, want := range []string{
+	md := markdown(t, run)
+	reportHas(t, md,
 		"  - interest off, 1024 CCU (rounds 1.60, 1.30, 1.40): 1.4 × ≤ 1.5 ×: **met**",
 		"| off | 1024 (round 2) |",
 		"| off | 1024 (round 3) |",
 		"  - interest off, 2048 CCU: ",
-	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("report lacks %q:\n%s", want, md)
-		}
-	}
+	)
 	if strings.Contains(md, "2048 CCU (rounds") {
 		t.Errorf("the next step took the rounds of the one before:\n%s", md)
 	}
@@ -134,4 +118,24 @@ func TestMedian(t *testing.T) {
 			t.Errorf("median(%v) = %v, want %v", tc.in, got, tc.want)
 		}
 	}
+}
+
+// reportHas fails t for each of wants that md lacks.
+func reportHas(t *testing.T, md string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// markdown is run's report.
+func markdown(t *testing.T, run *benchRun) string {
+	t.Helper()
+	var b strings.Builder
+	if err := run.writeMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

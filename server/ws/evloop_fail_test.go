@@ -5,14 +5,10 @@ package ws
 import (
 	"context"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"golang.org/x/sys/unix"
@@ -30,26 +26,10 @@ func TestFailedRegistrationIsDroppedByTheLoop(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	h := New(nil, &Options{EventLoops: 1, Registry: reg, Logger: slog.New(slog.DiscardHandler)})
 
-	srvConn := make(chan *batchConn, 1)
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		lean := &leanHijacker{ResponseWriter: w, batches: &h.batches}
-		if _, err := websocket.Accept(lean, r, nil); err != nil {
-			return
-		}
-		srvConn <- lean.conn
-		<-release
-	}))
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { close(release) })
-	cli, _, err := websocket.Dial(context.Background(), "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.CloseNow()
+	out, _ := upgradedConn(t, h)
 
 	s := newSession(h)
-	s.out = <-srvConn
+	s.out = out
 	ctl := &controlBudget{budget: netlimit.NewReadBudget(h.opts.ControlLimits, h.opts.Clock.Now()), clock: h.opts.Clock, s: s}
 	s.rd = newConnReader(s.out.nc, nil, ctl)
 

@@ -160,6 +160,19 @@ func TestSpectatorMessagesKeepTheirPlace(t *testing.T) {
 func wiredSession(t *testing.T) (*Handler, *session, *websocket.Conn) {
 	t.Helper()
 	h := New(nil, &Options{ReliableQueue: 1 << 16})
+	out, cli := upgradedConn(t, h)
+	cli.SetReadLimit(1 << 24)
+	s := newSession(h)
+	s.out = out
+	s.sendState.Store(sendRunning)
+	return h, s, cli
+}
+
+// upgradedConn is a WebSocket upgraded by h's hijacker over loopback: the
+// server's side of it, and the client's. Both are let go of when the test
+// ends.
+func upgradedConn(t *testing.T, h *Handler) (*batchConn, *websocket.Conn) {
+	t.Helper()
 	srvConn := make(chan *batchConn, 1)
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -176,9 +189,6 @@ func wiredSession(t *testing.T) (*Handler, *session, *websocket.Conn) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cli.SetReadLimit(1 << 24)
-	s := newSession(h)
-	s.out = <-srvConn
-	s.sendState.Store(sendRunning)
-	return h, s, cli
+	t.Cleanup(func() { cli.CloseNow() })
+	return <-srvConn, cli
 }
