@@ -2,7 +2,6 @@ package replay
 
 import (
 	"errors"
-	"fmt"
 	"math"
 
 	"github.com/skirmishgg/skirmish/protocol/msgp"
@@ -15,23 +14,8 @@ import (
 // recording.
 var ErrMalformed = errors.New("replay: malformed recording")
 
-var (
-	errTruncated = fmt.Errorf("%w: truncated record", ErrMalformed)
-	errLong      = fmt.Errorf("%w: length beyond the end of the record", ErrMalformed)
-	recordErrors = msgp.Errors{
-		Truncated: errTruncated,
-		NotInt:    fmt.Errorf("%w: expected an integer", ErrMalformed),
-		Range:     fmt.Errorf("%w: integer out of range", ErrMalformed),
-		NotArray:  fmt.Errorf("%w: expected an array", ErrMalformed),
-		NotStr:    fmt.Errorf("%w: expected a string", ErrMalformed),
-		NotBin:    fmt.Errorf("%w: expected binary", ErrMalformed),
-		NotBool:   fmt.Errorf("%w: expected a boolean", ErrMalformed),
-		NotNil:    fmt.Errorf("%w: expected nil", ErrMalformed),
-		Short:     errLong,
-		ArrayLong: errLong,
-		StrLong:   errLong,
-	}
-)
+// recordErrors are the errors a record's reads fail with.
+var recordErrors = msgp.NewErrors(ErrMalformed)
 
 // reader reads one record's values.
 type reader struct {
@@ -39,7 +23,7 @@ type reader struct {
 }
 
 func newReader(b []byte) *reader {
-	return &reader{msgp.Reader{B: b, Errs: &recordErrors}}
+	return &reader{msgp.Reader{B: b, Errs: recordErrors}}
 }
 
 // ranged reads an integer in [lo, hi].

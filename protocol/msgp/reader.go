@@ -26,20 +26,27 @@ type Errors struct {
 	StrLong   error // a string or bin over the limit asked for
 }
 
-// DefaultErrors are used by a Reader without Errors.
-var DefaultErrors = &Errors{
-	Truncated: fmt.Errorf("%w: truncated", ErrMalformed),
-	NotInt:    fmt.Errorf("%w: expected an integer", ErrMalformed),
-	Range:     fmt.Errorf("%w: integer out of range", ErrMalformed),
-	NotArray:  fmt.Errorf("%w: expected an array", ErrMalformed),
-	NotStr:    fmt.Errorf("%w: expected a string", ErrMalformed),
-	NotBin:    fmt.Errorf("%w: expected binary", ErrMalformed),
-	NotBool:   fmt.Errorf("%w: expected a boolean", ErrMalformed),
-	NotNil:    fmt.Errorf("%w: expected nil", ErrMalformed),
-	Short:     fmt.Errorf("%w: length beyond the end", ErrMalformed),
-	ArrayLong: fmt.Errorf("%w: array too long", ErrMalformed),
-	StrLong:   fmt.Errorf("%w: string too long", ErrMalformed),
+// NewErrors returns a reader's errors, each wrapping malformed: a
+// caller's own sentinel, so that its decode errors answer errors.Is with
+// it. Made once per caller, so a refusal allocates nothing.
+func NewErrors(malformed error) *Errors {
+	return &Errors{
+		Truncated: fmt.Errorf("%w: truncated", malformed),
+		NotInt:    fmt.Errorf("%w: expected an integer", malformed),
+		Range:     fmt.Errorf("%w: integer out of range", malformed),
+		NotArray:  fmt.Errorf("%w: expected an array", malformed),
+		NotStr:    fmt.Errorf("%w: expected a string", malformed),
+		NotBin:    fmt.Errorf("%w: expected binary", malformed),
+		NotBool:   fmt.Errorf("%w: expected a boolean", malformed),
+		NotNil:    fmt.Errorf("%w: expected nil", malformed),
+		Short:     fmt.Errorf("%w: length beyond the end", malformed),
+		ArrayLong: fmt.Errorf("%w: array too long", malformed),
+		StrLong:   fmt.Errorf("%w: string too long", malformed),
+	}
 }
+
+// DefaultErrors are used by a Reader without Errors.
+var DefaultErrors = NewErrors(ErrMalformed)
 
 // Reader reads values from the front of B. Every read checks bounds
 // first; nothing is allocated. Errors are sticky: the first one is kept
