@@ -24,7 +24,6 @@ func TestSpectatorEventsNeverFollowTheirFrame(t *testing.T) {
 	scene, counts := spectatorScene(1)
 	h, s, cli := wiredSession(t)
 
-	var stop atomic.Bool
 	violations := make(chan string, 1)
 	go func() { // client
 		var snap protocol.Snapshot
@@ -51,15 +50,7 @@ func TestSpectatorEventsNeverFollowTheirFrame(t *testing.T) {
 			}
 		}
 	}()
-	sent := make(chan struct{})
-	go func() { // sender: runs whenever, as a sender woken by a Pong would
-		defer close(sent)
-		w := &senderScratch{}
-		for !stop.Load() {
-			s.fillBatch(w)
-		}
-	}()
-	defer func() { stop.Store(true); <-sent }()
+	defer sendFreely(s)()
 	deadline := time.Now().Add(time.Second)
 	for i := uint32(1); time.Now().Before(deadline); i++ { // tick: showSpectators' order
 		v := match.NewView(i, scene[0][:2], counts, 0)
@@ -126,16 +117,7 @@ func TestSpectatorMessagesKeepTheirPlace(t *testing.T) {
 			}
 		}
 	}()
-	var stop atomic.Bool
-	sent := make(chan struct{})
-	go func() { // sender: runs whenever, as a sender woken by a Pong would
-		defer close(sent)
-		w := &senderScratch{}
-		for !stop.Load() {
-			s.fillBatch(w)
-		}
-	}()
-	defer func() { stop.Store(true); <-sent }()
+	defer sendFreely(s)()
 	deadline := time.Now().Add(time.Second)
 	for i := uint32(1); time.Now().Before(deadline); i++ { // tick
 		v := match.NewView(i, scene[0][:2], counts, 0)
@@ -191,4 +173,20 @@ func upgradedConn(t *testing.T, h *Handler) (*batchConn, *websocket.Conn) {
 	}
 	t.Cleanup(func() { cli.CloseNow() })
 	return <-srvConn, cli
+}
+
+// sendFreely runs s's sending over and over on a goroutine of its own, at
+// any moment, as a sender woken by a Pong would; the function it returns
+// stops it and waits.
+func sendFreely(s *session) (stop func()) {
+	var done atomic.Bool
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		w := &senderScratch{}
+		for !done.Load() {
+			s.fillBatch(w)
+		}
+	}()
+	return func() { done.Store(true); <-sent }
 }
