@@ -84,6 +84,28 @@ func TestDrainLetsRunningMatchesFinish(t *testing.T) {
 	}
 }
 
+// A match its players have left ends as soon as the host drains, instead
+// of staying open 10 s for newcomers a draining host no longer places:
+// the drain is over well before its deadline, with nothing ended early.
+func TestDrainEndsAnEmptyMatchAtOnce(t *testing.T) {
+	st, _ := drainStack(t, 1<<20)
+	c := dial(t, st.URL)
+	handshake(t, c, "leaves")
+	c.Close(websocket.StatusNormalClosure, "bye") // a leave: no seat held
+	servertest.WaitFor(t, "the seat to be freed", func() bool {
+		ms := st.Server.Matches()
+		return len(ms) == 1 && ms[0].Seats.Taken() == 0
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := st.Server.Drain(ctx); err != nil {
+		t.Fatalf("drain: %v, want the empty match over before the deadline", err)
+	}
+	if s := st.Server.State(); s != registry.Stopped {
+		t.Fatalf("state after the drain: %s, want stopped", s)
+	}
+}
+
 // At the drain deadline a match still running is ended as it stands: its
 // players get a MatchEnd with the standings and a 1001 that says why, and
 // its result is kept.

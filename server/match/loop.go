@@ -259,7 +259,11 @@ func (m *Match) housekeeping(now time.Time) bool {
 		m.removeFromWorld(p.id)
 	}
 	clear(m.expired)
-	if len(m.players) == 0 && now.Sub(m.emptySince) >= emptyMatchLinger && len(m.joins) == 0 {
+	linger := emptyMatchLinger
+	if m.noLinger.Load() {
+		linger = 0
+	}
+	if len(m.players) == 0 && now.Sub(m.emptySince) >= linger && len(m.joins) == 0 {
 		// Ending only while no seat is reserved: a player may be on the way.
 		return m.seats.setEnding(true)
 	}

@@ -43,6 +43,8 @@ type Match struct {
 	stats       loopStats
 	started     time.Time              // when Start was called; set before the loop
 	result      atomic.Pointer[Result] // set when the match ended with results
+	// noLinger: end once empty, without waiting for newcomers (EndWhenEmpty).
+	noLinger atomic.Bool
 
 	// Owned by the loop: whichever goroutine of the metronome runs the
 	// match's beat (one at a time, see Metronome).
@@ -212,6 +214,13 @@ func (m *Match) End(endReason string, code protocol.CloseCode, reason string) {
 		m.mt.nudge()
 	})
 }
+
+// EndWhenEmpty makes the match end as soon as it has no player and no
+// seat reserved or held (at its next housekeeping, within a second),
+// instead of staying open for newcomers for a while: a draining host
+// places none, so an empty match would only keep the drain waiting. Any
+// goroutine.
+func (m *Match) EndWhenEmpty() { m.noLinger.Store(true) }
 
 // Open reports whether the match takes new players: it has not ended and
 // is not ending. Any goroutine.

@@ -79,10 +79,15 @@ func (r *Registry) noteStateLocked() {
 }
 
 // BeginDrain stops taking new matches and players, at once; Drain waits
-// for the running ones. Idempotent.
+// for the running ones. A match with nobody in it (nor on the way, nor
+// held for a resume) ends at once rather than waiting for newcomers who
+// can no longer come. Idempotent.
 func (r *Registry) BeginDrain() {
 	r.mu.Lock()
 	r.draining = true
+	for _, e := range r.entries {
+		e.m.EndWhenEmpty()
+	}
 	r.noteStateLocked()
 	r.mu.Unlock()
 }
